@@ -1,0 +1,1 @@
+"""OneWindow domain, use cases, sync and printing. Never imports Qt (a test enforces it)."""

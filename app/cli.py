@@ -1,0 +1,55 @@
+"""The ``onewindow`` command line: every subcommand except the GUI itself.
+
+``ui.launcher`` owns the console entry point; it starts the GUI when no subcommand is given and
+hands everything else to :func:`run`, so subcommands never load Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="onewindow",
+        description="一窗通 OneWindow — 乡镇/街道便民服务中心 综合受理客户端",
+    )
+    parser.add_argument("--data-dir", type=Path, help="data directory (store, settings, logs)")
+    parser.add_argument("--demo", action="store_true", help="run on the embedded demo centre")
+    parser.add_argument(
+        "--key-file",
+        type=Path,
+        help="read the store key from this file instead of the OS keyring (demo / headless only)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    catalog = sub.add_parser("catalog", help="item catalogue tools").add_subparsers(
+        dest="catalog_command", metavar="ACTION", required=True
+    )
+    validate = catalog.add_parser("validate", help="validate catalogue files or folders")
+    validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    schema = catalog.add_parser("schema", help="write the catalogue JSON Schema")
+    schema.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a non-GUI subcommand; returns the process exit code."""
+    if args.command == "catalog":
+        from app.catalog.commands import run_schema, run_validate
+
+        if args.catalog_command == "validate":
+            return run_validate(args.paths, sys.stdout)
+        return run_schema(args.out, sys.stdout)
+    raise AssertionError(f"unhandled command {args.command!r}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        print("图形界面请使用 onewindow（不带子命令）启动。", file=sys.stderr)
+        return 2
+    return run(args)

@@ -1,0 +1,26 @@
+"""Where bundled resources live, in a source checkout, an installed wheel and a frozen build."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def resources_dir() -> Path:
+    """The ``resources/`` folder shipped beside the packages (or inside a PyInstaller bundle)."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root is not None:
+        return Path(frozen_root) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def catalog_dir() -> Path:
+    return resources_dir() / "catalog"
+
+
+def calendar_dir() -> Path:
+    return resources_dir() / "calendar"
+
+
+def fonts_dir() -> Path:
+    return resources_dir() / "fonts"

@@ -1,0 +1,1 @@
+"""Reference county-side sync service (built in the sync issue). Never imports Qt."""

@@ -1,0 +1,28 @@
+"""All tables of the local store. Import from here so the metadata is always complete."""
+
+from db.models.accounts import Role, User, UserRole
+from db.models.audit import AuditEntry
+from db.models.cases import Applicant, Case, CaseAction, MaterialReceived, PrintedDocument
+from db.models.catalog import CatalogRelease, FormTemplateVersion, Item, ItemMaterial, ItemStep
+from db.models.outbox import OutboxEntry
+from db.models.settings import CalendarYear, Setting
+
+__all__ = [
+    "Applicant",
+    "AuditEntry",
+    "CalendarYear",
+    "Case",
+    "CaseAction",
+    "CatalogRelease",
+    "FormTemplateVersion",
+    "Item",
+    "ItemMaterial",
+    "ItemStep",
+    "MaterialReceived",
+    "OutboxEntry",
+    "PrintedDocument",
+    "Role",
+    "Setting",
+    "User",
+    "UserRole",
+]

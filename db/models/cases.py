@@ -1,0 +1,125 @@
+"""Applicants, cases (办件), their append-only action log, materials received and printed documents.
+
+``case_actions`` is append-only (SQLite triggers refuse UPDATE and DELETE); the columns on ``cases``
+are a projection of that log, rebuilt by folding the actions (the workflow issue proves it).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base, UTCDateTime, utcnow
+
+
+class Applicant(Base):
+    """申请人: a natural person (姓名 + 身份证号) or a legal person (名称 + 统一社会信用代码)."""
+
+    __tablename__ = "applicants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # natural | legal
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    id_number: Mapped[str | None] = mapped_column(String(18), index=True)
+    uscc: Mapped[str | None] = mapped_column(String(18), index=True)
+    legal_representative: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    address: Mapped[str | None] = mapped_column(String(300))
+    division_code: Mapped[str | None] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Case(Base):
+    """办件: one application, as currently projected from its actions."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_state_due", "state", "due_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # 收件号: provisional, made offline (town code + workstation + date + serial); never collides.
+    receipt_no: Mapped[str] = mapped_column(String(40), unique=True)
+    # 办件编号 issued by the county on sync; replaces the receipt number on documents.
+    official_no: Mapped[str | None] = mapped_column(String(64), unique=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("form_templates.id"))
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"), index=True)
+    proxy_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    workstation: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(30), index=True)
+    state_before_suspension: Mapped[str | None] = mapped_column(String(30))
+    current_step: Mapped[int | None]
+    deficiency: Mapped[bool] = mapped_column(default=False)  # 容缺 flag
+    result: Mapped[str | None] = mapped_column(String(20))  # approved | denied
+    result_no: Mapped[str | None] = mapped_column(String(64))
+    form_data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_on: Mapped[date | None]
+    due_date: Mapped[date | None]
+    due_provisional: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    last_action_seq: Mapped[int] = mapped_column(default=0)
+
+    actions: Mapped[list[CaseAction]] = relationship(
+        back_populates="case", order_by="CaseAction.seq", viewonly=True
+    )
+
+
+class CaseAction(Base):
+    """办件操作: one thing done to a case. Append-only."""
+
+    __tablename__ = "case_actions"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    seq: Mapped[int]
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(30))
+    to_state: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    workstation: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    case: Mapped[Case] = relationship(back_populates="actions")
+
+
+class MaterialReceived(Base):
+    """A material the window received for a case (or, under 容缺, is still waiting for)."""
+
+    __tablename__ = "materials_received"
+    __table_args__ = (UniqueConstraint("case_id", "material_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    material_key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    form: Mapped[str] = mapped_column(String(20))
+    copies: Mapped[int]
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pending: Mapped[bool] = mapped_column(default=False)  # 容缺: still to be supplied
+    due_on: Mapped[date | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class PrintedDocument(Base):
+    """文书: the exact bytes of every printed or saved document, with their SHA-256."""
+
+    __tablename__ = "printed_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    doc_type: Mapped[str] = mapped_column(String(40))
+    reprint: Mapped[bool] = mapped_column(default=False)  # 补打
+    sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    printed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    workstation: Mapped[str] = mapped_column(String(40))
+    printed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,28 @@
+"""Outbox (DESIGN §7): one row per case action to push to the county, written in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, UTCDateTime, utcnow
+
+
+class OutboxEntry(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_case", "status", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    op_id: Mapped[str] = mapped_column(String(36), unique=True)  # sent as Idempotency-Key
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("case_actions.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|acked|parked
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,138 @@
+"""The encrypted local store: key handling, pragmas, migrations, append-only tables."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import select, text
+from sqlalchemy.exc import DatabaseError, IntegrityError
+
+from app.errors import NoKeyringError, StoreError, WrongKeyError
+from db.base import Base
+from db.keystore import KEYRING_SERVICE
+from db.migrate import current_revision, head_revision
+from db.models import Applicant, AuditEntry, Setting
+from db.store import DB_NAME, Store, open_store
+from tests.fakes import MemoryKeyring
+
+RESIDENT = "欧阳翠花"
+
+
+def test_resident_name_is_not_in_the_files_bytes(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    store = open_store(data_dir)
+    with store.session() as session, session.begin():
+        session.add(Applicant(kind="natural", name=RESIDENT, id_number="11010519491231002X"))
+    # The row is readable through the app…
+    with store.session() as session:
+        assert session.scalars(select(Applicant.name)).one() == RESIDENT
+    store.close()
+    needles = [RESIDENT.encode("utf-8"), b"11010519491231002X", b"SQLite format 3"]
+    files = [p for p in data_dir.iterdir() if p.name.startswith(DB_NAME)]
+    assert files, "the store wrote no database file"
+    for path in files:
+        blob = path.read_bytes()
+        for needle in needles:
+            assert needle not in blob, f"{needle!r} found in plain bytes of {path.name}"
+
+
+def test_connection_pragmas(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "d")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA cipher_version").scalar()
+    store.close()
+
+
+def test_key_lives_in_the_keyring_and_reopens(tmp_path: Path, memory_keyring: MemoryKeyring) -> None:
+    data_dir = tmp_path / "d"
+    store = open_store(data_dir)
+    store_id = store.store_id
+    with store.session() as session, session.begin():
+        session.add(Setting(key="centre_name", value="某镇便民服务中心"))
+    store.close()
+    assert (KEYRING_SERVICE, store_id) in memory_keyring.passwords
+    assert not any("key" in p.name.lower() for p in data_dir.iterdir())
+    reopened = open_store(data_dir)
+    with reopened.session() as session:
+        assert session.get(Setting, "centre_name") is not None
+    reopened.close()
+
+
+def test_wrong_key_is_refused_plainly(tmp_path: Path, memory_keyring: MemoryKeyring) -> None:
+    data_dir = tmp_path / "d"
+    open_store(data_dir).close()
+    (entry,) = memory_keyring.passwords
+    memory_keyring.passwords[entry] = "A" * 43 + "="  # 32 bytes, but not this store's key
+    with pytest.raises(WrongKeyError) as caught:
+        open_store(data_dir)
+    assert "密钥" in str(caught.value)
+
+
+def test_missing_key_is_not_replaced_by_a_new_one(
+    tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    data_dir = tmp_path / "d"
+    open_store(data_dir).close()
+    memory_keyring.passwords.clear()
+    with pytest.raises(StoreError, match="找不到"):
+        open_store(data_dir)
+    assert not memory_keyring.passwords, "a new key must not be made for an existing store"
+
+
+def test_no_keyring_backend_says_so_and_names_the_way_forward(
+    tmp_path: Path, no_keyring: None
+) -> None:
+    with pytest.raises(NoKeyringError) as caught:
+        open_store(tmp_path / "d")
+    message = str(caught.value)
+    assert "没有可用的系统密钥环" in message
+    assert "--key-file" in message
+    assert not (tmp_path / "d" / DB_NAME).exists(), "nothing may be written without a key"
+
+
+def test_key_file_works_without_keyring(tmp_path: Path, no_keyring: None) -> None:
+    key_file = tmp_path / "d" / "DEMO-KEY-NOT-SECRET.key"
+    store = open_store(tmp_path / "d", key_file=key_file)
+    store.close()
+    text_of_file = key_file.read_text(encoding="utf-8")
+    assert "NOT SECRET" in text_of_file and "演示" in text_of_file
+    open_store(tmp_path / "d", key_file=key_file).close()
+
+
+def test_migrations_reach_head_and_match_the_models(store: Store) -> None:
+    assert current_revision(store.engine) == head_revision()
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == [], f"models and migrations disagree: {diff}"
+
+
+def test_upgrade_is_idempotent_on_reopen(tmp_path: Path) -> None:
+    open_store(tmp_path / "d").close()
+    store = open_store(tmp_path / "d")
+    assert current_revision(store.engine) == head_revision()
+    store.close()
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_log SET actor='x'", "DELETE FROM audit_log"])
+def test_audit_log_is_append_only(store: Store, statement: str) -> None:
+    with store.session() as session, session.begin():
+        session.add(
+            AuditEntry(
+                occurred_at=datetime.now(UTC),
+                actor="clerk1",
+                workstation="WS01",
+                event="login",
+                detail={},
+                prev_hash="0" * 64,
+                entry_hash="1" * 64,
+            )
+        )
+    with pytest.raises((DatabaseError, IntegrityError), match="append-only"), store.engine.begin() as conn:
+        conn.execute(text(statement))

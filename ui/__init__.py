@@ -1,0 +1,1 @@
+"""PySide6 desktop. The only package that imports Qt; nothing imports it."""
