@@ -33,6 +33,15 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     schema = catalog.add_parser("schema", help="write the catalogue JSON Schema")
     schema.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
+
+    calendar = sub.add_parser("calendar", help="working-day calendar tools").add_subparsers(
+        dest="calendar_command", metavar="ACTION", required=True
+    )
+    add_year = calendar.add_parser("add-year", help="add or replace a year's holiday table (admin)")
+    add_year.add_argument("file", type=Path, help="year table JSON (see docs/calendar.md)")
+    add_year.add_argument("--by", default="admin", help="who adds it (recorded)")
+    show = calendar.add_parser("show", help="list a year's holidays and make-up working days")
+    show.add_argument("year", type=int)
     return parser
 
 
@@ -44,6 +53,12 @@ def run(args: argparse.Namespace) -> int:
         if args.catalog_command == "validate":
             return run_validate(args.paths, sys.stdout)
         return run_schema(args.out, sys.stdout)
+    if args.command == "calendar":
+        from app.calendar_commands import run_add_year, run_show
+
+        if args.calendar_command == "add-year":
+            return run_add_year(args, sys.stdout, sys.stderr)
+        return run_show(args, sys.stdout, sys.stderr)
     raise AssertionError(f"unhandled command {args.command!r}")
 
 

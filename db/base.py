@@ -1,4 +1,4 @@
-"""Declarative base, naming convention (so Alembic batch mode can name constraints) and column types."""
+"""Declarative base, naming convention (for Alembic batch mode), and column types."""
 
 from __future__ import annotations
 

@@ -57,7 +57,9 @@ def open_store(data_dir: Path, key_file: Path | None = None) -> Store:
         key = load_key(KeySource(store_id, key_file))
     else:
         if db_path.exists():
-            raise StoreError(f"数据目录 {data_dir} 中的数据库缺少说明文件 {MANIFEST_NAME}，无法确定其密钥。")
+            raise StoreError(
+                f"数据目录 {data_dir} 中的数据库缺少说明文件 {MANIFEST_NAME}，无法确定其密钥。"
+            )
         store_id = str(uuid.uuid4())
         key = create_key(KeySource(store_id, key_file))
         _write_manifest(manifest_path, store_id)
@@ -68,7 +70,9 @@ def open_store(data_dir: Path, key_file: Path | None = None) -> Store:
     except BaseException:
         engine.dispose()
         raise
-    return Store(data_dir, store_id, KeySource(store_id, key_file), engine, make_session_factory(engine))
+    return Store(
+        data_dir, store_id, KeySource(store_id, key_file), engine, make_session_factory(engine)
+    )
 
 
 def _read_manifest(path: Path) -> str:

@@ -1,8 +1,9 @@
 """The item catalogue in force (事项目录): items, their materials and steps, form template versions.
 
-Loaded from a validated catalogue file (see ``app.catalog``). Items are keyed by their county code and
-updated in place on a new release; an item missing from a later release is deactivated, never deleted,
-because cases refer to it. Template versions are immutable: a case keeps the version it was filed under.
+Loaded from a validated catalogue file (see ``app.catalog``). Items are keyed by their county code
+and updated in place on a new release; an item missing from a later release is deactivated, never
+deleted, because cases refer to it. Template versions are immutable: a case keeps the version it
+was filed under.
 """
 
 from __future__ import annotations

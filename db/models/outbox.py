@@ -1,4 +1,4 @@
-"""Outbox (DESIGN §7): one row per case action to push to the county, written in the same transaction."""
+"""Outbox (DESIGN §7): one row per case action to push to the county, written in its transaction."""
 
 from __future__ import annotations
 

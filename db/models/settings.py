@@ -1,4 +1,4 @@
-"""Workstation settings and the working-day calendar years pushed by the county or added by an admin."""
+"""Workstation settings; working-day calendar years pushed by the county or added by an admin."""
 
 from __future__ import annotations
 
@@ -20,12 +20,16 @@ class Setting(Base):
 
 
 class CalendarYear(Base):
-    """A whole year's holiday table that overrides the bundled data (admin or county)."""
+    """A whole year's holiday table that overrides the bundled data.
+
+    One row per (year, source); an admin's table beats the county's, which beats the bundled
+    tables and the chinesecalendar library (see ``app.calendar_service``).
+    """
 
     __tablename__ = "calendar_years"
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    source: Mapped[str] = mapped_column(String(20))  # admin | county
+    source: Mapped[str] = mapped_column(String(20), primary_key=True)  # admin | county
     table: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(64))

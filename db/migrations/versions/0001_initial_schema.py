@@ -78,7 +78,7 @@ def upgrade() -> None:
         sa.Column("table", sa.JSON(), nullable=False),
         sa.Column("updated_at", db.base.UTCDateTime(), nullable=False),
         sa.Column("updated_by", sa.String(length=64), nullable=False),
-        sa.PrimaryKeyConstraint("year", name=op.f("pk_calendar_years")),
+        sa.PrimaryKeyConstraint("year", "source", name=op.f("pk_calendar_years")),
     )
     op.create_table(
         "catalog_releases",
