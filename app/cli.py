@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate = catalog.add_parser("validate", help="validate catalogue files or folders")
     validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    load = catalog.add_parser("load", help="validate files and make them the catalogue in force")
+    load.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    load.add_argument("--by", default="admin", help="who loads it (recorded)")
     schema = catalog.add_parser("schema", help="write the catalogue JSON Schema")
     schema.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
 
@@ -52,6 +55,10 @@ def run(args: argparse.Namespace) -> int:
 
         if args.catalog_command == "validate":
             return run_validate(args.paths, sys.stdout)
+        if args.catalog_command == "load":
+            from app.catalog_service import run_load
+
+            return run_load(args, sys.stdout, sys.stderr)
         return run_schema(args.out, sys.stdout)
     if args.command == "calendar":
         from app.calendar_commands import run_add_year, run_show

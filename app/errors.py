@@ -1,4 +1,5 @@
-"""Expected errors, each with a stable code and a plain Chinese message for the person at the window.
+"""Expected errors, each with a stable code and a plain Chinese message for the person at the
+window.
 
 The UI shows ``str(error)`` (``[code] message``); anything that is not an ``AppError`` is a bug and
 goes to the crash handler instead.

@@ -46,7 +46,7 @@ class KeySource:
     key_file: Path | None = None
 
     def describe(self) -> str:
-        return f"密钥文件 {self.key_file}" if self.key_file else "系统密钥环"
+        return "演示/测试用密钥文件（不保密）" if self.key_file else "系统密钥环"
 
 
 def keyring_available() -> bool:

@@ -12,8 +12,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from db.store import Store, open_store  # noqa: E402
-from tests.fakes import MemoryKeyring  # noqa: E402
+from db.store import Store, open_store
+from tests.fakes import MemoryKeyring
 
 
 @pytest.fixture(autouse=True)

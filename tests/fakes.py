@@ -8,7 +8,7 @@ from keyring.backend import KeyringBackend
 class MemoryKeyring(KeyringBackend):
     """A keyring that lives in a dict; tests never touch the real OS keyring."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()

@@ -15,7 +15,7 @@ from app.errors import NoKeyringError, StoreError, WrongKeyError
 from db.base import Base
 from db.keystore import KEYRING_SERVICE
 from db.migrate import current_revision, head_revision
-from db.models import Applicant, AuditEntry, Setting
+from db.models import Applicant, AuditEntry, Role, Setting
 from db.store import DB_NAME, Store, open_store
 from tests.fakes import MemoryKeyring
 
@@ -50,7 +50,9 @@ def test_connection_pragmas(tmp_path: Path) -> None:
     store.close()
 
 
-def test_key_lives_in_the_keyring_and_reopens(tmp_path: Path, memory_keyring: MemoryKeyring) -> None:
+def test_key_lives_in_the_keyring_and_reopens(
+    tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
     data_dir = tmp_path / "d"
     store = open_store(data_dir)
     store_id = store.store_id
@@ -134,5 +136,38 @@ def test_audit_log_is_append_only(store: Store, statement: str) -> None:
                 entry_hash="1" * 64,
             )
         )
-    with pytest.raises((DatabaseError, IntegrityError), match="append-only"), store.engine.begin() as conn:
+    with (
+        pytest.raises((DatabaseError, IntegrityError), match="append-only"),
+        store.engine.begin() as conn,
+    ):
         conn.execute(text(statement))
+
+
+def test_roles_from_the_design_are_seeded(store: Store) -> None:
+    with store.session() as session:
+        roles = {code: name for code, name in session.execute(select(Role.code, Role.name_zh))}
+    assert roles == {
+        "clerk": "窗口受理员",
+        "approver": "后台审批人员",
+        "proxy": "代办员",
+        "supervisor": "中心负责人",
+        "admin": "系统管理员",
+        "auditor": "审计员",
+    }
+
+
+def test_migrations_downgrade_to_base_and_up_again(store: Store) -> None:
+    from alembic import command
+
+    from db.migrate import alembic_config, upgrade_to_head
+
+    config = alembic_config()
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
+    with store.engine.connect() as conn:
+        query = "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"
+        tables = {row[0] for row in conn.exec_driver_sql(query)}
+    assert tables <= {"alembic_version"}
+    upgrade_to_head(store.engine)
+    assert current_revision(store.engine) == head_revision()

@@ -23,6 +23,16 @@ depends_on: str | Sequence[str] | None = None
 
 APPEND_ONLY_TABLES = ("case_actions", "audit_log")
 
+# DESIGN §1 roles, as reference data (codes are the contract; names are what users see).
+ROLES = (
+    ("clerk", "窗口受理员"),
+    ("approver", "后台审批人员"),
+    ("proxy", "代办员"),
+    ("supervisor", "中心负责人"),
+    ("admin", "系统管理员"),
+    ("auditor", "审计员"),
+)
+
 
 def _append_only_triggers() -> None:
     for table in APPEND_ONLY_TABLES:
@@ -93,12 +103,13 @@ def upgrade() -> None:
         sa.Column("loaded_by", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_catalog_releases")),
     )
-    op.create_table(
+    roles = op.create_table(
         "roles",
         sa.Column("code", sa.String(length=20), nullable=False),
         sa.Column("name_zh", sa.String(length=50), nullable=False),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_roles")),
     )
+    op.bulk_insert(roles, [{"code": code, "name_zh": name} for code, name in ROLES])
     op.create_table(
         "settings",
         sa.Column("key", sa.String(length=64), nullable=False),

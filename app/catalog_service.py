@@ -1,0 +1,325 @@
+"""Use cases over the catalogue in force: install a validated catalogue, list and describe items.
+
+Installing is all-or-nothing: the files are validated first (``app.catalog.loader``), then written
+in one transaction; any problem — including a template version that changed content — refuses the
+whole catalogue and leaves the one in force untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.catalog.loader import load_catalog
+from app.catalog.schema import Catalog
+from app.catalog.schema import Item as CatalogItem
+from app.errors import AppError, CatalogRejected
+from app.paths import default_data_dir
+from db.models import CatalogRelease, FormTemplateVersion, Item, ItemMaterial, ItemStep, Setting
+from db.store import open_store
+
+UNIT_TEXT = {"working": "个工作日", "natural": "个自然日"}
+LEVEL_TEXT = {"town": "乡镇", "county": "县级"}
+ROLE_TEXT = {
+    "clerk": "窗口受理员",
+    "approver": "后台审批人员",
+    "supervisor": "中心负责人",
+    "county": "县级部门",
+}
+DEFAULT_CENTRE_NAME = "便民服务中心"
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    item_id: int
+    code: str
+    name: str
+    pinyin_initials: str
+    category: str
+    item_type: str
+    handling_kind: str
+    promised_limit: str
+    legal_limit: str
+    material_count: int
+    levels: str
+
+
+@dataclass(frozen=True)
+class ItemDetail:
+    summary: ItemSummary
+    facts: list[tuple[str, str]]
+    materials: list[tuple[str, str, str, str, str]]
+    steps: list[tuple[str, str, str, str]]
+
+
+@dataclass(frozen=True)
+class CatalogStatus:
+    catalog_version: str
+    issuer: str
+    loaded_at: datetime
+    item_count: int
+    template_count: int
+
+
+def limit_text(days: int, unit: str) -> str:
+    if days == 0:
+        return "即办（当场办结）"
+    return f"{days}{UNIT_TEXT.get(unit, unit)}"
+
+
+def catalog_digest(catalog: Catalog) -> str:
+    canonical = json.dumps(catalog.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def load_catalog_files(session: Session, paths: Sequence[Path], loaded_by: str) -> CatalogStatus:
+    """Validate the files and make them the catalogue in force, or refuse them all."""
+    catalog = load_catalog(paths)  # raises CatalogRejected naming file, item and field
+    with session.begin():
+        install_catalog(session, catalog, loaded_by)
+    status = catalog_status(session)
+    assert status is not None
+    return status
+
+
+def run_load(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``onewindow catalog load PATH…``: make validated files the catalogue in force."""
+    try:
+        store = open_store(args.data_dir or default_data_dir(), args.key_file)
+    except AppError as error:
+        print(error, file=err)
+        return 1
+    try:
+        with store.session() as session:
+            status = load_catalog_files(session, args.paths, args.by)
+    except CatalogRejected as rejected:
+        print(rejected.message, file=err)
+        return 1
+    finally:
+        store.close()
+    print(
+        f"已载入事项目录 {status.catalog_version}：{status.item_count} 个事项，"
+        f"{status.template_count} 个表单模板",
+        file=out,
+    )
+    return 0
+
+
+def install_catalog(session: Session, catalog: Catalog, loaded_by: str) -> CatalogRelease:
+    """Write a validated catalogue inside the caller's transaction (the caller commits)."""
+    _check_template_immutability(session, catalog)
+    release = CatalogRelease(
+        catalog_version=catalog.catalog_version,
+        issuer=catalog.issuer,
+        published_at=catalog.published_at,
+        content_hash=catalog_digest(catalog),
+        item_count=len(catalog.items),
+        template_count=len(catalog.templates),
+        loaded_by=loaded_by,
+    )
+    session.add(release)
+    session.flush()
+    known = {
+        (row.template_key, row.version) for row in session.scalars(select(FormTemplateVersion))
+    }
+    for template in catalog.templates:
+        if (template.id, template.version) in known:
+            continue
+        session.add(
+            FormTemplateVersion(
+                template_key=template.id,
+                version=template.version,
+                title=template.title,
+                content_hash=template.content_hash(),
+                content=template.model_dump(mode="json"),
+                release_id=release.id,
+            )
+        )
+    existing = {item.code: item for item in session.scalars(select(Item))}
+    incoming = {item.code for item in catalog.items}
+    for code, row in existing.items():
+        if code not in incoming:
+            row.active = False
+    for item in catalog.items:
+        found = existing.get(item.code)
+        row = found if found is not None else Item(code=item.code)
+        if found is None:
+            session.add(row)
+        else:
+            # Delete the old materials and steps before inserting the new ones: the ORM would
+            # otherwise insert first and trip the (item, key) unique constraints.
+            row.materials.clear()
+            row.steps.clear()
+            session.flush()
+        _fill_item(row, item, release.id)
+    session.flush()
+    return release
+
+
+def _check_template_immutability(session: Session, catalog: Catalog) -> None:
+    stored = {
+        (row.template_key, row.version): row.content_hash
+        for row in session.scalars(select(FormTemplateVersion))
+    }
+    problems = [
+        f"表单模板 {t.id} 第 {t.version} 版：内容与已在用的同版本不同；"
+        "模板版本不可修改，请提高版本号"
+        for t in catalog.templates
+        if stored.get((t.id, t.version), t.content_hash()) != t.content_hash()
+    ]
+    if problems:
+        raise CatalogRejected(problems)
+
+
+def _fill_item(row: Item, item: CatalogItem, release_id: int) -> None:
+    row.basic_code = item.basic_code
+    row.implementation_code = item.implementation_code
+    row.handling_code = item.handling_code
+    row.name = item.name
+    row.short_name = item.short_name or item.name
+    row.pinyin_initials = item.pinyin_initials
+    row.category = item.category
+    row.item_type = str(item.item_type.value)
+    row.handling_kind = str(item.handling_kind.value)
+    row.legal_limit_days = item.legal_limit.days
+    row.legal_limit_unit = str(item.legal_limit.unit.value)
+    row.promised_limit_days = item.promised_limit.days
+    row.promised_limit_unit = str(item.promised_limit.unit.value)
+    row.template_key = item.form_template.id
+    row.template_version = item.form_template.version
+    row.active = True
+    row.detail = item.model_dump(mode="json")
+    row.release_id = release_id
+    row.materials = [
+        ItemMaterial(
+            position=i,
+            material_key=m.id,
+            name=m.name,
+            form=str(m.form.value),
+            copies=m.copies,
+            required=m.required,
+            deficiency_allowed=m.deficiency_allowed,
+            notes=m.notes,
+        )
+        for i, m in enumerate(item.materials)
+    ]
+    row.steps = [
+        ItemStep(
+            position=i,
+            step_key=s.id,
+            name=s.name,
+            role=str(s.role.value),
+            level=str(s.level.value),
+            time_limit_days=s.time_limit.days,
+            time_limit_unit=str(s.time_limit.unit.value),
+        )
+        for i, s in enumerate(item.steps)
+    ]
+
+
+def catalog_status(session: Session) -> CatalogStatus | None:
+    release = session.scalars(select(CatalogRelease).order_by(CatalogRelease.id.desc())).first()
+    if release is None:
+        return None
+    return CatalogStatus(
+        release.catalog_version,
+        release.issuer,
+        release.loaded_at,
+        release.item_count,
+        release.template_count,
+    )
+
+
+def centre_name(session: Session) -> str:
+    setting = session.get(Setting, "centre_name")
+    return str(setting.value) if setting is not None else DEFAULT_CENTRE_NAME
+
+
+def _summary(item: Item, material_count: int) -> ItemSummary:
+    levels = sorted({s.level for s in item.steps}, key=["town", "county"].index)
+    return ItemSummary(
+        item_id=item.id,
+        code=item.code,
+        name=item.name,
+        pinyin_initials=item.pinyin_initials,
+        category=item.category,
+        item_type=item.item_type,
+        handling_kind=item.handling_kind,
+        promised_limit=limit_text(item.promised_limit_days, item.promised_limit_unit),
+        legal_limit=limit_text(item.legal_limit_days, item.legal_limit_unit),
+        material_count=material_count,
+        levels="→".join(LEVEL_TEXT.get(level, level) for level in levels),
+    )
+
+
+def items_in_force(session: Session) -> list[ItemSummary]:
+    counts: dict[int, int] = {
+        item_id: count
+        for item_id, count in session.execute(
+            select(ItemMaterial.item_id, func.count()).group_by(ItemMaterial.item_id)
+        )
+    }
+    items = session.scalars(
+        select(Item)
+        .where(Item.active.is_(True))
+        .options(selectinload(Item.steps))
+        .order_by(Item.category, Item.name)
+    )
+    return [_summary(item, counts.get(item.id, 0)) for item in items]
+
+
+def item_detail(session: Session, item_id: int) -> ItemDetail:
+    item = session.scalars(
+        select(Item)
+        .where(Item.id == item_id)
+        .options(selectinload(Item.materials), selectinload(Item.steps))
+    ).one()
+    detail = item.detail
+    fee = detail.get("fee") or {}
+    facts = [
+        ("事项类型", item.item_type),
+        ("办件类型", item.handling_kind),
+        ("法定时限", limit_text(item.legal_limit_days, item.legal_limit_unit)),
+        ("承诺时限", limit_text(item.promised_limit_days, item.promised_limit_unit)),
+        ("收费", _fee_text(fee)),
+        ("实施主体", str(detail.get("implementing_body", ""))),
+        ("设定依据", "；".join(detail.get("legal_basis", []))),
+        ("咨询电话", str(detail.get("consult_phone", ""))),
+        ("投诉电话", str(detail.get("complaint_phone", ""))),
+        ("表单模板", f"{item.template_key} 第 {item.template_version} 版"),
+    ]
+    materials = [
+        (
+            m.name,
+            m.form,
+            str(m.copies),
+            "必要" if m.required else "非必要",
+            "可容缺" if m.deficiency_allowed else "—",
+        )
+        for m in item.materials
+    ]
+    steps = [
+        (
+            s.name,
+            LEVEL_TEXT.get(s.level, s.level),
+            ROLE_TEXT.get(s.role, s.role),
+            limit_text(s.time_limit_days, s.time_limit_unit),
+        )
+        for s in item.steps
+    ]
+    return ItemDetail(_summary(item, len(materials)), facts, materials, steps)
+
+
+def _fee_text(fee: dict[str, object]) -> str:
+    if not fee or fee.get("free", True):
+        return "不收费"
+    return f"{fee.get('amount', '')}元（依据：{fee.get('basis', '')}）"

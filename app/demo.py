@@ -1,0 +1,30 @@
+"""The embedded demo centre: a store in a fresh directory, the bundled catalogue, settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.catalog.loader import bundled_catalog
+from app.catalog_service import install_catalog
+from db.models import CatalogRelease, Setting
+from db.store import Store
+
+DEMO_KEY_FILE = "DEMO-KEY-NOT-SECRET.key"
+DEMO_CENTRE_NAME = "示例县清河镇便民服务中心"
+DEMO_USER = "demo"
+
+
+def demo_key_file(data_dir: Path) -> Path:
+    """The clearly-labelled key file the demo uses instead of the OS keyring."""
+    return data_dir / DEMO_KEY_FILE
+
+
+def prepare_demo(store: Store) -> None:
+    """Fill an empty demo store with the bundled catalogue and centre settings (idempotent)."""
+    with store.session() as session, session.begin():
+        if session.scalars(select(CatalogRelease)).first() is None:
+            install_catalog(session, bundled_catalog(), loaded_by=DEMO_USER)
+        if session.get(Setting, "centre_name") is None:
+            session.add(Setting(key="centre_name", value=DEMO_CENTRE_NAME))

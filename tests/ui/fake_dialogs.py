@@ -1,0 +1,23 @@
+"""A stand-in for ui.dialogs.QtDialogs that records what would have been shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QWidget
+
+
+class FakeDialogs:
+    def __init__(self) -> None:
+        self.next_files: list[Path] = []
+        self.errors: list[tuple[str, str]] = []
+        self.infos: list[tuple[str, str]] = []
+
+    def choose_catalog_files(self, parent: QWidget) -> list[Path]:
+        return self.next_files
+
+    def show_error(self, parent: QWidget, title: str, text: str) -> None:
+        self.errors.append((title, text))
+
+    def show_info(self, parent: QWidget, title: str, text: str) -> None:
+        self.infos.append((title, text))

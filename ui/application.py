@@ -1,0 +1,70 @@
+"""Start-up of the GUI: fonts, data directory, store, main window."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import demo
+from app.errors import AppError
+from app.paths import default_data_dir
+from db.store import Store, open_store
+from ui.dialogs import Dialogs, QtDialogs
+from ui.fonts import install_bundled_fonts
+from ui.main_window import MainWindow
+from ui.store_access import CatalogAccess
+
+# Smoke tests (and the frozen-build check) set this to start, show the window and quit at once.
+SMOKE_ENV = "ONEWINDOW_SMOKE_TEST"
+
+
+def resolve_data_dir(args: argparse.Namespace) -> tuple[Path, Path | None]:
+    """(data dir, key file). Demo mode: a fresh directory and its labelled demo key file."""
+    if args.demo:
+        data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="onewindow-demo-"))
+        return data_dir, args.key_file or demo.demo_key_file(data_dir)
+    return args.data_dir or default_data_dir(), args.key_file
+
+
+def build_main_window(store: Store, demo_mode: bool, dialogs: Dialogs | None = None) -> MainWindow:
+    return MainWindow(
+        CatalogAccess(store, actor="local"),
+        dialogs or QtDialogs(),
+        store_text=f"本地数据库：已加密（SQLCipher）· 密钥：{store.key_source.describe()}",
+        store_tip=f"数据目录：{store.data_dir}",
+        demo=demo_mode,
+    )
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("OneWindow")
+    app.setApplicationDisplayName("一窗通")
+    install_bundled_fonts(app)
+    data_dir, key_file = resolve_data_dir(args)
+    try:
+        store = open_store(data_dir, key_file)
+        if args.demo:
+            demo.prepare_demo(store)
+    except AppError as error:
+        print(f"无法打开本地数据库：{error}", file=sys.stderr)
+        if not os.environ.get(SMOKE_ENV):
+            QMessageBox.critical(None, "无法打开本地数据库", str(error))
+        return 1
+    window = build_main_window(store, args.demo)
+    window.resize(1366, 768)
+    window.show()
+    if os.environ.get(SMOKE_ENV):
+        print(f"smoke test: window shown, data dir {data_dir}")
+        QTimer.singleShot(0, app.quit)
+    try:
+        return app.exec()
+    finally:
+        store.close()

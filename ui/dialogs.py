@@ -1,0 +1,32 @@
+"""Modal dialogs behind a small service, so tests replace them instead of clicking real ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+
+class Dialogs(Protocol):
+    def choose_catalog_files(self, parent: QWidget) -> list[Path]: ...
+
+    def show_error(self, parent: QWidget, title: str, text: str) -> None: ...
+
+    def show_info(self, parent: QWidget, title: str, text: str) -> None: ...
+
+
+class QtDialogs:
+    """The real dialogs."""
+
+    def choose_catalog_files(self, parent: QWidget) -> list[Path]:
+        files, _ = QFileDialog.getOpenFileNames(
+            parent, "选择事项目录文件", "", "事项目录文件 (*.json)"
+        )
+        return [Path(f) for f in files]
+
+    def show_error(self, parent: QWidget, title: str, text: str) -> None:
+        QMessageBox.critical(parent, title, text)
+
+    def show_info(self, parent: QWidget, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
