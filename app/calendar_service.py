@@ -15,7 +15,8 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.workcalendar import WorkCalendar, YearTable, default_calendar
+from app.errors import InputFileError
+from app.workcalendar import WorkCalendar, YearTable, YearTableError, default_calendar
 from db.base import utcnow
 from db.models import CalendarYear
 
@@ -54,7 +55,14 @@ def store_year(session: Session, table: YearTable, source: Source, by: str) -> N
 
 def add_year_from_file(session: Session, path: Path, by: str) -> YearTable:
     """An admin adds a year from a JSON file; a bad one raises ``YearTableError``, saves nothing."""
-    table = YearTable.from_json(path.read_text(encoding="utf-8"))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"无法读取节假日表文件 {path}：{exc}") from exc
+    try:
+        table = YearTable.from_json(text)
+    except YearTableError as exc:
+        raise YearTableError([f"{path}：{problem}" for problem in exc.problems]) from exc
     with session.begin():
         store_year(session, table, "admin", by)
     return table

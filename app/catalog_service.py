@@ -7,14 +7,12 @@ whole catalogue and leaves the one in force untouched.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -22,10 +20,8 @@ from sqlalchemy.orm import Session, selectinload
 from app.catalog.loader import load_catalog
 from app.catalog.schema import Catalog
 from app.catalog.schema import Item as CatalogItem
-from app.errors import AppError, CatalogRejected
-from app.paths import default_data_dir
+from app.errors import CatalogRejected
 from db.models import CatalogRelease, FormTemplateVersion, Item, ItemMaterial, ItemStep, Setting
-from db.store import open_store
 
 UNIT_TEXT = {"working": "个工作日", "natural": "个自然日"}
 LEVEL_TEXT = {"town": "乡镇", "county": "县级"}
@@ -89,29 +85,6 @@ def load_catalog_files(session: Session, paths: Sequence[Path], loaded_by: str) 
     status = catalog_status(session)
     assert status is not None
     return status
-
-
-def run_load(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """``onewindow catalog load PATH…``: make validated files the catalogue in force."""
-    try:
-        store = open_store(args.data_dir or default_data_dir(), args.key_file)
-    except AppError as error:
-        print(error, file=err)
-        return 1
-    try:
-        with store.session() as session:
-            status = load_catalog_files(session, args.paths, args.by)
-    except CatalogRejected as rejected:
-        print(rejected.message, file=err)
-        return 1
-    finally:
-        store.close()
-    print(
-        f"已载入事项目录 {status.catalog_version}：{status.item_count} 个事项，"
-        f"{status.template_count} 个表单模板",
-        file=out,
-    )
-    return 0
 
 
 def install_catalog(session: Session, catalog: Catalog, loaded_by: str) -> CatalogRelease:

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+
+from app.errors import AppError
+from app.paths import default_data_dir
+from db.store import Store, open_store
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,24 +53,52 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextmanager
+def open_cli_store(args: argparse.Namespace) -> Iterator[Store]:
+    """The store named by ``--data-dir``/``--key-file`` (default: this workstation's)."""
+    store = open_store(args.data_dir or default_data_dir(), args.key_file)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
 def run(args: argparse.Namespace) -> int:
-    """Run a non-GUI subcommand; returns the process exit code."""
+    """Run a non-GUI subcommand; returns the process exit code.
+
+    Expected errors (``AppError``) are printed in plain Chinese on stderr with exit code 1.
+    """
+    try:
+        return _dispatch(args)
+    except AppError as error:
+        print(error, file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "catalog":
         from app.catalog.commands import run_schema, run_validate
 
         if args.catalog_command == "validate":
             return run_validate(args.paths, sys.stdout)
         if args.catalog_command == "load":
-            from app.catalog_service import run_load
+            from app.catalog_service import load_catalog_files
 
-            return run_load(args, sys.stdout, sys.stderr)
+            with open_cli_store(args) as store, store.session() as session:
+                status = load_catalog_files(session, args.paths, args.by)
+            print(
+                f"已载入事项目录 {status.catalog_version}：{status.item_count} 个事项，"
+                f"{status.template_count} 个表单模板"
+            )
+            return 0
         return run_schema(args.out, sys.stdout)
     if args.command == "calendar":
-        from app.calendar_commands import run_add_year, run_show
+        from app import calendar_commands
 
-        if args.calendar_command == "add-year":
-            return run_add_year(args, sys.stdout, sys.stderr)
-        return run_show(args, sys.stdout, sys.stderr)
+        with open_cli_store(args) as store, store.session() as session:
+            if args.calendar_command == "add-year":
+                return calendar_commands.add_year(session, args.file, args.by, sys.stdout)
+            return calendar_commands.show_year(session, args.year, sys.stdout)
     raise AssertionError(f"unhandled command {args.command!r}")
 
 

@@ -58,3 +58,9 @@ class WrongKeyError(StoreError):
     """The key at hand does not open the store."""
 
     code = "E302"
+
+
+class InputFileError(AppError):
+    """A file the user pointed at cannot be read."""
+
+    code = "E110"

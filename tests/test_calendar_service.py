@@ -85,3 +85,11 @@ def test_cli_refuses_a_bad_table_and_keeps_what_was_there(
     store.close()
     with pytest.raises(YearTableError):
         YearTable.from_dict(bad)
+
+
+def test_cli_names_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data_dir = tmp_path / "data"
+    missing = tmp_path / "2031.json"
+    assert main(["--data-dir", str(data_dir), "calendar", "add-year", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert "无法读取节假日表文件" in err and "2031.json" in err
