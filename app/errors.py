@@ -64,3 +64,27 @@ class InputFileError(AppError):
     """A file the user pointed at cannot be read."""
 
     code = "E110"
+
+
+class PermissionDenied(AppError):
+    """The acting user's role may not do this (checked in app/, not only hidden in the UI)."""
+
+    code = "E400"
+
+
+class AuthenticationError(AppError):
+    """Wrong user name or password, or the account is locked or disabled."""
+
+    code = "E410"
+
+
+class IllegalTransition(AppError):
+    """The case's state does not allow this action; nothing was changed."""
+
+    code = "E500"
+
+
+class NotFound(AppError):
+    """The case, user or item asked for does not exist (or is not visible to this user)."""
+
+    code = "E404"
