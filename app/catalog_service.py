@@ -17,11 +17,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app import settings
 from app.catalog.loader import load_catalog
 from app.catalog.schema import Catalog
 from app.catalog.schema import Item as CatalogItem
 from app.errors import CatalogRejected
-from db.models import CatalogRelease, FormTemplateVersion, Item, ItemMaterial, ItemStep, Setting
+from db.models import CatalogRelease, FormTemplateVersion, Item, ItemMaterial, ItemStep
 
 UNIT_TEXT = {"working": "个工作日", "natural": "个自然日"}
 LEVEL_TEXT = {"town": "乡镇", "county": "县级"}
@@ -31,7 +32,6 @@ ROLE_TEXT = {
     "supervisor": "中心负责人",
     "county": "县级部门",
 }
-DEFAULT_CENTRE_NAME = "便民服务中心"
 
 
 @dataclass(frozen=True)
@@ -213,8 +213,7 @@ def catalog_status(session: Session) -> CatalogStatus | None:
 
 
 def centre_name(session: Session) -> str:
-    setting = session.get(Setting, "centre_name")
-    return str(setting.value) if setting is not None else DEFAULT_CENTRE_NAME
+    return settings.CENTRE_NAME.get(session)
 
 
 def _summary(item: Item, material_count: int) -> ItemSummary:

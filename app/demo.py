@@ -6,14 +6,16 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app import settings
 from app.catalog.loader import bundled_catalog
 from app.catalog_service import install_catalog
-from db.models import CatalogRelease, Setting
+from db.models import CatalogRelease
 from db.store import Store
 
 DEMO_KEY_FILE = "DEMO-KEY-NOT-SECRET.key"
 DEMO_CENTRE_NAME = "示例县清河镇便民服务中心"
 DEMO_USER = "demo"
+DEMO_TOWN_CODE = "511899101000"  # invented, like the demo town (docs/catalog.md)
 
 
 def demo_key_file(data_dir: Path) -> Path:
@@ -26,5 +28,5 @@ def prepare_demo(store: Store) -> None:
     with store.session() as session, session.begin():
         if session.scalars(select(CatalogRelease)).first() is None:
             install_catalog(session, bundled_catalog(), loaded_by=DEMO_USER)
-        if session.get(Setting, "centre_name") is None:
-            session.add(Setting(key="centre_name", value=DEMO_CENTRE_NAME))
+        settings.CENTRE_NAME.set(session, DEMO_CENTRE_NAME)
+        settings.TOWN_CODE.set(session, DEMO_TOWN_CODE)

@@ -1,0 +1,51 @@
+"""Workstation and centre settings: declared once, typed, with defaults (STYLE.md, Picard).
+
+Stored as JSON values in the ``settings`` table; a key that was never written reads as its
+default. Changing one is a use case for the admin (accounts/admin issue); reading is free.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy.orm import Session
+
+from db.models import Setting as SettingRow
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Option(Generic[T]):
+    key: str
+    default: T
+    label: str  # what the admin screen shows
+
+    def get(self, session: Session) -> T:
+        row = session.get(SettingRow, self.key)
+        if row is None:
+            return self.default
+        value: Any = row.value
+        if not isinstance(value, type(self.default)):
+            return self.default
+        return value
+
+    def set(self, session: Session, value: T) -> None:
+        row = session.get(SettingRow, self.key)
+        if row is None:
+            session.add(SettingRow(key=self.key, value=value))
+        else:
+            row.value = value
+
+
+CENTRE_NAME = Option("centre_name", "便民服务中心", "中心名称")
+# 12-digit 统计用区划代码 of the town; the first part of every provisional 收件号.
+TOWN_CODE = Option("town_code", "000000000000", "乡镇区划代码")
+# Short code of this workstation (unique within the town), e.g. "W01".
+WORKSTATION_CODE = Option("workstation_code", "W01", "工作站编号")
+LOCKOUT_MAX_FAILURES = Option("lockout_max_failures", 5, "连续登录失败几次后锁定")
+LOCKOUT_MINUTES = Option("lockout_minutes", 15, "锁定时长（分钟）")
+IDLE_LOCK_MINUTES = Option("idle_lock_minutes", 10, "无操作自动锁屏（分钟）")
+YELLOW_AT_WORKING_DAYS = Option("yellow_at_working_days", 2, "剩余几个工作日起黄色预警")
+COMPLAINT_PHONE = Option("complaint_phone", "12345", "投诉监督电话")
