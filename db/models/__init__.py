@@ -2,7 +2,14 @@
 
 from db.models.accounts import Role, User, UserRole
 from db.models.audit import AuditEntry
-from db.models.cases import Applicant, Case, CaseAction, MaterialReceived, PrintedDocument
+from db.models.cases import (
+    Applicant,
+    Case,
+    CaseAction,
+    MaterialReceived,
+    PrintedDocument,
+    ProxyAuthorization,
+)
 from db.models.catalog import CatalogRelease, FormTemplateVersion, Item, ItemMaterial, ItemStep
 from db.models.outbox import OutboxEntry
 from db.models.settings import CalendarYear, Setting
@@ -21,6 +28,7 @@ __all__ = [
     "MaterialReceived",
     "OutboxEntry",
     "PrintedDocument",
+    "ProxyAuthorization",
     "Role",
     "Setting",
     "User",

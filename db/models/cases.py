@@ -32,11 +32,32 @@ class Applicant(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ProxyAuthorization(Base):
+    """代办委托: a resident authorises a proxy agent for named matters over a period."""
+
+    __tablename__ = "proxy_authorizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authorization_no: Mapped[str] = mapped_column(String(40), unique=True)
+    proxy_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"), index=True)
+    matters: Mapped[list[str]] = mapped_column(JSON)  # item codes, or ["*"] is NOT allowed (权限)
+    may_collect: Mapped[bool] = mapped_column(default=True)  # may collect results (代领)
+    valid_from: Mapped[date]
+    valid_until: Mapped[date]
+    signed_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Case(Base):
     """办件: one application, as currently projected from its actions."""
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_state_due", "state", "due_date"),)
+    __table_args__ = (
+        Index("ix_cases_state_due", "state", "due_date"),
+        Index("ix_cases_state_category_due", "state", "category", "due_date"),
+        Index("ix_cases_assignee_state", "assignee_id", "state"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # 收件号: provisional, made offline (town code + workstation + date + serial); never collides.
@@ -44,15 +65,18 @@ class Case(Base):
     # 办件编号 issued by the county on sync; replaces the receipt number on documents.
     official_no: Mapped[str | None] = mapped_column(String(64), unique=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    category: Mapped[str] = mapped_column(String(50))  # the item's, for queues by category
     template_id: Mapped[int] = mapped_column(ForeignKey("form_templates.id"))
     applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"), index=True)
     proxy_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    authorization_id: Mapped[int | None] = mapped_column(ForeignKey("proxy_authorizations.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     workstation: Mapped[str] = mapped_column(String(40))
     state: Mapped[str] = mapped_column(String(30), index=True)
     state_before_suspension: Mapped[str | None] = mapped_column(String(30))
     current_step: Mapped[int | None]
     deficiency: Mapped[bool] = mapped_column(default=False)  # 容缺 flag
+    deficiency_due: Mapped[date | None]  # 容缺 materials to be supplied by this day
     result: Mapped[str | None] = mapped_column(String(20))  # approved | denied
     result_no: Mapped[str | None] = mapped_column(String(64))
     form_data: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -60,6 +84,10 @@ class Case(Base):
     accepted_on: Mapped[date | None]
     due_date: Mapped[date | None]
     due_provisional: Mapped[bool] = mapped_column(default=False)
+    extension_days: Mapped[int] = mapped_column(default=0)
+    # 收件→受理 watchdog: a received case must be accepted, refused or told what to supplement
+    # by this working day (行政许可法 §32).
+    watchdog_due: Mapped[date | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     last_action_seq: Mapped[int] = mapped_column(default=0)

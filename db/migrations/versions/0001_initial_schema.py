@@ -2,9 +2,10 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 23:07:58.846796
+Create Date: 2026-11-22 23:34:55.534084
 
-Also installs the triggers that make case_actions and audit_log append-only.
+Also seeds the roles and installs the triggers that make case_actions and audit_log
+append-only.
 """
 
 from __future__ import annotations
@@ -189,6 +190,41 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "proxy_authorizations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("authorization_no", sa.String(length=40), nullable=False),
+        sa.Column("proxy_user_id", sa.Integer(), nullable=False),
+        sa.Column("applicant_id", sa.Integer(), nullable=False),
+        sa.Column("matters", sa.JSON(), nullable=False),
+        sa.Column("may_collect", sa.Boolean(), nullable=False),
+        sa.Column("valid_from", sa.Date(), nullable=False),
+        sa.Column("valid_until", sa.Date(), nullable=False),
+        sa.Column("signed_on", sa.Date(), nullable=False),
+        sa.Column("created_at", db.base.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["applicant_id"],
+            ["applicants.id"],
+            name=op.f("fk_proxy_authorizations_applicant_id_applicants"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["proxy_user_id"],
+            ["users.id"],
+            name=op.f("fk_proxy_authorizations_proxy_user_id_users"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_proxy_authorizations")),
+        sa.UniqueConstraint(
+            "authorization_no", name=op.f("uq_proxy_authorizations_authorization_no")
+        ),
+    )
+    with op.batch_alter_table("proxy_authorizations", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_proxy_authorizations_applicant_id"), ["applicant_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_proxy_authorizations_proxy_user_id"), ["proxy_user_id"], unique=False
+        )
+
+    op.create_table(
         "user_roles",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("role_code", sa.String(length=20), nullable=False),
@@ -206,15 +242,18 @@ def upgrade() -> None:
         sa.Column("receipt_no", sa.String(length=40), nullable=False),
         sa.Column("official_no", sa.String(length=64), nullable=True),
         sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("category", sa.String(length=50), nullable=False),
         sa.Column("template_id", sa.Integer(), nullable=False),
         sa.Column("applicant_id", sa.Integer(), nullable=False),
         sa.Column("proxy_user_id", sa.Integer(), nullable=True),
+        sa.Column("authorization_id", sa.Integer(), nullable=True),
         sa.Column("assignee_id", sa.Integer(), nullable=True),
         sa.Column("workstation", sa.String(length=40), nullable=False),
         sa.Column("state", sa.String(length=30), nullable=False),
         sa.Column("state_before_suspension", sa.String(length=30), nullable=True),
         sa.Column("current_step", sa.Integer(), nullable=True),
         sa.Column("deficiency", sa.Boolean(), nullable=False),
+        sa.Column("deficiency_due", sa.Date(), nullable=True),
         sa.Column("result", sa.String(length=20), nullable=True),
         sa.Column("result_no", sa.String(length=64), nullable=True),
         sa.Column("form_data", sa.JSON(), nullable=False),
@@ -222,6 +261,8 @@ def upgrade() -> None:
         sa.Column("accepted_on", sa.Date(), nullable=True),
         sa.Column("due_date", sa.Date(), nullable=True),
         sa.Column("due_provisional", sa.Boolean(), nullable=False),
+        sa.Column("extension_days", sa.Integer(), nullable=False),
+        sa.Column("watchdog_due", sa.Date(), nullable=True),
         sa.Column("created_at", db.base.UTCDateTime(), nullable=False),
         sa.Column("updated_at", db.base.UTCDateTime(), nullable=False),
         sa.Column("last_action_seq", sa.Integer(), nullable=False),
@@ -230,6 +271,11 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["assignee_id"], ["users.id"], name=op.f("fk_cases_assignee_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["authorization_id"],
+            ["proxy_authorizations.id"],
+            name=op.f("fk_cases_authorization_id_proxy_authorizations"),
         ),
         sa.ForeignKeyConstraint(["item_id"], ["items.id"], name=op.f("fk_cases_item_id_items")),
         sa.ForeignKeyConstraint(
@@ -245,10 +291,15 @@ def upgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_cases_applicant_id"), ["applicant_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_assignee_id"), ["assignee_id"], unique=False)
+        batch_op.create_index("ix_cases_assignee_state", ["assignee_id", "state"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_item_id"), ["item_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_proxy_user_id"), ["proxy_user_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_state"), ["state"], unique=False)
+        batch_op.create_index(
+            "ix_cases_state_category_due", ["state", "category", "due_date"], unique=False
+        )
         batch_op.create_index("ix_cases_state_due", ["state", "due_date"], unique=False)
+        batch_op.create_index(batch_op.f("ix_cases_watchdog_due"), ["watchdog_due"], unique=False)
 
     op.create_table(
         "item_materials",
@@ -426,15 +477,23 @@ def downgrade() -> None:
 
     op.drop_table("item_materials")
     with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_cases_watchdog_due"))
         batch_op.drop_index("ix_cases_state_due")
+        batch_op.drop_index("ix_cases_state_category_due")
         batch_op.drop_index(batch_op.f("ix_cases_state"))
         batch_op.drop_index(batch_op.f("ix_cases_proxy_user_id"))
         batch_op.drop_index(batch_op.f("ix_cases_item_id"))
+        batch_op.drop_index("ix_cases_assignee_state")
         batch_op.drop_index(batch_op.f("ix_cases_assignee_id"))
         batch_op.drop_index(batch_op.f("ix_cases_applicant_id"))
 
     op.drop_table("cases")
     op.drop_table("user_roles")
+    with op.batch_alter_table("proxy_authorizations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_proxy_authorizations_proxy_user_id"))
+        batch_op.drop_index(batch_op.f("ix_proxy_authorizations_applicant_id"))
+
+    op.drop_table("proxy_authorizations")
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_items_pinyin_initials"))
         batch_op.drop_index(batch_op.f("ix_items_name"))

@@ -1,0 +1,1 @@
+"""The case lifecycle (DESIGN §3): states, the one transition table, and the fold over actions."""

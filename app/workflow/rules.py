@@ -1,0 +1,42 @@
+"""What the workflow needs to know about an item: its time limits and the shape of its steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.actor import Role
+
+INTAKE_ROLE = "clerk"
+COUNTY_LEVEL = "county"
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    key: str
+    name: str
+    role: str  # clerk | approver | supervisor | county
+    level: str  # town | county
+
+
+@dataclass(frozen=True)
+class ItemRules:
+    promised_days: int
+    promised_unit: str  # working | natural
+    steps: tuple[StepInfo, ...]
+    deficiency_allowed: frozenset[str] = frozenset()  # material keys that may be 容缺
+    required_materials: frozenset[str] = frozenset()
+
+    @property
+    def review_steps(self) -> tuple[int, ...]:
+        """Town steps after intake, done in the back office (approver or supervisor)."""
+        return tuple(
+            i for i, s in enumerate(self.steps) if s.level != COUNTY_LEVEL and s.role != INTAKE_ROLE
+        )
+
+    @property
+    def county_steps(self) -> tuple[int, ...]:
+        return tuple(i for i, s in enumerate(self.steps) if s.level == COUNTY_LEVEL)
+
+    def step_role(self, index: int) -> Role | None:
+        role = self.steps[index].role
+        return Role(role) if role in Role.__members__.values() else None

@@ -1,0 +1,120 @@
+"""The one transition table: which role may take which action from which state, to which state.
+
+``check`` is the only place a move is allowed or refused; an illegal move raises a typed error
+with a Chinese message before anything is written. Guards that depend on the item (its steps)
+or the payload live in ``app.workflow.guards``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+from app.actor import Actor, Role
+from app.errors import IllegalTransition, PermissionDenied
+from app.workflow.states import CLOCK_STATES, OPEN_STATES, TERMINAL_STATES, Action, CaseState
+
+S = CaseState
+R = Role
+
+
+class Target(Enum):
+    """Targets that are not a fixed state."""
+
+    SAME = "same"  # the case stays where it is (opinions, extensions, reassignment)
+    PREVIOUS = "previous"  # back to the state the case was suspended from
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Action
+    sources: frozenset[CaseState | None]  # None: the case does not exist yet
+    target: CaseState | Target
+    roles: frozenset[Role]
+
+
+def _t(
+    action: Action,
+    sources: Iterable[CaseState | None],
+    target: CaseState | Target,
+    *roles: Role,
+) -> Transition:
+    return Transition(action, frozenset(sources), target, frozenset(roles))
+
+
+NOT_YET = None
+TRANSITIONS: tuple[Transition, ...] = (
+    _t(Action.CREATE_DRAFT, [NOT_YET], S.DRAFT, R.PROXY, R.CLERK),
+    _t(Action.SUBMIT, [S.DRAFT], S.SUBMITTED, R.PROXY, R.CLERK),
+    # 收件: a proxy filing picked up at the window, or a walk-in received straight away.
+    _t(Action.RECEIVE, [S.SUBMITTED, NOT_YET], S.RECEIVED, R.CLERK),
+    _t(Action.ACCEPT, [S.RECEIVED], S.ACCEPTED, R.CLERK),
+    _t(Action.ACCEPT_WITH_DEFICIENCY, [S.RECEIVED], S.ACCEPTED, R.CLERK),
+    _t(Action.REQUEST_SUPPLEMENT, [S.RECEIVED], S.AWAITING_SUPPLEMENT, R.CLERK),
+    _t(Action.SUPPLEMENT, [S.AWAITING_SUPPLEMENT], S.RECEIVED, R.CLERK),
+    _t(Action.REFUSE, [S.RECEIVED], S.REFUSED, R.CLERK),
+    # 容缺 materials handed in later, at the window or to the back office.
+    _t(Action.SUPPLY_DEFICIENT, CLOCK_STATES | {S.SUSPENDED}, Target.SAME, R.CLERK, R.APPROVER),
+    _t(Action.START_REVIEW, [S.ACCEPTED], S.IN_REVIEW, R.APPROVER, R.SUPERVISOR),
+    _t(Action.RECORD_OPINION, [S.IN_REVIEW], Target.SAME, R.APPROVER, R.SUPERVISOR),
+    _t(Action.NEXT_STEP, [S.IN_REVIEW], Target.SAME, R.APPROVER, R.SUPERVISOR),
+    # From accepted only for items with no town review step (the county decides directly).
+    _t(Action.REPORT_TO_COUNTY, [S.IN_REVIEW, S.ACCEPTED], S.WITH_COUNTY, R.APPROVER, R.SUPERVISOR),
+    _t(Action.COUNTY_RETURNED, [S.WITH_COUNTY], S.IN_REVIEW, R.APPROVER, R.SUPERVISOR),
+    # Town decision after review, the county's result recorded, or 即办 at the window.
+    _t(Action.DECIDE, [S.IN_REVIEW, S.WITH_COUNTY], S.DECIDED, R.APPROVER, R.SUPERVISOR),
+    _t(Action.DECIDE, [S.ACCEPTED], S.DECIDED, R.CLERK),
+    _t(Action.MARK_READY, [S.DECIDED], S.AWAITING_DELIVERY, R.CLERK, R.APPROVER),
+    _t(Action.DELIVER, [S.AWAITING_DELIVERY], S.DELIVERED, R.CLERK),
+    _t(Action.ARCHIVE, [S.DELIVERED], S.ARCHIVED, R.CLERK, R.SUPERVISOR),
+    _t(Action.SUSPEND, CLOCK_STATES, S.SUSPENDED, R.APPROVER, R.SUPERVISOR),
+    _t(Action.RESUME, [S.SUSPENDED], Target.PREVIOUS, R.APPROVER, R.SUPERVISOR),
+    _t(Action.EXTEND, [S.ACCEPTED, S.IN_REVIEW], Target.SAME, R.SUPERVISOR),
+    # 撤回 by the applicant: recorded by the clerk, or by the proxy for their own filing.
+    _t(Action.WITHDRAW, OPEN_STATES, S.WITHDRAWN, R.CLERK, R.PROXY),
+    _t(Action.TERMINATE, OPEN_STATES - {S.DRAFT}, S.TERMINATED, R.APPROVER, R.SUPERVISOR),
+    _t(Action.REASSIGN, OPEN_STATES - {S.DRAFT}, Target.SAME, R.SUPERVISOR),
+)
+
+
+def transitions_for(action: Action) -> list[Transition]:
+    return [t for t in TRANSITIONS if t.action is action]
+
+
+def find(action: Action, state: CaseState | None, actor: Actor) -> Transition:
+    """The row that lets ``actor`` take ``action`` from ``state``; raises if there is none."""
+    rows = transitions_for(action)
+    from_here = [t for t in rows if state in t.sources]
+    if not from_here:
+        where = "新办件" if state is None else f"办件当前状态为「{state.label}」"
+        if state in TERMINAL_STATES:
+            where += "（已结束）"
+        raise IllegalTransition(f"{where}，不能执行「{action.label}」。")
+    for row in from_here:
+        if actor.roles & row.roles:
+            return row
+    allowed = "、".join(r.label for r in Role if any(r in row.roles for row in from_here))
+    raise PermissionDenied(
+        f"「{action.label}」只能由{allowed}执行；当前用户的角色是{actor.role_text or '（无）'}。"
+    )
+
+
+def resolve_target(
+    row: Transition, current: CaseState | None, before: CaseState | None
+) -> CaseState:
+    if row.target is Target.SAME:
+        assert current is not None
+        return current
+    if row.target is Target.PREVIOUS:
+        assert before is not None, "a suspended case always records where it came from"
+        return before
+    assert isinstance(row.target, CaseState)
+    return row.target
+
+
+def roles_that_may(action: Action) -> frozenset[Role]:
+    roles: set[Role] = set()
+    for row in transitions_for(action):
+        roles |= row.roles
+    return frozenset(roles)
