@@ -1,0 +1,319 @@
+"""Everything done to a case after 收件: accept, 容缺, supplement notices, refuse, review steps,
+county reporting, decisions, delivery, suspension, extension, withdrawal, termination.
+
+Each function is one unit of work that calls the engine; role, state and payload checks happen
+there, so a refused action changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.actor import Actor, Role
+from app.cases.context import CaseContext
+from app.cases.engine import CaseChange, load_item, perform
+from app.cases.proxy import check_collection_authority
+from app.errors import NotFound, ValidationError
+from app.workflow.states import Action
+from db.models import Case, MaterialReceived, User, UserRole
+
+
+def get_case(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound("找不到该办件。")
+    return case
+
+
+CaseHook = Callable[[Session, Case, datetime], None]
+
+
+def act(
+    ctx: CaseContext,
+    actor: Actor,
+    case_id: int,
+    action: Action,
+    payload: Mapping[str, Any],
+    *,
+    before: CaseHook | None = None,
+    after: CaseHook | None = None,
+) -> CaseChange:
+    """Take one action in its own transaction; ``before``/``after`` run inside it too."""
+    now = ctx.clock()
+    with ctx.sessions() as session, session.begin():
+        case = get_case(session, case_id)
+        if before is not None:
+            before(session, case, now)
+        change = perform(
+            session,
+            actor=actor,
+            case=case,
+            action=action,
+            payload=payload,
+            calendar=ctx.calendar,
+            now=now,
+        )
+        if after is not None:
+            after(session, case, now)
+        return change
+
+
+def accept(ctx: CaseContext, actor: Actor, case_id: int) -> CaseChange:
+    return act(ctx, actor, case_id, Action.ACCEPT, {})
+
+
+def accept_with_deficiency(
+    ctx: CaseContext,
+    actor: Actor,
+    case_id: int,
+    pending_materials: Sequence[str],
+    due: dt.date,
+    *,
+    commitment_signed: bool,
+) -> CaseChange:
+    """容缺受理: only 容缺-able materials, the applicant's signed promise, a due date in time."""
+
+    def record_pending(session: Session, case: Case, now: datetime) -> None:
+        specs = {m.material_key: m for m in load_item(session, case.item_id).materials}
+        for key in pending_materials:
+            spec = specs[key]
+            session.add(
+                MaterialReceived(
+                    case_id=case.id,
+                    material_key=key,
+                    name=spec.name,
+                    form=spec.form,
+                    copies=spec.copies,
+                    pending=True,
+                    due_on=due,
+                )
+            )
+
+    return act(
+        ctx,
+        actor,
+        case_id,
+        Action.ACCEPT_WITH_DEFICIENCY,
+        {
+            "pending_materials": list(pending_materials),
+            "deficiency_due": due.isoformat(),
+            "commitment": commitment_signed,
+        },
+        after=record_pending,
+    )
+
+
+def request_supplement(
+    ctx: CaseContext, actor: Actor, case_id: int, missing: Sequence[Mapping[str, str]]
+) -> CaseChange:
+    """一次性告知: every missing material at once, each with what is wrong or how to supply it."""
+    return act(
+        ctx, actor, case_id, Action.REQUEST_SUPPLEMENT, {"missing": [dict(m) for m in missing]}
+    )
+
+
+def refuse(
+    ctx: CaseContext, actor: Actor, case_id: int, reasons: Sequence[str], competent_organ: str = ""
+) -> CaseChange:
+    """不予受理, with reasons (and the competent organ when the item is not ours)."""
+    return act(
+        ctx,
+        actor,
+        case_id,
+        Action.REFUSE,
+        {"reasons": list(reasons), "competent_organ": competent_organ},
+    )
+
+
+def supply_deficient(
+    ctx: CaseContext, actor: Actor, case_id: int, materials: Sequence[str]
+) -> CaseChange:
+    def mark_supplied(session: Session, case: Case, now: datetime) -> None:
+        rows = session.scalars(
+            select(MaterialReceived).where(
+                MaterialReceived.case_id == case.id,
+                MaterialReceived.material_key.in_(materials),
+            )
+        )
+        for row in rows:
+            row.pending, row.received_at = False, now
+
+    return act(
+        ctx,
+        actor,
+        case_id,
+        Action.SUPPLY_DEFICIENT,
+        {"materials": list(materials)},
+        after=mark_supplied,
+    )
+
+
+def start_review(ctx: CaseContext, actor: Actor, case_id: int) -> CaseChange:
+    return act(ctx, actor, case_id, Action.START_REVIEW, {})
+
+
+def record_opinion(
+    ctx: CaseContext, actor: Actor, case_id: int, opinion: str, *, agree: bool = True
+) -> CaseChange:
+    return act(ctx, actor, case_id, Action.RECORD_OPINION, {"opinion": opinion, "agree": agree})
+
+
+def next_step(ctx: CaseContext, actor: Actor, case_id: int) -> CaseChange:
+    return act(ctx, actor, case_id, Action.NEXT_STEP, {})
+
+
+def report_to_county(ctx: CaseContext, actor: Actor, case_id: int, note: str = "") -> CaseChange:
+    return act(ctx, actor, case_id, Action.REPORT_TO_COUNTY, {"note": note})
+
+
+def county_returned(ctx: CaseContext, actor: Actor, case_id: int, reason: str) -> CaseChange:
+    return act(ctx, actor, case_id, Action.COUNTY_RETURNED, {"reason": reason})
+
+
+def decide(
+    ctx: CaseContext,
+    actor: Actor,
+    case_id: int,
+    *,
+    approved: bool,
+    result_no: str = "",
+    reasons: Sequence[str] = (),
+) -> CaseChange:
+    """办结 in the town (after review, or 即办 at the window)."""
+    return act(ctx, actor, case_id, Action.DECIDE, _decision(approved, result_no, reasons, "town"))
+
+
+def record_county_result(
+    ctx: CaseContext,
+    actor: Actor,
+    case_id: int,
+    *,
+    approved: bool,
+    result_no: str = "",
+    reasons: Sequence[str] = (),
+) -> CaseChange:
+    """The county's decision on a reported case, recorded in the town (or arriving by sync)."""
+    return act(
+        ctx, actor, case_id, Action.DECIDE, _decision(approved, result_no, reasons, "county")
+    )
+
+
+def _decision(approved: bool, result_no: str, reasons: Sequence[str], by: str) -> dict[str, Any]:
+    return {
+        "result": "approved" if approved else "denied",
+        "result_no": result_no or None,
+        "reasons": list(reasons),
+        "decided_by": by,
+    }
+
+
+def mark_ready(ctx: CaseContext, actor: Actor, case_id: int) -> CaseChange:
+    return act(ctx, actor, case_id, Action.MARK_READY, {})
+
+
+def deliver_at_window(
+    ctx: CaseContext, actor: Actor, case_id: int, collector_name: str, collector_id_masked: str
+) -> CaseChange:
+    return act(
+        ctx,
+        actor,
+        case_id,
+        Action.DELIVER,
+        {"method": "window", "collector_name": collector_name, "collector_id": collector_id_masked},
+    )
+
+
+def deliver_by_mail(
+    ctx: CaseContext, actor: Actor, case_id: int, tracking_no: str, address: str
+) -> CaseChange:
+    return act(
+        ctx,
+        actor,
+        case_id,
+        Action.DELIVER,
+        {"method": "mail", "tracking_no": tracking_no, "address": address},
+    )
+
+
+def deliver_to_proxy(
+    ctx: CaseContext, actor: Actor, case_id: int, proxy_name: str, authorization_no: str
+) -> CaseChange:
+    """代领: the proxy collects under a 代办委托书 that allows collection."""
+
+    def check_authority(session: Session, case: Case, now: datetime) -> None:
+        check_collection_authority(session, case, authorization_no)
+
+    return act(
+        ctx,
+        actor,
+        case_id,
+        Action.DELIVER,
+        {"method": "proxy", "collector_name": proxy_name, "authorization_no": authorization_no},
+        before=check_authority,
+    )
+
+
+def archive(ctx: CaseContext, actor: Actor, case_id: int) -> CaseChange:
+    return act(ctx, actor, case_id, Action.ARCHIVE, {})
+
+
+def suspend(
+    ctx: CaseContext,
+    actor: Actor,
+    case_id: int,
+    reason: str,
+    expected_days: int,
+    *,
+    kind: str = "special_procedure",
+) -> CaseChange:
+    """挂起: 特别程序 (听证、检验、鉴定…) or a post-acceptance 补正 (kind="supplement")."""
+    return act(
+        ctx,
+        actor,
+        case_id,
+        Action.SUSPEND,
+        {"reason": reason, "expected_days": expected_days, "kind": kind},
+    )
+
+
+def request_post_supplement(
+    ctx: CaseContext, actor: Actor, case_id: int, missing: Sequence[str], expected_days: int
+) -> CaseChange:
+    """受理后补正: the clock stops until the applicant supplies what is missing."""
+    if not missing:
+        raise ValidationError("补正材料清单", "请列明需补正的材料。")
+    return suspend(
+        ctx, actor, case_id, "受理后补正：" + "、".join(missing), expected_days, kind="supplement"
+    )
+
+
+def resume(ctx: CaseContext, actor: Actor, case_id: int) -> CaseChange:
+    return act(ctx, actor, case_id, Action.RESUME, {})
+
+
+def extend(ctx: CaseContext, actor: Actor, case_id: int, days: int, reason: str) -> CaseChange:
+    """延期, approved by the centre's supervisor (a notice is printed)."""
+    return act(ctx, actor, case_id, Action.EXTEND, {"days": days, "reason": reason})
+
+
+def withdraw(ctx: CaseContext, actor: Actor, case_id: int, reason: str) -> CaseChange:
+    return act(ctx, actor, case_id, Action.WITHDRAW, {"reason": reason})
+
+
+def terminate(ctx: CaseContext, actor: Actor, case_id: int, reason: str) -> CaseChange:
+    return act(ctx, actor, case_id, Action.TERMINATE, {"reason": reason})
+
+
+def reassign(ctx: CaseContext, actor: Actor, case_id: int, assignee_id: int) -> CaseChange:
+    with ctx.sessions() as session:
+        is_approver = session.get(UserRole, (assignee_id, Role.APPROVER.value)) is not None
+        user = session.get(User, assignee_id)
+    if user is None or not user.active or not is_approver:
+        raise ValidationError("承办人", "只能改派给在岗的后台审批人员。")
+    return act(ctx, actor, case_id, Action.REASSIGN, {"assignee_id": assignee_id})

@@ -1,0 +1,188 @@
+"""Performing one action on a case: check, append the action, update the projection, write the
+outbox row and the audit entry — all in the caller's transaction, or nothing at all."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app import audit
+from app.actor import Actor
+from app.cases.access import check_visible, require_case_role
+from app.workcalendar import WorkCalendar
+from app.workflow import guards, transitions
+from app.workflow.fold import ActionRecord, Projection, apply, fold, local_date
+from app.workflow.rules import ItemRules, StepInfo
+from app.workflow.states import Action, CaseState
+from db.models import Case, CaseAction, Item, OutboxEntry
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """What a write changed; views listen for it and refresh (STYLE.md: writes say what changed)."""
+
+    case_id: int
+    receipt_no: str
+    action: Action
+    state: CaseState
+    seq: int
+
+
+def item_rules(item: Item) -> ItemRules:
+    return ItemRules(
+        promised_days=item.promised_limit_days,
+        promised_unit=item.promised_limit_unit,
+        steps=tuple(StepInfo(s.step_key, s.name, s.role, s.level) for s in item.steps),
+        deficiency_allowed=frozenset(
+            m.material_key for m in item.materials if m.deficiency_allowed
+        ),
+        required_materials=frozenset(m.material_key for m in item.materials if m.required),
+    )
+
+
+def load_item(session: Session, item_id: int) -> Item:
+    return session.scalars(
+        select(Item)
+        .where(Item.id == item_id)
+        .options(selectinload(Item.steps), selectinload(Item.materials))
+    ).one()
+
+
+def records_of(session: Session, case_id: int) -> list[ActionRecord]:
+    rows = session.scalars(
+        select(CaseAction).where(CaseAction.case_id == case_id).order_by(CaseAction.seq)
+    )
+    return [ActionRecord(Action(r.action), r.occurred_at, r.actor_id, r.payload) for r in rows]
+
+
+def project(session: Session, case: Case, calendar: WorkCalendar) -> Projection:
+    """Rebuild a case's projection from its actions (what the cases row must agree with)."""
+    return fold(
+        records_of(session, case.id), item_rules(load_item(session, case.item_id)), calendar
+    )
+
+
+def perform(
+    session: Session,
+    *,
+    actor: Actor,
+    case: Case,
+    action: Action,
+    payload: Mapping[str, Any],
+    calendar: WorkCalendar,
+    now: datetime,
+) -> CaseChange:
+    """Take ``action`` on ``case`` (already added to the session for a new case)."""
+    require_case_role(actor)
+    if case.id is not None:
+        check_visible(actor, case)
+    rules = item_rules(load_item(session, case.item_id))
+    records = records_of(session, case.id) if case.id is not None else []
+    before = fold(records, rules, calendar)
+    row = transitions.find(action, before.state, actor)
+    guards.check(
+        guards.GuardContext(before, rules, payload, actor, calendar, local_date(now)), action
+    )
+    record = ActionRecord(action, now, actor.user_id, dict(payload))
+    after = apply(before, record, rules, calendar)
+    assert after.state is transitions.resolve_target(
+        row, before.state, before.state_before_suspension
+    )
+
+    _write_projection(case, after)
+    session.add(case)
+    session.flush()  # the case needs its id before its first action
+    action_row = CaseAction(
+        case_id=case.id,
+        seq=after.last_seq,
+        action=action.value,
+        from_state=before.state.value if before.state else None,
+        to_state=after.state.value,
+        actor_id=actor.user_id,
+        actor_role=",".join(sorted(r.value for r in actor.roles & row.roles)),
+        workstation=actor.workstation,
+        occurred_at=now,
+        payload=dict(payload),
+    )
+    session.add(action_row)
+    session.flush()
+    session.add(
+        OutboxEntry(
+            op_id=str(uuid.uuid4()),
+            case_id=case.id,
+            action_id=action_row.id,
+            kind="case.action",
+            payload={
+                "receipt_no": case.receipt_no,
+                "seq": action_row.seq,
+                "action": action.value,
+                "occurred_at": now.isoformat(),
+                "workstation": actor.workstation,
+                "payload": dict(payload),
+            },
+        )
+    )
+    audit.record_for(
+        session,
+        actor,
+        f"case.{action.value}",
+        subject=case.receipt_no,
+        detail={"seq": action_row.seq, "from": action_row.from_state, "to": action_row.to_state},
+        at=now,
+    )
+    return CaseChange(case.id, case.receipt_no, action, after.state, after.last_seq)
+
+
+def _write_projection(case: Case, p: Projection) -> None:
+    assert p.state is not None
+    case.state = p.state.value
+    case.state_before_suspension = (
+        p.state_before_suspension.value if p.state_before_suspension else None
+    )
+    case.current_step = p.current_step
+    case.deficiency = p.deficiency
+    case.deficiency_due = p.deficiency_due
+    case.received_at = p.received_at
+    case.watchdog_due = p.watchdog_due
+    case.accepted_on = p.accepted_on
+    case.due_date = p.due_date
+    case.due_provisional = p.due_provisional
+    case.extension_days = p.extension_days
+    case.result = p.result
+    case.result_no = p.result_no
+    case.assignee_id = p.assignee_id
+    case.last_action_seq = p.last_seq
+    if p.proxy_user_id is not None:
+        case.proxy_user_id = p.proxy_user_id
+
+
+PROJECTED_COLUMNS = (
+    "state",
+    "state_before_suspension",
+    "current_step",
+    "deficiency",
+    "deficiency_due",
+    "received_at",
+    "watchdog_due",
+    "accepted_on",
+    "due_date",
+    "due_provisional",
+    "extension_days",
+    "result",
+    "result_no",
+    "assignee_id",
+    "last_action_seq",
+)
+
+
+def projection_matches(case: Case, p: Projection) -> list[str]:
+    """Columns where the stored case row disagrees with the fold (empty when they agree)."""
+    expected = Case()
+    _write_projection(expected, p)
+    return [c for c in PROJECTED_COLUMNS if getattr(case, c) != getattr(expected, c)]
