@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from sqlalchemy import Select, false
 
 from app.actor import Actor, Role
@@ -27,7 +29,10 @@ def check_visible(actor: Actor, case: Case) -> None:
         raise NotFound("找不到该办件。")  # do not reveal that someone else's case exists
 
 
-def restrict(query: Select[tuple[Case]], actor: Actor) -> Select[tuple[Case]]:
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
+
+
+def restrict(query: SelectT, actor: Actor) -> SelectT:
     """Limit a case query to what ``actor`` may see."""
     if not actor.roles & CASE_ROLES:
         return query.where(false())

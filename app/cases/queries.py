@@ -1,0 +1,360 @@
+"""Reading cases: queues by role and category, search, detail with timeline and deadlines,
+overdue and nearly-due lists, and the 5-working-day 收件→受理 watchdog.
+
+Every query is limited to what the actor may see (``access.restrict``) and returns plain
+frozen rows; ID numbers only ever leave here masked (full view: ``app.identity``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from app import settings
+from app.actor import Actor, Role
+from app.cases.access import check_visible, restrict
+from app.cases.decisions import get_case
+from app.identity import masked
+from app.workcalendar import WorkCalendar, deadline_status, remaining_working_days
+from app.workflow.states import CLOCK_STATES, Action, CaseState
+from db.models import Applicant, Case, CaseAction, Item, ItemStep, MaterialReceived, User
+
+S = CaseState
+QUEUE_STATES: dict[Role, tuple[CaseState, ...]] = {
+    Role.CLERK: (S.SUBMITTED, S.RECEIVED, S.AWAITING_SUPPLEMENT, S.DECIDED, S.AWAITING_DELIVERY),
+    Role.APPROVER: (S.ACCEPTED, S.IN_REVIEW, S.WITH_COUNTY, S.SUSPENDED),
+    Role.SUPERVISOR: (
+        S.RECEIVED,
+        S.ACCEPTED,
+        S.IN_REVIEW,
+        S.WITH_COUNTY,
+        S.SUSPENDED,
+        S.DECIDED,
+        S.AWAITING_DELIVERY,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case_id: int
+    receipt_no: str
+    official_no: str | None
+    item_name: str
+    category: str
+    applicant_name: str
+    applicant_id_masked: str
+    state: CaseState
+    due_date: dt.date | None
+    due_provisional: bool
+    deficiency: bool
+    assignee_id: int | None
+
+    @property
+    def state_label(self) -> str:
+        return self.state.label
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[CaseRow]
+    total: int
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    seq: int
+    action: Action
+    actor_name: str
+    role: str
+    at: dt.datetime
+    from_state: CaseState | None
+    to_state: CaseState
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    due_date: dt.date | None
+    provisional: bool
+    remaining_working_days: int | None
+    status: str | None  # green | yellow | red; None when no clock runs
+    deficiency_due: dt.date | None
+    watchdog_due: dt.date | None
+    extension_days: int
+
+
+@dataclass(frozen=True)
+class MaterialLine:
+    key: str
+    name: str
+    form: str
+    copies: int
+    pending: bool
+    due_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    row: CaseRow
+    applicant_id: int
+    form_data: dict[str, Any]
+    current_step_name: str | None
+    result: str | None
+    result_no: str | None
+    deadlines: Deadlines
+    materials: list[MaterialLine]
+    timeline: list[TimelineEntry]
+
+
+def _base() -> Select[Case, str, str, str | None, str | None]:
+    return (
+        select(Case, Item.name, Applicant.name, Applicant.id_number, Applicant.uscc)
+        .join(Item, Item.id == Case.item_id)
+        .join(Applicant, Applicant.id == Case.applicant_id)
+    )
+
+
+def _row(case: Case, item_name: str, name: str, id_number: str | None, uscc: str | None) -> CaseRow:
+    return CaseRow(
+        case_id=case.id,
+        receipt_no=case.receipt_no,
+        official_no=case.official_no,
+        item_name=item_name,
+        category=case.category,
+        applicant_name=name,
+        applicant_id_masked=masked(id_number) if id_number else (uscc or ""),
+        state=CaseState(case.state),
+        due_date=case.due_date,
+        due_provisional=case.due_provisional,
+        deficiency=case.deficiency,
+        assignee_id=case.assignee_id,
+    )
+
+
+def _rows(session: Session, query: Select[Case, str, str, str | None, str | None]) -> list[CaseRow]:
+    return [_row(*r) for r in session.execute(query)]
+
+
+def queue_states(actor: Actor) -> tuple[CaseState, ...]:
+    states: list[CaseState] = []
+    for role in Role:
+        if role in actor.roles:
+            states += [s for s in QUEUE_STATES.get(role, ()) if s not in states]
+    return tuple(states)
+
+
+def _queue_filter(actor: Actor, category: str | None) -> Any:
+    if Role.PROXY in actor.roles and not queue_states(actor):
+        condition: Any = Case.proxy_user_id == actor.user_id
+    else:
+        condition = Case.state.in_([s.value for s in queue_states(actor)])
+    if category:
+        condition = and_(condition, Case.category == category)
+    return condition
+
+
+def my_queue(
+    session: Session, actor: Actor, *, category: str | None = None, limit: int = 50, offset: int = 0
+) -> QueuePage:
+    """The actor's work, most urgent first (no due date last, then oldest receipt)."""
+    condition = _queue_filter(actor, category)
+    query = restrict(
+        _base().where(condition).order_by(Case.due_date.is_(None), Case.due_date, Case.id), actor
+    )
+    total_query = restrict(select(func.count()).select_from(Case).where(condition), actor)
+    total = session.scalar(total_query) or 0
+    return QueuePage(_rows(session, query.limit(limit).offset(offset)), total)
+
+
+def queue_categories(session: Session, actor: Actor) -> list[tuple[str, int]]:
+    """(category, count) of the actor's queue, for the category tabs."""
+    condition = _queue_filter(actor, None)
+    query = restrict(
+        select(Case.category, func.count()).where(condition).group_by(Case.category), actor
+    )
+    return [(category, count) for category, count in session.execute(query)]
+
+
+RECEIPT_LIKE = re.compile(r"^[0-9A-Za-z]+-[0-9A-Za-z-]*$")
+ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+
+
+def search(session: Session, actor: Actor, text: str, *, limit: int = 50) -> list[CaseRow]:
+    """By 收件号/办件编号 (prefix), ID number or credit code (exact), applicant name (prefix),
+    or item name (contains)."""
+    needle = text.strip()
+    if not needle:
+        return []
+    if ID_LIKE.match(needle):
+        condition: Any = or_(
+            Applicant.id_number == needle.upper(), Applicant.uscc == needle.upper()
+        )
+    elif RECEIPT_LIKE.match(needle):
+        condition = or_(
+            and_(Case.receipt_no >= needle, Case.receipt_no < needle + "\uffff"),
+            and_(Case.official_no >= needle, Case.official_no < needle + "\uffff"),
+        )
+    else:
+        name_prefix = and_(Applicant.name >= needle, Applicant.name < needle + "\uffff")
+        item_ids = select(Item.id).where(
+            or_(
+                Item.name.contains(needle),
+                Item.pinyin_initials == needle.lower(),
+                Item.code == needle,
+            )
+        )
+        condition = or_(name_prefix, Case.item_id.in_(item_ids))
+    query = restrict(_base().where(condition).order_by(Case.id.desc()).limit(limit), actor)
+    return _rows(session, query)
+
+
+def case_detail(
+    session: Session, actor: Actor, case_id: int, calendar: WorkCalendar, today: dt.date
+) -> CaseDetail:
+    case = get_case(session, case_id)
+    check_visible(actor, case)
+    (row,) = _rows(session, _base().where(Case.id == case_id))
+    step_name = None
+    if case.current_step is not None:
+        step_name = session.scalar(
+            select(ItemStep.name).where(
+                ItemStep.item_id == case.item_id, ItemStep.position == case.current_step
+            )
+        )
+    actions = list(
+        session.scalars(
+            select(CaseAction).where(CaseAction.case_id == case_id).order_by(CaseAction.seq)
+        )
+    )
+    actor_ids = {a.actor_id for a in actions if a.actor_id is not None}
+    names = {
+        uid: name
+        for uid, name in session.execute(
+            select(User.id, User.display_name).where(User.id.in_(actor_ids))
+        )
+    }
+    timeline = [
+        TimelineEntry(
+            a.seq,
+            Action(a.action),
+            names.get(a.actor_id, "") if a.actor_id is not None else "",
+            a.actor_role,
+            a.occurred_at,
+            CaseState(a.from_state) if a.from_state else None,
+            CaseState(a.to_state),
+            _masked_payload(a.payload),
+        )
+        for a in actions
+    ]
+    materials = [
+        MaterialLine(m.material_key, m.name, m.form, m.copies, m.pending, m.due_on)
+        for m in session.scalars(
+            select(MaterialReceived)
+            .where(MaterialReceived.case_id == case_id)
+            .order_by(MaterialReceived.id)
+        )
+    ]
+    return CaseDetail(
+        row=row,
+        applicant_id=case.applicant_id,
+        form_data=_masked_payload(case.form_data),
+        current_step_name=step_name,
+        result=case.result,
+        result_no=case.result_no,
+        deadlines=_deadlines(session, case, calendar, today),
+        materials=materials,
+        timeline=timeline,
+    )
+
+
+def _deadlines(session: Session, case: Case, calendar: WorkCalendar, today: dt.date) -> Deadlines:
+    running = case.due_date is not None and CaseState(case.state) in CLOCK_STATES
+    return Deadlines(
+        due_date=case.due_date,
+        provisional=case.due_provisional,
+        remaining_working_days=(
+            remaining_working_days(calendar, today, case.due_date)
+            if running and case.due_date
+            else None
+        ),
+        status=(
+            deadline_status(
+                calendar, today, case.due_date, settings.YELLOW_AT_WORKING_DAYS.get(session)
+            )
+            if running and case.due_date
+            else None
+        ),
+        deficiency_due=case.deficiency_due,
+        watchdog_due=case.watchdog_due,
+        extension_days=case.extension_days,
+    )
+
+
+_ID_IN_TEXT = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
+
+
+def _masked_payload(value: Any) -> Any:
+    """Form data and payloads with every ID number masked (first 6 + last 4)."""
+    if isinstance(value, str):
+        return _ID_IN_TEXT.sub(lambda m: masked(m.group(0)), value)
+    if isinstance(value, dict):
+        return {k: _masked_payload(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked_payload(v) for v in value]
+    return value
+
+
+def _clock_cases(actor: Actor) -> Select[Case, str, str, str | None, str | None]:
+    return restrict(_base().where(Case.state.in_([s.value for s in CLOCK_STATES])), actor)
+
+
+def overdue(session: Session, actor: Actor, today: dt.date, *, limit: int = 200) -> list[CaseRow]:
+    """Cases whose promised date has passed while the clock runs (suspended ones are paused)."""
+    query = _clock_cases(actor).where(Case.due_date < today).order_by(Case.due_date).limit(limit)
+    return _rows(session, query)
+
+
+def nearly_due(
+    session: Session,
+    actor: Actor,
+    today: dt.date,
+    calendar: WorkCalendar,
+    *,
+    within_working_days: int | None = None,
+    limit: int = 200,
+) -> list[CaseRow]:
+    """Cases due today or within the yellow threshold (working days)."""
+    days = within_working_days
+    if days is None:
+        days = settings.YELLOW_AT_WORKING_DAYS.get(session)
+    horizon = calendar.add_working_days(today, days) if days > 0 else today
+    query = (
+        _clock_cases(actor)
+        .where(Case.due_date >= today, Case.due_date <= horizon)
+        .order_by(Case.due_date)
+        .limit(limit)
+    )
+    return _rows(session, query)
+
+
+def watchdog(session: Session, actor: Actor, today: dt.date, *, limit: int = 200) -> list[CaseRow]:
+    """收件 more than 5 working days ago with no acceptance, refusal or supplement notice."""
+    query = restrict(
+        _base()
+        .where(Case.state == CaseState.RECEIVED.value, Case.watchdog_due < today)
+        .order_by(Case.watchdog_due)
+        .limit(limit),
+        actor,
+    )
+    return _rows(session, query)
+
+
+def categories_of(rows: Sequence[CaseRow]) -> list[str]:
+    return sorted({r.category for r in rows})
