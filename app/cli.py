@@ -12,7 +12,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from app.errors import AppError
+from app.actor import Actor, Role
+from app.errors import AppError, InputFileError, ValidationError
 from app.paths import default_data_dir
 from db.store import Store, open_store
 
@@ -50,7 +51,46 @@ def build_parser() -> argparse.ArgumentParser:
     add_year.add_argument("--by", default="admin", help="who adds it (recorded)")
     show = calendar.add_parser("show", help="list a year's holidays and make-up working days")
     show.add_argument("year", type=int)
+
+    audit = sub.add_parser("audit", help="audit log tools").add_subparsers(
+        dest="audit_command", metavar="ACTION", required=True
+    )
+    verify = audit.add_parser("verify", help="check the audit log's hash chain (exit 1 if broken)")
+    _add_store_options(verify)
+
+    users = sub.add_parser("users", help="local user accounts").add_subparsers(
+        dest="users_command", metavar="ACTION", required=True
+    )
+    create = users.add_parser(
+        "create",
+        help="create an account (e.g. the first admin); password from stdin or --password-file",
+    )
+    create.add_argument("--username", required=True)
+    create.add_argument("--name", required=True, help="display name (姓名)")
+    create.add_argument(
+        "--role", action="append", required=True, choices=[r.value for r in Role], dest="roles"
+    )
+    create.add_argument("--password-file", type=Path, help="file whose first line is the password")
+    _add_store_options(create)
+
+    demo_tools = sub.add_parser("demo", help="demo centre tools").add_subparsers(
+        dest="demo_command", metavar="ACTION", required=True
+    )
+    seed = demo_tools.add_parser(
+        "seed",
+        help="fill a new data directory with the demo centre: users for every role and a few "
+        "hundred cases in every state (key file: the directory's demo key unless --key-file)",
+    )
+    seed.add_argument("--cases", type=int, default=None, help="number of cases (default 300)")
+    seed.add_argument("--seed", type=int, default=None, help="random seed (same seed, same centre)")
+    _add_store_options(seed)
     return parser
+
+
+def _add_store_options(parser: argparse.ArgumentParser) -> None:
+    """Accept ``--data-dir``/``--key-file`` after the subcommand too (SUPPRESS: not overriding)."""
+    parser.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    parser.add_argument("--key-file", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 @contextmanager
@@ -99,7 +139,96 @@ def _dispatch(args: argparse.Namespace) -> int:
             if args.calendar_command == "add-year":
                 return calendar_commands.add_year(session, args.file, args.by, sys.stdout)
             return calendar_commands.show_year(session, args.year, sys.stdout)
+    if args.command == "audit":
+        return _audit_verify(args)
+    if args.command == "users":
+        return _users_create(args)
+    if args.command == "demo":
+        return _demo_seed(args)
     raise AssertionError(f"unhandled command {args.command!r}")
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    from app import audit
+
+    with open_cli_store(args) as store, store.session() as session:
+        result = audit.verify(session)
+    if result.ok:
+        print(result.message)
+        return 0
+    print(result.message, file=sys.stderr)
+    return 1
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_file is not None:
+        try:
+            lines = args.password_file.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise InputFileError(f"无法读取密码文件 {args.password_file}：{exc.strerror}") from exc
+        return lines[0] if lines else ""
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("初始密码：")
+        if getpass.getpass("再次输入初始密码：") != first:
+            raise ValidationError("初始密码", "两次输入的初始密码不一致")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _users_create(args: argparse.Namespace) -> int:
+    """Create an account from the command line: whoever holds the store key acts as admin here
+    (this is how the first administrator is made); the audit log names the OS user."""
+    import getpass
+
+    from app import accounts, settings
+
+    password = _read_password(args)
+    try:
+        os_user = getpass.getuser()
+    except (KeyError, OSError):
+        os_user = "unknown"
+    with open_cli_store(args) as store, store.session() as session:
+        workstation = settings.WORKSTATION_CODE.get(session)
+        session.rollback()  # end the read so the use case can open its own unit of work
+        operator = Actor(
+            user_id=0,
+            username=f"cli:{os_user}"[:64],
+            display_name="命令行",
+            roles=frozenset({Role.ADMIN}),
+            workstation=workstation,
+        )
+        summary = accounts.create_user(
+            session, operator, args.username, args.name, password, [Role(r) for r in args.roles]
+        )
+    print(
+        f"已创建用户 {summary.username}（{summary.display_name}，{summary.role_text}），"
+        "首次登录时须修改初始密码"
+    )
+    return 0
+
+
+def _demo_seed(args: argparse.Namespace) -> int:
+    """``demo seed``: only into a directory named explicitly, keyed by its demo key file."""
+    from app import demo, demo_seed
+
+    if args.data_dir is None:
+        print(
+            "请用 --data-dir 指定一个新的演示数据目录（不会写入本工作站的正式数据目录）。",
+            file=sys.stderr,
+        )
+        return 2
+    if args.key_file is None:
+        args.key_file = demo.demo_key_file(args.data_dir)
+    with open_cli_store(args) as store:
+        report = demo_seed.seed_demo_centre(
+            store,
+            cases=demo_seed.DEFAULT_CASES if args.cases is None else args.cases,
+            seed=demo_seed.DEFAULT_SEED if args.seed is None else args.seed,
+        )
+    print(report.summary())
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
