@@ -14,6 +14,7 @@ from pathlib import Path
 
 from app.actor import Actor, Role
 from app.errors import AppError, InputFileError, ValidationError
+from app.logs import configure_logging, stop_logging
 from app.paths import default_data_dir
 from db.store import Store, open_store
 
@@ -96,11 +97,14 @@ def _add_store_options(parser: argparse.ArgumentParser) -> None:
 @contextmanager
 def open_cli_store(args: argparse.Namespace) -> Iterator[Store]:
     """The store named by ``--data-dir``/``--key-file`` (default: this workstation's)."""
-    store = open_store(args.data_dir or default_data_dir(), args.key_file)
+    data_dir = args.data_dir or default_data_dir()
+    store = open_store(data_dir, args.key_file)
+    configure_logging(data_dir)
     try:
         yield store
     finally:
         store.close()
+        stop_logging()
 
 
 def run(args: argparse.Namespace) -> int:

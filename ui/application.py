@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import demo
 from app.errors import AppError
+from app.logs import configure_logging
 from app.paths import default_data_dir
 from db.store import Store, open_store
 from ui.dialogs import Dialogs, QtDialogs
@@ -51,6 +52,7 @@ def run_gui(args: argparse.Namespace) -> int:
     data_dir, key_file = resolve_data_dir(args)
     try:
         store = open_store(data_dir, key_file)
+        configure_logging(data_dir)
         if args.demo:
             demo.prepare_demo(store)
     except AppError as error:
