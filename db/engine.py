@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.errors import WrongKeyError
 
 KEY_BYTES = 32
+READ_ONLY_OPTION = "onewindow_read_only"
 
 
 def _raw_key_literal(key: bytes) -> str:
@@ -52,13 +53,18 @@ def make_engine(db_path: Path, key: bytes) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # Writers take the write lock up front (IMMEDIATE): two units of work that read then
+        # write would otherwise fail with "database is locked" instead of waiting their turn.
+        # Read-only sessions (``reader``) begin deferred and never wait for a writer (WAL).
+        read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    bind = engine.execution_options(**{READ_ONLY_OPTION: True}) if read_only else engine
+    return sessionmaker(bind, expire_on_commit=False)
 
 
 def check_open(engine: Engine) -> None:

@@ -32,14 +32,23 @@ class Store:
     key_source: KeySource
     engine: Engine
     sessions: sessionmaker[Session] = field(repr=False)
+    readers: sessionmaker[Session] = field(repr=False)
 
     @property
     def db_path(self) -> Path:
         return self.data_dir / DB_NAME
 
     def session(self) -> Session:
-        """A new Session: one per user action (unit of work); never share it across threads."""
+        """A new Session: one per user action (unit of work); never share it across threads.
+
+        Its transactions take the write lock at once (``BEGIN IMMEDIATE``), so concurrent
+        writers queue instead of failing. Use :meth:`reader` for queries.
+        """
         return self.sessions()
+
+    def reader(self) -> Session:
+        """A Session for queries only: never waits for a writer (WAL snapshot)."""
+        return self.readers()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -71,7 +80,12 @@ def open_store(data_dir: Path, key_file: Path | None = None) -> Store:
         engine.dispose()
         raise
     return Store(
-        data_dir, store_id, KeySource(store_id, key_file), engine, make_session_factory(engine)
+        data_dir,
+        store_id,
+        KeySource(store_id, key_file),
+        engine,
+        make_session_factory(engine),
+        make_session_factory(engine, read_only=True),
     )
 
 

@@ -16,19 +16,19 @@ class CatalogAccess:
         self._actor = actor
 
     def items(self) -> list[ItemSummary]:
-        with self._store.session() as session:
+        with self._store.reader() as session:
             return catalog_service.items_in_force(session)
 
     def status(self) -> CatalogStatus | None:
-        with self._store.session() as session:
+        with self._store.reader() as session:
             return catalog_service.catalog_status(session)
 
     def detail(self, item_id: int) -> ItemDetail:
-        with self._store.session() as session:
+        with self._store.reader() as session:
             return catalog_service.item_detail(session, item_id)
 
     def centre_name(self) -> str:
-        with self._store.session() as session:
+        with self._store.reader() as session:
             return catalog_service.centre_name(session)
 
     def load(self, paths: Sequence[Path]) -> CatalogStatus:
