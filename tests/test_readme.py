@@ -1,0 +1,36 @@
+"""The README is the newcomer's contract: its demo accounts and commands must be the real ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.cli import build_parser
+from app.demo_users import DEMO_PASSWORD, DEMO_USERS
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_lists_every_demo_user_and_the_password() -> None:
+    assert f"`{DEMO_PASSWORD}`" in README
+    for user in DEMO_USERS:
+        assert f"`{user.username}`" in README, user.username
+        assert user.display_name in README, user.display_name
+
+
+def test_readme_commands_exist() -> None:
+    """Every ``uv run onewindow GROUP ACTION`` line in the README parses (``--help`` exits 0)."""
+    checked = 0
+    for line in README.splitlines():
+        if not line.startswith("uv run onewindow "):
+            continue
+        words = [w for w in line.split("#")[0].split()[3:] if not w.startswith("-")][:2]
+        if not words:
+            continue
+        with pytest.raises(SystemExit) as leaving:
+            build_parser().parse_args([*words, "--help"])
+        assert leaving.value.code == 0, line
+        checked += 1
+    assert checked >= 8
+    assert "./dev demo" in README and "./dev test" in README
