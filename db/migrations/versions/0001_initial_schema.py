@@ -293,7 +293,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_cases_assignee_id"), ["assignee_id"], unique=False)
         batch_op.create_index("ix_cases_assignee_state", ["assignee_id", "state"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_item_id"), ["item_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_cases_proxy_user_id"), ["proxy_user_id"], unique=False)
+        batch_op.create_index("ix_cases_proxy_due", ["proxy_user_id", "due_date"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_state"), ["state"], unique=False)
         batch_op.create_index(
             "ix_cases_state_category_due", ["state", "category", "due_date"], unique=False
@@ -481,7 +481,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_cases_state_due")
         batch_op.drop_index("ix_cases_state_category_due")
         batch_op.drop_index(batch_op.f("ix_cases_state"))
-        batch_op.drop_index(batch_op.f("ix_cases_proxy_user_id"))
+        batch_op.drop_index("ix_cases_proxy_due")
         batch_op.drop_index(batch_op.f("ix_cases_item_id"))
         batch_op.drop_index("ix_cases_assignee_state")
         batch_op.drop_index(batch_op.f("ix_cases_assignee_id"))
