@@ -12,10 +12,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import demo
-from app.errors import AppError
+from app.errors import AppError, StoreError
 from app.logs import configure_logging
 from app.paths import default_data_dir
 from db.store import Store, open_store
+from ui.demo_startup import prepare_demo_with_progress
 from ui.dialogs import Dialogs, QtDialogs
 from ui.fonts import install_bundled_fonts
 from ui.main_window import MainWindow
@@ -54,7 +55,9 @@ def run_gui(args: argparse.Namespace) -> int:
         store = open_store(data_dir, key_file)
         configure_logging(data_dir)
         if args.demo:
-            demo.prepare_demo(store)
+            error_text = prepare_demo_with_progress(store)
+            if error_text:
+                raise StoreError(error_text)
     except AppError as error:
         print(f"无法打开本地数据库：{error}", file=sys.stderr)
         if not os.environ.get(SMOKE_ENV):
