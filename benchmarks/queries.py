@@ -1,0 +1,457 @@
+"""Timing the real queries of ``app/cases/queries.py`` on a big store: p50 / p95 over random probes.
+
+Each probe is one unit of work as the app does it: a new Session, the query, its rows turned into
+the plain frozen rows the UI gets. Warm-up probes run first and are not counted (the app is a
+long-running process; its first query after start-up is slower). A query whose p95 misses the
+target has its SQL and ``EXPLAIN QUERY PLAN`` printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import Select, event, func, or_, select, text, union_all
+from sqlalchemy.orm import Session
+
+from app import settings
+from app.actor import Actor, Role
+from app.calendar_service import work_calendar
+from app.cases import queries as q
+from app.cases.access import restrict
+from app.workcalendar import WorkCalendar
+from app.workflow.fold import local_date
+from app.workflow.states import CLOCK_STATES, CaseState
+from db.base import utcnow
+from db.models import Applicant, Case, Item, User
+from db.store import Store
+
+TARGET_MS = 50.0
+WARMUP = 5
+SLOW_AFTER, SLOW_MS = 20, 500.0  # a query this slow is measured with 20 probes only
+
+Probe = Callable[[Session], int]  # runs one query, returns the number of rows it gave back
+
+
+@dataclass(frozen=True)
+class Timing:
+    name: str
+    probes: int
+    p50_ms: float
+    p95_ms: float
+    max_ms: float
+    mean_rows: float
+
+    @property
+    def ok(self) -> bool:
+        return self.p95_ms < TARGET_MS
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def measure(store: Store, name: str, probes: Sequence[Probe]) -> Timing:
+    for probe in probes[: min(WARMUP, len(probes) // 4 + 1)]:
+        with store.session() as session:
+            probe(session)
+    times: list[float] = []
+    rows = 0
+    for probe in probes:
+        started = time.perf_counter()
+        with store.session() as session:
+            rows += probe(session)
+        times.append((time.perf_counter() - started) * 1000)
+        if len(times) == SLOW_AFTER and percentile(times, 0.5) > SLOW_MS:
+            break  # hopelessly slow: a few probes tell enough (the probe count says how many)
+    return Timing(
+        name,
+        len(times),
+        round(percentile(times, 0.50), 2),
+        round(percentile(times, 0.95), 2),
+        round(max(times), 2),
+        round(rows / len(times), 1),
+    )
+
+
+@contextmanager
+def captured_sql(store: Store) -> Iterator[list[tuple[str, Any]]]:
+    """The statements the engine sends while inside the block."""
+    seen: list[tuple[str, Any]] = []
+
+    def listener(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "EXPLAIN")):
+            seen.append((statement, params))
+
+    event.listen(store.engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        event.remove(store.engine, "before_cursor_execute", listener)
+
+
+def explain(store: Store, probe: Probe) -> list[str]:
+    """The SQL of ``probe`` with SQLite's query plan for each statement."""
+    with captured_sql(store) as seen, store.session() as session:
+        probe(session)
+    lines: list[str] = []
+    with store.engine.connect() as conn:
+        for statement, params in seen:
+            lines.append("    SQL: " + " ".join(statement.split()))
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            for row in raw.execute("EXPLAIN QUERY PLAN " + statement, params).fetchall():
+                lines.append(f"      plan: {row[-1]}")
+    return lines
+
+
+# --- the probes -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fixtures:
+    clerk: Actor
+    approver: Actor
+    supervisor: Actor
+    proxies: list[Actor]
+    calendar: WorkCalendar
+    today: dt.date
+    receipt_nos: list[str]
+    official_nos: list[str]
+    id_numbers: list[str]
+    names: list[str]
+    item_terms: list[str]
+    categories: list[str]
+    case_ids: list[int]
+
+
+def _actor(session: Session, user: User) -> Actor:
+    roles = frozenset(Role(r.role_code) for r in user.roles)
+    return Actor(user.id, user.username, user.display_name, roles, "W01")
+
+
+def load_fixtures(store: Store, probes: int, seed: int) -> Fixtures:
+    rng = random.Random(seed)
+    with store.session() as session:
+        users = {u.username: u for u in session.scalars(select(User))}
+        proxies = [
+            _actor(session, u)
+            for u in users.values()
+            if any(r.role_code == Role.PROXY.value for r in u.roles)
+        ]
+        max_id = session.scalar(select(Case.id).order_by(Case.id.desc()).limit(1)) or 0
+        ids = [rng.randint(1, max_id) for _ in range(probes)]
+        cases = {
+            c.id: c
+            for c in session.scalars(select(Case).where(Case.id.in_(ids)))  # the probes' cases
+        }
+        applicants = {
+            a.id: a
+            for a in session.scalars(
+                select(Applicant).where(Applicant.id.in_({c.applicant_id for c in cases.values()}))
+            )
+        }
+        picked = [cases[i] for i in ids if i in cases]
+        people = [applicants[c.applicant_id] for c in picked]
+        items = list(session.execute(select(Item.name, Item.pinyin_initials, Item.category)))
+        return Fixtures(
+            clerk=_actor(session, users["clerk1"]),
+            approver=_actor(session, users["approver1"]),
+            supervisor=_actor(session, users["supervisor1"]),
+            proxies=proxies,
+            calendar=work_calendar(session),
+            today=local_date(utcnow()),
+            receipt_nos=[c.receipt_no for c in picked],
+            official_nos=[c.official_no for c in picked if c.official_no],
+            id_numbers=[a.id_number for a in people if a.id_number],
+            names=[a.name for a in people],
+            item_terms=[rng.choice([name, initials]) for name, initials, _ in items if initials]
+            * (probes // max(1, len(items)) + 1),
+            categories=sorted({category for _, _, category in items}),
+            case_ids=[c.id for c in picked],
+        )
+
+
+def _search(actor: Actor, needle: str) -> Probe:
+    return lambda s: len(q.search(s, actor, needle))
+
+
+def _queue(actor: Actor, category: str | None = None) -> Probe:
+    return lambda s: len(q.my_queue(s, actor, category=category).rows)
+
+
+def _detail(actor: Actor, case_id: int, cal: WorkCalendar, today: dt.date) -> Probe:
+    return lambda s: len(q.case_detail(s, actor, case_id, cal, today).timeline)
+
+
+def probe_sets(f: Fixtures, probes: int, rng: random.Random) -> dict[str, list[Probe]]:
+    def take(values: Sequence[str]) -> list[str]:
+        return [rng.choice(values) for _ in range(probes)] if values else []
+
+    def take_ids(values: Sequence[int]) -> list[int]:
+        return [rng.choice(values) for _ in range(probes)] if values else []
+
+    sup, cal, today = f.supervisor, f.calendar, f.today
+    return {
+        "search: 收件号 (receipt no.)": [_search(f.clerk, v) for v in take(f.receipt_nos)],
+        "search: 办件编号 (official no.)": [_search(f.clerk, v) for v in take(f.official_nos)],
+        "search: ID number": [_search(f.clerk, v) for v in take(f.id_numbers)],
+        "search: applicant name": [_search(f.clerk, v) for v in take(f.names)],
+        "search: item (name / pinyin)": [_search(f.clerk, v) for v in take(f.item_terms)],
+        "search: surname only (worst case)": [_search(f.clerk, v[0]) for v in take(f.names)],
+        "queue: clerk, first page": [_queue(f.clerk)] * probes,
+        "queue: approver, first page": [_queue(f.approver)] * probes,
+        "queue: approver, one category": [_queue(f.approver, c) for c in take(f.categories)],
+        "queue: supervisor, first page": [_queue(sup)] * probes,
+        "queue: proxy, first page": [_queue(rng.choice(f.proxies)) for _ in range(probes)],
+        "overdue list": [lambda s: len(q.overdue(s, sup, today))] * probes,
+        "nearly-due list": [lambda s: len(q.nearly_due(s, sup, today, cal))] * probes,
+        "watchdog list": [lambda s: len(q.watchdog(s, sup, today))] * probes,
+        "case detail": [_detail(sup, i, cal, today) for i in take_ids(f.case_ids)],
+    }
+
+
+def print_table(timings: Sequence[Timing], out: Callable[[str], None]) -> None:
+    out(f"  {'query':<34} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'rows':>6}")
+    for t in timings:
+        flag = "" if t.ok else f"   MISSES p95 < {TARGET_MS:.0f} ms"
+        out(
+            f"  {t.name:<34} {t.p50_ms:>8.2f} {t.p95_ms:>8.2f} {t.max_ms:>8.2f} "
+            f"{t.mean_rows:>6.1f}{flag}"
+        )
+
+
+def run_all(
+    store: Store,
+    *,
+    probes: int,
+    seed: int,
+    out: Callable[[str], None],
+    explain_misses: bool = True,
+    only: str | None = None,
+) -> list[dict[str, Any]]:
+    fixtures = load_fixtures(store, probes, seed)
+    sets = probe_sets(fixtures, probes, random.Random(seed + 1))
+    if only:
+        sets = {name: ps for name, ps in sets.items() if only in name}
+    timings = [measure(store, name, ps) for name, ps in sets.items() if ps]
+    out(f"queries ({probes} probes each, today {fixtures.today}):")
+    print_table(timings, out)
+    if explain_misses:
+        for t in timings:
+            if not t.ok:
+                out(f"  why {t.name!r} is slow:")
+                for line in explain(store, sets[t.name][0]):
+                    out(line)
+    return [asdict(t) | {"ok": t.ok} for t in timings]
+
+
+# --- the store --------------------------------------------------------------------------------
+
+
+def store_figures(session: Session, store: Store) -> dict[str, Any]:
+    def count(table: str) -> int:
+        return int(session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+    by_state: dict[str, int] = {
+        state: n
+        for state, n in session.execute(text("SELECT state, count(*) FROM cases GROUP BY state"))
+    }
+    files = [store.db_path, *store.db_path.parent.glob(store.db_path.name + "-*")]
+    return {
+        "cases": count("cases"),
+        "case_actions": count("case_actions"),
+        "outbox": count("outbox"),
+        "audit_log": count("audit_log"),
+        "applicants": count("applicants"),
+        "materials_received": count("materials_received"),
+        "by_state": by_state,
+        "file_mib": round(sum(f.stat().st_size for f in files if f.exists()) / 2**20, 1),
+    }
+
+
+def describe_store(figures: dict[str, Any]) -> str:
+    states = ", ".join(f"{state} {n:,}" for state, n in sorted(figures["by_state"].items()))
+    return (
+        f"store: {figures['cases']:,} cases, {figures['case_actions']:,} actions, "
+        f"{figures['outbox']:,} outbox rows, {figures['audit_log']:,} audit entries, "
+        f"{figures['applicants']:,} applicants, {figures['materials_received']:,} materials; "
+        f"{figures['file_mib']:,.1f} MiB\n  states: {states}"
+    )
+
+
+# --- the recommended fixes, tried ad hoc -----------------------------------------------------
+#
+# Proposed versions of the query functions, measured with the same probes by swapping them into
+# ``app.cases.queries`` for the run (and swapping the originals back). Same arguments, same rows,
+# same order; what changes is how SQLite gets there:
+#
+# * lists and queues pick the page's case ids first, from an index alone (no table rows read),
+#   and only then read those 50 / 200 rows with their item and applicant. The current queries
+#   make SQLite read every candidate row in full (form data included) into its sorter before
+#   ORDER BY … LIMIT keeps a page of them;
+# * search by name finds the applicants through their name index and the cases through
+#   ``cases.applicant_id``, and search by item takes each matching item's newest cases through
+#   ``cases.item_id``. The current ``name prefix OR item in (…)`` across two tables makes SQLite
+#   scan all cases, newest first, until 50 match — the whole table when few do.
+
+ORDER = (Case.due_date.is_(None), Case.due_date, Case.id)
+COMMON_NAME = 5_000  # applicants sharing a name prefix beyond which scanning newest-first wins
+
+
+def _page(session: Session, ids: Select[int], order: Sequence[Any]) -> list[q.CaseRow]:
+    """The rows of the cases ``ids`` selects (already restricted and limited), in ``order``."""
+    return q._rows(session, q._base().where(Case.id.in_(ids)).order_by(*order))
+
+
+def proposed_my_queue(
+    session: Session, actor: Actor, *, category: str | None = None, limit: int = 50, offset: int = 0
+) -> q.QueuePage:
+    condition = q._queue_filter(actor, category)
+    ids = restrict(select(Case.id).where(condition).order_by(*ORDER), actor)
+    total = session.scalar(restrict(select(func.count()).select_from(Case).where(condition), actor))
+    return q.QueuePage(_page(session, ids.limit(limit).offset(offset), ORDER), total or 0)
+
+
+def _clock_ids(actor: Actor) -> Select[int]:
+    return restrict(select(Case.id).where(Case.state.in_([s.value for s in CLOCK_STATES])), actor)
+
+
+def proposed_overdue(
+    session: Session, actor: Actor, today: dt.date, *, limit: int = 200
+) -> list[q.CaseRow]:
+    order = (Case.due_date, Case.id)
+    ids = _clock_ids(actor).where(Case.due_date < today).order_by(*order).limit(limit)
+    return _page(session, ids, order)
+
+
+def proposed_nearly_due(
+    session: Session,
+    actor: Actor,
+    today: dt.date,
+    calendar: WorkCalendar,
+    *,
+    within_working_days: int | None = None,
+    limit: int = 200,
+) -> list[q.CaseRow]:
+    days = within_working_days
+    if days is None:
+        days = settings.YELLOW_AT_WORKING_DAYS.get(session)
+    horizon = calendar.add_working_days(today, days) if days > 0 else today
+    order = (Case.due_date, Case.id)
+    ids = _clock_ids(actor).where(Case.due_date >= today, Case.due_date <= horizon)
+    return _page(session, ids.order_by(*order).limit(limit), order)
+
+
+def proposed_watchdog(
+    session: Session, actor: Actor, today: dt.date, *, limit: int = 200
+) -> list[q.CaseRow]:
+    order = (Case.watchdog_due, Case.id)
+    ids = restrict(
+        select(Case.id).where(Case.state == CaseState.RECEIVED.value, Case.watchdog_due < today),
+        actor,
+    )
+    return _page(session, ids.order_by(*order).limit(limit), order)
+
+
+def proposed_search(
+    session: Session, actor: Actor, text: str, *, limit: int = 50
+) -> list[q.CaseRow]:
+    needle = text.strip()
+    if not needle or q.ID_LIKE.match(needle) or q.RECEIPT_LIKE.match(needle):
+        rows: list[q.CaseRow] = q_original["search"](session, actor, text, limit=limit)
+        return rows  # by number or ID number: fast already
+    newest = (Case.id.desc(),)
+    applicants = select(Applicant.id).where(
+        Applicant.name >= needle, Applicant.name < needle + "\uffff"
+    )
+    capped = select(func.count()).select_from(applicants.limit(COMMON_NAME).subquery())
+    if (session.scalar(capped) or 0) >= COMMON_NAME:
+        # A prefix many applicants share (a surname): the newest cases match soon, and walking
+        # them newest first — the current query's plan — beats collecting every namesake.
+        common: list[q.CaseRow] = q_original["search"](session, actor, text, limit=limit)
+        return common
+    branches = [select(Case.id).where(Case.applicant_id.in_(applicants))]
+    items = session.scalars(
+        select(Item.id).where(
+            or_(
+                Item.name.contains(needle),
+                Item.pinyin_initials == needle.lower(),
+                Item.code == needle,
+            )
+        )
+    ).all()
+    branches += [select(Case.id).where(Case.item_id == item_id) for item_id in items]
+    parts = [
+        select(b.c.id)
+        for b in (
+            restrict(branch, actor).order_by(*newest).limit(limit).subquery() for branch in branches
+        )
+    ]
+    ids = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    return _page(session, select(ids.c.id), newest)[:limit]
+
+
+PROPOSED: dict[str, Callable[..., Any]] = {
+    "my_queue": proposed_my_queue,
+    "overdue": proposed_overdue,
+    "nearly_due": proposed_nearly_due,
+    "watchdog": proposed_watchdog,
+    "search": proposed_search,
+}
+q_original: dict[str, Callable[..., Any]] = {name: getattr(q, name) for name in PROPOSED}
+
+# A covering index for the proxy's queue (their filings by due date), replacing
+# ix_cases_proxy_user_id; the other queues and lists are covered by ix_cases_state_due and
+# ix_cases_state_category_due as they are.
+CANDIDATE_INDEXES: tuple[tuple[str, str], ...] = (
+    (
+        "ix_bench_cases_proxy_due",
+        "CREATE INDEX ix_bench_cases_proxy_due ON cases (proxy_user_id, due_date)",
+    ),
+)
+
+
+@contextmanager
+def proposed_queries() -> Iterator[None]:
+    for name, function in PROPOSED.items():
+        setattr(q, name, function)
+    try:
+        yield
+    finally:
+        for name, function in q_original.items():
+            setattr(q, name, function)
+
+
+def try_fixes(
+    store: Store, *, probes: int, seed: int, out: Callable[[str], None], only: str | None = None
+) -> dict[str, Any]:
+    """Measure the proposed queries, then with the candidate index too (dropped afterwards: the
+    schema is the lead's)."""
+    figures: dict[str, Any] = {}
+    with proposed_queries():
+        out("with the proposed queries (ids first, then the page's rows):")
+        figures["queries"] = run_all(store, probes=probes, seed=seed, out=out, only=only)
+        with store.engine.connect() as conn:
+            for name, ddl in CANDIDATE_INDEXES:
+                out(f"  creating {name} ad hoc …")
+                conn.execute(text(ddl))
+            conn.commit()
+        try:
+            out("with the proposed queries and the candidate index:")
+            figures["queries_and_index"] = run_all(
+                store, probes=probes, seed=seed, out=out, only=only
+            )
+        finally:
+            with store.engine.connect() as conn:
+                for name, _ in CANDIDATE_INDEXES:
+                    conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+                conn.commit()
+    return figures
