@@ -860,7 +860,7 @@ def seed_demo_centre(
     """
     if cases < MIN_CASES:
         raise ValidationError("办件数", f"演示办件数至少为 {MIN_CASES}（每种状态至少一件）。")
-    with store.session() as session:
+    with store.reader() as session:
         refusal = _refusal(session)
     if refusal:
         raise DemoAlreadySeeded(refusal)
@@ -951,7 +951,7 @@ def ensure_demo_centre(
     catalogue and settings are checked, as ``prepare_demo`` does). Takes tens of seconds for
     300 cases: call it off the UI thread.
     """
-    with store.session() as session:
+    with store.reader() as session:
         has_cases = session.scalar(select(Case.id).limit(1)) is not None
     if has_cases:
         demo.prepare_demo(store)

@@ -1338,9 +1338,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="processes generating cases (0: none, generate inline)",
     )
     parser.add_argument(
-        "--try-fixes",
-        action="store_true",
-        help="after measuring, try the recommended index and query changes ad hoc, measure again",
+        "--try-index",
+        action="append",
+        default=[],
+        metavar="DDL",
+        help="after measuring, create this index ad hoc ('CREATE INDEX ix_bench_… ON …'), "
+        "measure again, drop it (repeatable)",
     )
     parser.add_argument(
         "--build-cache-mib",
@@ -1393,8 +1396,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             str(args.out),
         ]
         command += ["--probes", str(args.probes), "--seed", str(args.seed)]
-        if args.try_fixes:
-            command.append("--try-fixes")
+        for ddl in args.try_index:
+            command += ["--try-index", ddl]
         if args.json:
             command += ["--json", str(args.json.with_suffix(".queries.json"))]
         root = Path(__file__).resolve().parent.parent
@@ -1412,9 +1415,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         figures["peak_rss_mib"] = round(peak_rss_mib(), 1)
         log(f"query process peak RSS: {figures['peak_rss_mib']:.0f} MiB")
-        if args.try_fixes:
-            figures["fixes"] = queries.try_fixes(
-                store, probes=args.probes, seed=args.seed, out=log, only=args.only
+        if args.try_index:
+            figures["with_indexes"] = queries.try_indexes(
+                store, args.try_index, probes=args.probes, seed=args.seed, out=log, only=args.only
             )
     finally:
         store.close()

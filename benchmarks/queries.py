@@ -1,9 +1,9 @@
 """Timing the real queries of ``app/cases/queries.py`` on a big store: p50 / p95 over random probes.
 
-Each probe is one unit of work as the app does it: a new Session, the query, its rows turned into
-the plain frozen rows the UI gets. Warm-up probes run first and are not counted (the app is a
-long-running process; its first query after start-up is slower). A query whose p95 misses the
-target has its SQL and ``EXPLAIN QUERY PLAN`` printed.
+Each probe is one unit of work as the app does it: a new reader Session (``Store.reader``), the
+query, its rows turned into the plain frozen rows the UI gets. Warm-up probes run first and are
+not counted (the app is a long-running process; its first query after start-up is slower). A
+query whose p95 misses the target has its SQL and ``EXPLAIN QUERY PLAN`` printed.
 """
 
 from __future__ import annotations
@@ -17,17 +17,14 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Select, event, func, or_, select, text, union_all
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
-from app import settings
 from app.actor import Actor, Role
 from app.calendar_service import work_calendar
 from app.cases import queries as q
-from app.cases.access import restrict
 from app.workcalendar import WorkCalendar
 from app.workflow.fold import local_date
-from app.workflow.states import CLOCK_STATES, CaseState
 from db.base import utcnow
 from db.models import Applicant, Case, Item, User
 from db.store import Store
@@ -60,13 +57,13 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 
 def measure(store: Store, name: str, probes: Sequence[Probe]) -> Timing:
     for probe in probes[: min(WARMUP, len(probes) // 4 + 1)]:
-        with store.session() as session:
+        with store.reader() as session:
             probe(session)
     times: list[float] = []
     rows = 0
     for probe in probes:
         started = time.perf_counter()
-        with store.session() as session:
+        with store.reader() as session:
             rows += probe(session)
         times.append((time.perf_counter() - started) * 1000)
         if len(times) == SLOW_AFTER and percentile(times, 0.5) > SLOW_MS:
@@ -99,7 +96,7 @@ def captured_sql(store: Store) -> Iterator[list[tuple[str, Any]]]:
 
 def explain(store: Store, probe: Probe) -> list[str]:
     """The SQL of ``probe`` with SQLite's query plan for each statement."""
-    with captured_sql(store) as seen, store.session() as session:
+    with captured_sql(store) as seen, store.reader() as session:
         probe(session)
     lines: list[str] = []
     with store.engine.connect() as conn:
@@ -139,7 +136,7 @@ def _actor(session: Session, user: User) -> Actor:
 
 def load_fixtures(store: Store, probes: int, seed: int) -> Fixtures:
     rng = random.Random(seed)
-    with store.session() as session:
+    with store.reader() as session:
         users = {u.username: u for u in session.scalars(select(User))}
         proxies = [
             _actor(session, u)
@@ -287,171 +284,33 @@ def describe_store(figures: dict[str, Any]) -> str:
     )
 
 
-# --- the recommended fixes, tried ad hoc -----------------------------------------------------
-#
-# Proposed versions of the query functions, measured with the same probes by swapping them into
-# ``app.cases.queries`` for the run (and swapping the originals back). Same arguments, same rows,
-# same order; what changes is how SQLite gets there:
-#
-# * lists and queues pick the page's case ids first, from an index alone (no table rows read),
-#   and only then read those 50 / 200 rows with their item and applicant. The current queries
-#   make SQLite read every candidate row in full (form data included) into its sorter before
-#   ORDER BY … LIMIT keeps a page of them;
-# * search by name finds the applicants through their name index and the cases through
-#   ``cases.applicant_id``, and search by item takes each matching item's newest cases through
-#   ``cases.item_id``. The current ``name prefix OR item in (…)`` across two tables makes SQLite
-#   scan all cases, newest first, until 50 match — the whole table when few do.
-
-ORDER = (Case.due_date.is_(None), Case.due_date, Case.id)
-COMMON_NAME = 5_000  # applicants sharing a name prefix beyond which scanning newest-first wins
+# --- candidate indexes, tried ad hoc ----------------------------------------------------------
 
 
-def _page(session: Session, ids: Select[int], order: Sequence[Any]) -> list[q.CaseRow]:
-    """The rows of the cases ``ids`` selects (already restricted and limited), in ``order``."""
-    return q._rows(session, q._base().where(Case.id.in_(ids)).order_by(*order))
-
-
-def proposed_my_queue(
-    session: Session, actor: Actor, *, category: str | None = None, limit: int = 50, offset: int = 0
-) -> q.QueuePage:
-    condition = q._queue_filter(actor, category)
-    ids = restrict(select(Case.id).where(condition).order_by(*ORDER), actor)
-    total = session.scalar(restrict(select(func.count()).select_from(Case).where(condition), actor))
-    return q.QueuePage(_page(session, ids.limit(limit).offset(offset), ORDER), total or 0)
-
-
-def _clock_ids(actor: Actor) -> Select[int]:
-    return restrict(select(Case.id).where(Case.state.in_([s.value for s in CLOCK_STATES])), actor)
-
-
-def proposed_overdue(
-    session: Session, actor: Actor, today: dt.date, *, limit: int = 200
-) -> list[q.CaseRow]:
-    order = (Case.due_date, Case.id)
-    ids = _clock_ids(actor).where(Case.due_date < today).order_by(*order).limit(limit)
-    return _page(session, ids, order)
-
-
-def proposed_nearly_due(
-    session: Session,
-    actor: Actor,
-    today: dt.date,
-    calendar: WorkCalendar,
+def try_indexes(
+    store: Store,
+    ddls: Sequence[str],
     *,
-    within_working_days: int | None = None,
-    limit: int = 200,
-) -> list[q.CaseRow]:
-    days = within_working_days
-    if days is None:
-        days = settings.YELLOW_AT_WORKING_DAYS.get(session)
-    horizon = calendar.add_working_days(today, days) if days > 0 else today
-    order = (Case.due_date, Case.id)
-    ids = _clock_ids(actor).where(Case.due_date >= today, Case.due_date <= horizon)
-    return _page(session, ids.order_by(*order).limit(limit), order)
-
-
-def proposed_watchdog(
-    session: Session, actor: Actor, today: dt.date, *, limit: int = 200
-) -> list[q.CaseRow]:
-    order = (Case.watchdog_due, Case.id)
-    ids = restrict(
-        select(Case.id).where(Case.state == CaseState.RECEIVED.value, Case.watchdog_due < today),
-        actor,
-    )
-    return _page(session, ids.order_by(*order).limit(limit), order)
-
-
-def proposed_search(
-    session: Session, actor: Actor, text: str, *, limit: int = 50
-) -> list[q.CaseRow]:
-    needle = text.strip()
-    if not needle or q.ID_LIKE.match(needle) or q.RECEIPT_LIKE.match(needle):
-        rows: list[q.CaseRow] = q_original["search"](session, actor, text, limit=limit)
-        return rows  # by number or ID number: fast already
-    newest = (Case.id.desc(),)
-    applicants = select(Applicant.id).where(
-        Applicant.name >= needle, Applicant.name < needle + "\uffff"
-    )
-    capped = select(func.count()).select_from(applicants.limit(COMMON_NAME).subquery())
-    if (session.scalar(capped) or 0) >= COMMON_NAME:
-        # A prefix many applicants share (a surname): the newest cases match soon, and walking
-        # them newest first — the current query's plan — beats collecting every namesake.
-        common: list[q.CaseRow] = q_original["search"](session, actor, text, limit=limit)
-        return common
-    branches = [select(Case.id).where(Case.applicant_id.in_(applicants))]
-    items = session.scalars(
-        select(Item.id).where(
-            or_(
-                Item.name.contains(needle),
-                Item.pinyin_initials == needle.lower(),
-                Item.code == needle,
-            )
-        )
-    ).all()
-    branches += [select(Case.id).where(Case.item_id == item_id) for item_id in items]
-    parts = [
-        select(b.c.id)
-        for b in (
-            restrict(branch, actor).order_by(*newest).limit(limit).subquery() for branch in branches
-        )
-    ]
-    ids = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-    return _page(session, select(ids.c.id), newest)[:limit]
-
-
-PROPOSED: dict[str, Callable[..., Any]] = {
-    "my_queue": proposed_my_queue,
-    "overdue": proposed_overdue,
-    "nearly_due": proposed_nearly_due,
-    "watchdog": proposed_watchdog,
-    "search": proposed_search,
-}
-q_original: dict[str, Callable[..., Any]] = {name: getattr(q, name) for name in PROPOSED}
-
-# A covering index for the proxy's queue (their filings by due date), replacing
-# ix_cases_proxy_user_id; the other queues and lists are covered by ix_cases_state_due and
-# ix_cases_state_category_due as they are.
-CANDIDATE_INDEXES: tuple[tuple[str, str], ...] = (
-    (
-        "ix_bench_cases_proxy_due",
-        "CREATE INDEX ix_bench_cases_proxy_due ON cases (proxy_user_id, due_date)",
-    ),
-)
-
-
-@contextmanager
-def proposed_queries() -> Iterator[None]:
-    for name, function in PROPOSED.items():
-        setattr(q, name, function)
+    probes: int,
+    seed: int,
+    out: Callable[[str], None],
+    only: str | None = None,
+) -> list[dict[str, Any]]:
+    """Create candidate indexes (``CREATE INDEX ix_bench_… ON …``), measure again, and drop
+    them afterwards: the schema itself is the migrations' business."""
+    names = [ddl.split()[2] for ddl in ddls]  # CREATE INDEX <name> ON …
+    if not all(name.startswith("ix_bench_") for name in names):
+        raise ValueError("name candidate indexes ix_bench_… so they are recognisably ad hoc")
+    with store.engine.connect() as conn:
+        for ddl in ddls:
+            out(f"  creating ad hoc: {ddl}")
+            conn.execute(text(ddl))
+        conn.commit()
     try:
-        yield
+        out("with the candidate indexes:")
+        return run_all(store, probes=probes, seed=seed, out=out, only=only)
     finally:
-        for name, function in q_original.items():
-            setattr(q, name, function)
-
-
-def try_fixes(
-    store: Store, *, probes: int, seed: int, out: Callable[[str], None], only: str | None = None
-) -> dict[str, Any]:
-    """Measure the proposed queries, then with the candidate index too (dropped afterwards: the
-    schema is the lead's)."""
-    figures: dict[str, Any] = {}
-    with proposed_queries():
-        out("with the proposed queries (ids first, then the page's rows):")
-        figures["queries"] = run_all(store, probes=probes, seed=seed, out=out, only=only)
         with store.engine.connect() as conn:
-            for name, ddl in CANDIDATE_INDEXES:
-                out(f"  creating {name} ad hoc …")
-                conn.execute(text(ddl))
+            for name in names:
+                conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
             conn.commit()
-        try:
-            out("with the proposed queries and the candidate index:")
-            figures["queries_and_index"] = run_all(
-                store, probes=probes, seed=seed, out=out, only=only
-            )
-        finally:
-            with store.engine.connect() as conn:
-                for name, _ in CANDIDATE_INDEXES:
-                    conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
-                conn.commit()
-    return figures
