@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app import settings
 from app.actor import Actor, Role
 from app.cases.context import CaseContext
-from app.cases.decisions import act, get_case
+from app.cases.decisions import act
 from app.cases.engine import CaseChange, load_item, perform
 from app.cases.numbers import next_receipt_no
 from app.catalog.schema import ApplicantKind, FieldType, FormField, FormTemplate
@@ -279,43 +279,28 @@ def receive_submitted(
     ctx: CaseContext, actor: Actor, case_id: int, materials: Sequence[MaterialIn]
 ) -> CaseChange:
     """The proxy's filing reaches the window with its paper materials: 收件."""
-    now = ctx.clock()
-    with ctx.sessions() as session, session.begin():
-        case = get_case(session, case_id)
-        item = load_item(session, case.item_id)
-        received = _checked_materials(item, materials)
-        change = perform(
-            session,
-            actor=actor,
-            case=case,
-            action=Action.RECEIVE,
-            payload={"materials": [m.key for m in received]},
-            calendar=ctx.calendar,
-            now=now,
-        )
-        _record_materials(session, case, item, received, now)
-    return change
+    return _take_materials(ctx, actor, case_id, Action.RECEIVE, materials)
 
 
 def supplement(
     ctx: CaseContext, actor: Actor, case_id: int, materials: Sequence[MaterialIn]
 ) -> CaseChange:
     """补正收件: the materials named in the one-time notice arrive; back to 已收件."""
-    now = ctx.clock()
-    with ctx.sessions() as session, session.begin():
-        case = get_case(session, case_id)
-        item = load_item(session, case.item_id)
-        received = _checked_materials(item, materials)
-        if not received:
-            raise ValidationError("补正材料", "请登记收到的补正材料。")
-        change = perform(
-            session,
-            actor=actor,
-            case=case,
-            action=Action.SUPPLEMENT,
-            payload={"materials": [m.key for m in received]},
-            calendar=ctx.calendar,
-            now=now,
-        )
-        _record_materials(session, case, item, received, now)
-    return change
+    if not materials:
+        raise ValidationError("补正材料", "请登记收到的补正材料。")
+    return _take_materials(ctx, actor, case_id, Action.SUPPLEMENT, materials)
+
+
+def _take_materials(
+    ctx: CaseContext, actor: Actor, case_id: int, action: Action, materials: Sequence[MaterialIn]
+) -> CaseChange:
+    """An action that hands materials over at the window: checked before, recorded after."""
+
+    def check(session: Session, case: Case, now: dt.datetime) -> None:
+        _checked_materials(load_item(session, case.item_id), materials)
+
+    def record(session: Session, case: Case, now: dt.datetime) -> None:
+        _record_materials(session, case, load_item(session, case.item_id), materials, now)
+
+    payload = {"materials": [m.key for m in materials]}
+    return act(ctx, actor, case_id, action, payload, before=check, after=record)
