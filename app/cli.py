@@ -96,9 +96,17 @@ def _add_store_options(parser: argparse.ArgumentParser) -> None:
 
 @contextmanager
 def open_cli_store(args: argparse.Namespace) -> Iterator[Store]:
-    """The store named by ``--data-dir``/``--key-file`` (default: this workstation's)."""
+    """The store named by ``--data-dir``/``--key-file`` (default: this workstation's).
+
+    A demo data directory carries its labelled key file; it is used when no other is given.
+    """
+    from app.demo import demo_key_file
+
     data_dir = args.data_dir or default_data_dir()
-    store = open_store(data_dir, args.key_file)
+    key_file = args.key_file
+    if key_file is None and demo_key_file(data_dir).exists():
+        key_file = demo_key_file(data_dir)
+    store = open_store(data_dir, key_file)
     configure_logging(data_dir)
     try:
         yield store

@@ -209,3 +209,10 @@ def test_cli_seeds_a_fresh_directory_with_its_demo_key_and_refuses_a_second_run(
 def test_cli_wants_an_explicit_data_dir(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "seed"]) == 2
     assert "--data-dir" in capsys.readouterr().err
+
+
+def test_cli_tools_find_a_demo_directorys_key_file(tmp_path: Path) -> None:
+    """`onewindow audit verify --data-dir DEMO` works without naming the demo key file."""
+    data_dir = tmp_path / "demo"
+    open_store(data_dir, demo.demo_key_file(data_dir)).close()
+    assert main(["--data-dir", str(data_dir), "audit", "verify"]) == 0
