@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
@@ -226,24 +226,16 @@ def record(
     session.flush()  # earlier entries of this transaction first, so the chain order is the id order
     prev = session.scalar(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))
     prev_hash = prev or GENESIS_HASH
-    entry = AuditEntry(
-        occurred_at=occurred_at,
-        actor=actor,
-        workstation=workstation,
-        event=event,
-        subject=subject,
-        detail=clean,
-        prev_hash=prev_hash,
-        entry_hash=entry_hash(
-            occurred_at=occurred_at,
-            actor=actor,
-            workstation=workstation,
-            event=event,
-            subject=subject,
-            detail=clean,
-            prev_hash=prev_hash,
-        ),
-    )
+    fields: dict[str, Any] = {
+        "occurred_at": occurred_at,
+        "actor": actor,
+        "workstation": workstation,
+        "event": event,
+        "subject": subject,
+        "detail": clean,
+        "prev_hash": prev_hash,
+    }
+    entry = AuditEntry(**fields, entry_hash=entry_hash(**fields))
     session.add(entry)
     session.flush()
     return entry

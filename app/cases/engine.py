@@ -139,50 +139,37 @@ def perform(
     return CaseChange(case.id, case.receipt_no, action, after.state, after.last_seq)
 
 
-def _write_projection(case: Case, p: Projection) -> None:
+def _projected_values(p: Projection) -> dict[str, Any]:
+    """The ``cases`` columns that are a projection of the action log, as the fold says."""
     assert p.state is not None
-    case.state = p.state.value
-    case.state_before_suspension = (
-        p.state_before_suspension.value if p.state_before_suspension else None
-    )
-    case.current_step = p.current_step
-    case.deficiency = p.deficiency
-    case.deficiency_due = p.deficiency_due
-    case.received_at = p.received_at
-    case.watchdog_due = p.watchdog_due
-    case.accepted_on = p.accepted_on
-    case.due_date = p.due_date
-    case.due_provisional = p.due_provisional
-    case.extension_days = p.extension_days
-    case.result = p.result
-    case.result_no = p.result_no
-    case.assignee_id = p.assignee_id
-    case.last_action_seq = p.last_seq
+    return {
+        "state": p.state.value,
+        "state_before_suspension": (
+            p.state_before_suspension.value if p.state_before_suspension else None
+        ),
+        "current_step": p.current_step,
+        "deficiency": p.deficiency,
+        "deficiency_due": p.deficiency_due,
+        "received_at": p.received_at,
+        "watchdog_due": p.watchdog_due,
+        "accepted_on": p.accepted_on,
+        "due_date": p.due_date,
+        "due_provisional": p.due_provisional,
+        "extension_days": p.extension_days,
+        "result": p.result,
+        "result_no": p.result_no,
+        "assignee_id": p.assignee_id,
+        "last_action_seq": p.last_seq,
+    }
+
+
+def _write_projection(case: Case, p: Projection) -> None:
+    for column, value in _projected_values(p).items():
+        setattr(case, column, value)
     if p.proxy_user_id is not None:
         case.proxy_user_id = p.proxy_user_id
 
 
-PROJECTED_COLUMNS = (
-    "state",
-    "state_before_suspension",
-    "current_step",
-    "deficiency",
-    "deficiency_due",
-    "received_at",
-    "watchdog_due",
-    "accepted_on",
-    "due_date",
-    "due_provisional",
-    "extension_days",
-    "result",
-    "result_no",
-    "assignee_id",
-    "last_action_seq",
-)
-
-
 def projection_matches(case: Case, p: Projection) -> list[str]:
     """Columns where the stored case row disagrees with the fold (empty when they agree)."""
-    expected = Case()
-    _write_projection(expected, p)
-    return [c for c in PROJECTED_COLUMNS if getattr(case, c) != getattr(expected, c)]
+    return [c for c, value in _projected_values(p).items() if getattr(case, c) != value]

@@ -392,7 +392,3 @@ def watchdog(session: Session, actor: Actor, today: dt.date, *, limit: int = 200
         actor,
     )
     return _page(session, ids.order_by(*order).limit(limit), order)
-
-
-def categories_of(rows: Sequence[CaseRow]) -> list[str]:
-    return sorted({r.category for r in rows})

@@ -14,7 +14,7 @@ from typing import Any
 from app.workcalendar import Interval, WorkCalendar, natural_deadline, working_deadline
 from app.workflow.rules import ItemRules
 from app.workflow.states import CLOCK_STATES, Action, CaseState
-from app.workflow.transitions import TRANSITIONS, Target
+from app.workflow.transitions import next_state
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")  # no DST in China; no tz database needed
 WATCHDOG_WORKING_DAYS = 5  # 行政许可法 §32: notice of supplement within 5 days of receipt
@@ -59,21 +59,6 @@ class Projection:
     extras: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _next_state(proj: Projection, action: Action) -> CaseState:
-    rows = [t for t in TRANSITIONS if t.action is action and proj.state in t.sources]
-    if not rows:
-        raise ValueError(f"fold: {action} is not legal from {proj.state}")
-    target = rows[0].target
-    if target is Target.SAME:
-        assert proj.state is not None
-        return proj.state
-    if target is Target.PREVIOUS:
-        assert proj.state_before_suspension is not None
-        return proj.state_before_suspension
-    assert isinstance(target, CaseState)
-    return target
-
-
 def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else None
 
@@ -84,7 +69,7 @@ def apply(
     """The projection after one more action. Pure: same inputs, same output."""
     action, payload = record.action, record.payload
     today = local_date(record.occurred_at)
-    new_state = _next_state(proj, action)
+    new_state = next_state(action, proj.state, proj.state_before_suspension)
     p = replace(proj, state=new_state, last_seq=proj.last_seq + 1)
 
     if action is Action.CREATE_DRAFT:

@@ -100,6 +100,17 @@ def find(action: Action, state: CaseState | None, actor: Actor) -> Transition:
     )
 
 
+def next_state(action: Action, state: CaseState | None, before: CaseState | None) -> CaseState:
+    """Where ``action`` takes a case in ``state`` (``before``: where a suspended case came from).
+
+    Raises ``ValueError`` for a move the table does not have: callers check with ``find`` first.
+    """
+    rows = [t for t in transitions_for(action) if state in t.sources]
+    if not rows:
+        raise ValueError(f"{action} is not legal from {state}")
+    return resolve_target(rows[0], state, before)
+
+
 def resolve_target(
     row: Transition, current: CaseState | None, before: CaseState | None
 ) -> CaseState:
@@ -111,10 +122,3 @@ def resolve_target(
         return before
     assert isinstance(row.target, CaseState)
     return row.target
-
-
-def roles_that_may(action: Action) -> frozenset[Role]:
-    roles: set[Role] = set()
-    for row in transitions_for(action):
-        roles |= row.roles
-    return frozenset(roles)
