@@ -15,6 +15,8 @@ class Dialogs(Protocol):
 
     def show_info(self, parent: QWidget, title: str, text: str) -> None: ...
 
+    def confirm(self, parent: QWidget, title: str, text: str) -> bool: ...
+
 
 class QtDialogs:
     """The real dialogs."""
@@ -30,3 +32,7 @@ class QtDialogs:
 
     def show_info(self, parent: QWidget, title: str, text: str) -> None:
         QMessageBox.information(parent, title, text)
+
+    def confirm(self, parent: QWidget, title: str, text: str) -> bool:
+        answer = QMessageBox.question(parent, title, text)
+        return answer == QMessageBox.StandardButton.Yes

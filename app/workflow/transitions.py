@@ -82,6 +82,12 @@ def transitions_for(action: Action) -> list[Transition]:
     return [t for t in TRANSITIONS if t.action is action]
 
 
+def available(state: CaseState, actor: Actor) -> frozenset[Action]:
+    """Actions the table lets ``actor`` take from ``state`` (guards may still refuse); the
+    desks enable their buttons by this, the engine still checks every call."""
+    return frozenset(t.action for t in TRANSITIONS if state in t.sources and actor.roles & t.roles)
+
+
 def find(action: Action, state: CaseState | None, actor: Actor) -> Transition:
     """The row that lets ``actor`` take ``action`` from ``state``; raises if there is none."""
     rows = transitions_for(action)

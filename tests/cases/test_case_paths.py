@@ -18,8 +18,8 @@ from app.forms import FormInvalid
 from app.validators import id_check_digit
 from app.workflow.states import CaseState
 from db.models import ProxyAuthorization
-from tests.cases.conftest import Centre
 from tests.cases.helpers import action_count, assert_consistent, case_row
+from tests.centre import Centre
 
 DIBAO = "最低生活保障"  # 5 steps: intake, two approver steps, supervisor opinion, county decision
 SHENGYU = "生育登记"  # 即办件: decided at the window

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from app.errors import AppError
 from db.models import Case
-from tests.cases.conftest import Centre
 from tests.cases.helpers import assert_consistent
+from tests.centre import Centre
 
 
 def test_concurrent_walk_ins_queue_instead_of_failing(centre: Centre) -> None:

@@ -10,7 +10,7 @@ from app.cases import decisions as d
 from app.cases import queries as q
 from app.workflow.states import Action, CaseState
 from db.models import Applicant
-from tests.cases.conftest import Centre
+from tests.centre import Centre
 
 DIBAO = "最低生活保障"
 GAOLING = "高龄津贴"

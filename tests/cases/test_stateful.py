@@ -37,8 +37,8 @@ from app.workflow.states import Action, CaseState
 from app.workflow.transitions import TRANSITIONS, transitions_for
 from db.models import Case, Item, User, UserRole
 from db.store import open_store
-from tests.cases.conftest import Clock
 from tests.cases.helpers import action_count, assert_consistent
+from tests.centre import Clock
 from tests.fakes import MemoryKeyring
 
 SUCCESSES: Counter[Action] = Counter()

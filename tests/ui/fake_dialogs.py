@@ -12,6 +12,8 @@ class FakeDialogs:
         self.next_files: list[Path] = []
         self.errors: list[tuple[str, str]] = []
         self.infos: list[tuple[str, str]] = []
+        self.confirms: list[tuple[str, str]] = []
+        self.confirm_answer = True
 
     def choose_catalog_files(self, parent: QWidget) -> list[Path]:
         return self.next_files
@@ -21,3 +23,7 @@ class FakeDialogs:
 
     def show_info(self, parent: QWidget, title: str, text: str) -> None:
         self.infos.append((title, text))
+
+    def confirm(self, parent: QWidget, title: str, text: str) -> bool:
+        self.confirms.append((title, text))
+        return self.confirm_answer

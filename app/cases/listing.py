@@ -1,0 +1,85 @@
+"""Case lists as the desks show them: rows with the deadline badge (remaining working days and
+green / yellow / red) computed where the calendar and the settings are, not in the view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app import settings
+from app.actor import Actor
+from app.cases import queries
+from app.cases.queries import CaseRow
+from app.workcalendar import WorkCalendar, deadline_status, remaining_working_days
+from app.workflow.states import CLOCK_STATES
+
+
+@dataclass(frozen=True)
+class ListedCase:
+    row: CaseRow
+    remaining: int | None  # working days left; negative once overdue; None when no clock runs
+    status: str | None  # green | yellow | red
+
+    @property
+    def deadline_text(self) -> str:
+        if self.remaining is None:
+            return "—"
+        if self.remaining < 0:
+            return f"已超期 {-self.remaining} 个工作日"
+        if self.remaining == 0:
+            return "今日到期"
+        return f"剩余 {self.remaining} 个工作日"
+
+
+@dataclass(frozen=True)
+class Listing:
+    rows: list[ListedCase]
+    total: int
+
+
+def badged(
+    session: Session, calendar: WorkCalendar, today: dt.date, rows: list[CaseRow]
+) -> list[ListedCase]:
+    yellow_at = settings.YELLOW_AT_WORKING_DAYS.get(session)
+    listed = []
+    for row in rows:
+        if row.due_date is None or row.state not in CLOCK_STATES:
+            listed.append(ListedCase(row, None, None))
+            continue
+        listed.append(
+            ListedCase(
+                row,
+                remaining_working_days(calendar, today, row.due_date),
+                deadline_status(calendar, today, row.due_date, yellow_at),
+            )
+        )
+    return listed
+
+
+def queue_listing(
+    session: Session,
+    actor: Actor,
+    calendar: WorkCalendar,
+    today: dt.date,
+    *,
+    category: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> Listing:
+    page = queries.my_queue(session, actor, category=category, limit=limit, offset=offset)
+    return Listing(badged(session, calendar, today, page.rows), page.total)
+
+
+def search_listing(
+    session: Session,
+    actor: Actor,
+    calendar: WorkCalendar,
+    today: dt.date,
+    text: str,
+    *,
+    limit: int = 200,
+) -> Listing:
+    rows = queries.search(session, actor, text, limit=limit)
+    return Listing(badged(session, calendar, today, rows), len(rows))

@@ -1,0 +1,74 @@
+"""What the front desk needs to take in one item: its form template version, its materials
+list (with 容缺 and conditional requirements) and its promise; and the items a workstation
+took in most recently (offered first when the clerk picks an item)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.actor import Actor
+from app.cases.intake import template_of
+from app.catalog.schema import DEFER_RULES, FormTemplate, Material
+from app.catalog.schema import Item as CatalogItem
+from app.catalog_service import limit_text
+from app.errors import NotFound
+from db.models import Case, Item
+
+
+@dataclass(frozen=True)
+class IntakeSpec:
+    item_id: int
+    code: str
+    name: str
+    category: str
+    handling_kind: str  # 即办件 or 承诺件
+    promised_limit: str
+    template: FormTemplate
+    materials: list[Material]
+
+    @property
+    def deficiency_materials(self) -> list[Material]:
+        """The materials a case may be accepted without (容缺), to be supplied later."""
+        return [m for m in self.materials if m.deficiency_allowed]
+
+
+def intake_spec(session: Session, item_id: int) -> IntakeSpec:
+    item = session.get(Item, item_id)
+    if item is None or not item.active:
+        raise NotFound("该事项不在当前事项目录中，请重新选择事项。")
+    _, template = template_of(session, item)
+    detail = CatalogItem.model_validate(item.detail, context={DEFER_RULES: True})
+    return IntakeSpec(
+        item_id=item.id,
+        code=item.code,
+        name=item.name,
+        category=item.category,
+        handling_kind=item.handling_kind,
+        promised_limit=limit_text(item.promised_limit_days, item.promised_limit_unit),
+        template=template,
+        materials=list(detail.materials),
+    )
+
+
+RECENT_SCAN = 300  # cases looked at to find a workstation's recent items
+
+
+def recent_item_ids(session: Session, actor: Actor, limit: int = 8) -> list[int]:
+    """Items most recently taken in at the actor's workstation, newest first, still in force."""
+    rows = session.scalars(
+        select(Case.item_id)
+        .where(Case.workstation == actor.workstation)
+        .order_by(Case.id.desc())
+        .limit(RECENT_SCAN)
+    )
+    active = set(session.scalars(select(Item.id).where(Item.active)))
+    seen: list[int] = []
+    for item_id in rows:
+        if item_id in active and item_id not in seen:
+            seen.append(item_id)
+            if len(seen) == limit:
+                break
+    return seen

@@ -1,0 +1,36 @@
+"""Desk tests: a centre (tests/centre.py) and a way to open any desk as any of its users."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tests.centre import Centre, centre
+from tests.ui.fake_dialogs import FakeDialogs
+from ui.backend import DeskBackend
+from ui.desks.base import DeskEnv
+from ui.worker import Runner
+
+__all__ = ["centre", "desk_env", "wait_idle"]
+
+
+def wait_idle(qtbot: QtBot, runner: Runner, timeout: int = 10_000) -> None:
+    """Wait until every background task has finished and its callback has run."""
+    qtbot.waitUntil(lambda: runner.pending == 0, timeout=timeout)
+
+
+@pytest.fixture
+def desk_env(centre: Centre, qtbot: QtBot) -> Iterator[Callable[[str], DeskEnv]]:
+    """``desk_env("clerk")`` → the env a desk gets when that centre user is signed in (the
+    centre's clock and calendar; dialogs faked and recorded in ``env.dialogs``)."""
+    runner = Runner()
+
+    def make(user: str) -> DeskEnv:
+        backend = DeskBackend(centre.store, centre.ctx.calendar, centre.actor(user), centre.clock)
+        return DeskEnv(backend, runner, FakeDialogs())
+
+    yield make
+    wait_idle(qtbot, runner)
+    runner.shutdown()

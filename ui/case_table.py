@@ -1,0 +1,53 @@
+"""The table every desk lists cases in, over a lazy :class:`CaseListModel`."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from ui.case_list_model import CaseListModel
+
+
+class CaseTable(QTableView):
+    """``case_chosen`` fires with the case id when a row becomes current (click or keys)."""
+
+    case_chosen = Signal(int)
+
+    def __init__(
+        self, model: CaseListModel, object_name: str, accessible: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setAccessibleName(accessible)
+        self.setModel(model)
+        self._model = model
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().setVisible(False)
+        # Fixed row heights: the view never asks every row its size (100,000 rows open at once).
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(28)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((210, 200, 80, 150, 110, 130)):
+            self.setColumnWidth(column, width)
+        self.selectionModel().currentRowChanged.connect(self._current_changed)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        case_id = self._model.case_id(current.row()) if current.isValid() else None
+        if case_id is not None:
+            self.case_chosen.emit(case_id)
+
+    def current_case_id(self) -> int | None:
+        index = self.currentIndex()
+        return self._model.case_id(index.row()) if index.isValid() else None
+
+    def select_case(self, case_id: int) -> bool:
+        row = self._model.row_of(case_id)
+        if row is None:
+            return False
+        self.selectRow(row)
+        return True

@@ -1,0 +1,139 @@
+"""Running use cases off the UI thread, with results posted back to it.
+
+Every desk calls the store through one :class:`Runner`: reads go to a small pool, writes to a
+single writer thread (so the window's own writes never contend for SQLite's write lock, as in
+Anki's task manager). Callbacks run on the UI thread. Expected errors (:class:`AppError`) go to
+the caller's ``failed`` callback; anything else is a bug and goes to ``sys.excepthook`` (the
+crash handler in the app, a failing test under pytest-qt).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from app.errors import AppError
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Pending:
+    done: Callable[[Any], None] | None
+    failed: Callable[[AppError], None] | None
+    owner: QObject | None
+    write: bool
+
+
+class _Task(QRunnable):
+    def __init__(self, runner: Runner, task_id: int, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self._runner = runner
+        self._task_id = task_id
+        self._fn = fn
+
+    def run(self) -> None:
+        try:
+            result = self._fn()
+        except BaseException as error:  # reported on the UI thread, never lost here
+            self._runner._finished.emit(self._task_id, None, error)
+            return
+        self._runner._finished.emit(self._task_id, result, None)
+
+
+class Runner(QObject):
+    """Submit work with :meth:`read` or :meth:`write`; ``busy_changed`` drives a busy cursor."""
+
+    busy_changed = Signal(bool)
+    data_changed = Signal()  # after every successful write: open queues and panes refresh
+    _finished = Signal(int, object, object)
+
+    def __init__(self, parent: QObject | None = None, read_threads: int = 2) -> None:
+        super().__init__(parent)
+        self._reads = QThreadPool(self)
+        self._reads.setMaxThreadCount(read_threads)
+        self._writes = QThreadPool(self)
+        self._writes.setMaxThreadCount(1)
+        for pool in (self._reads, self._writes):
+            # Keep threads (and their per-thread SQLite connections) alive for the session.
+            pool.setExpiryTimeout(-1)
+        self._ids = itertools.count(1)
+        self._pending: dict[int, _Pending] = {}
+        self._finished.connect(self._on_finished)
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def read(
+        self,
+        fn: Callable[[], T],
+        done: Callable[[T], None] | None = None,
+        failed: Callable[[AppError], None] | None = None,
+        *,
+        owner: QObject | None = None,
+    ) -> None:
+        """Run a query in the read pool. ``owner``: skip the callbacks once it is deleted."""
+        self._submit(self._reads, fn, done, failed, owner, write=False)
+
+    def write(
+        self,
+        fn: Callable[[], T],
+        done: Callable[[T], None] | None = None,
+        failed: Callable[[AppError], None] | None = None,
+        *,
+        owner: QObject | None = None,
+    ) -> None:
+        """Run a use case that writes, on the single writer thread; emits ``data_changed``."""
+        self._submit(self._writes, fn, done, failed, owner, write=True)
+
+    def _submit(
+        self,
+        pool: QThreadPool,
+        fn: Callable[[], Any],
+        done: Callable[[Any], None] | None,
+        failed: Callable[[AppError], None] | None,
+        owner: QObject | None,
+        *,
+        write: bool,
+    ) -> None:
+        task_id = next(self._ids)
+        was_idle = not self._pending
+        self._pending[task_id] = _Pending(done, failed, owner, write)
+        if was_idle:
+            self.busy_changed.emit(True)
+        pool.start(_Task(self, task_id, fn))
+
+    @Slot(int, object, object)
+    def _on_finished(self, task_id: int, result: object, error: object) -> None:
+        pending = self._pending.pop(task_id)
+        try:
+            alive = pending.owner is None or shiboken6.isValid(pending.owner)
+            if isinstance(error, AppError):
+                if alive and pending.failed is not None:
+                    pending.failed(error)
+                elif alive:
+                    log.warning("unhandled %s in background task", error.code)
+            elif isinstance(error, BaseException):
+                sys.excepthook(type(error), error, error.__traceback__)
+            else:
+                if pending.write:
+                    self.data_changed.emit()
+                if alive and pending.done is not None:
+                    pending.done(result)
+        finally:
+            if not self._pending:
+                self.busy_changed.emit(False)
+
+    def shutdown(self) -> None:
+        """Wait for running work to finish (on close: a write is never cut off)."""
+        self._writes.waitForDone()
+        self._reads.waitForDone()
