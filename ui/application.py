@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -19,8 +20,7 @@ from db.store import Store, open_store
 from ui.demo_startup import prepare_demo_with_progress
 from ui.dialogs import Dialogs, QtDialogs
 from ui.fonts import install_bundled_fonts
-from ui.main_window import MainWindow
-from ui.store_access import CatalogAccess
+from ui.session import SessionController
 
 # Smoke tests (and the frozen-build check) set this to start, show the window and quit at once.
 SMOKE_ENV = "ONEWINDOW_SMOKE_TEST"
@@ -34,13 +34,19 @@ def resolve_data_dir(args: argparse.Namespace) -> tuple[Path, Path | None]:
     return args.data_dir or default_data_dir(), args.key_file
 
 
-def build_main_window(store: Store, demo_mode: bool, dialogs: Dialogs | None = None) -> MainWindow:
-    return MainWindow(
-        CatalogAccess(store, actor="local"),
-        dialogs or QtDialogs(),
-        store_text=f"本地数据库：已加密（SQLCipher）· 密钥：{store.key_source.describe()}",
-        store_tip=f"数据目录：{store.data_dir}",
-        demo=demo_mode,
+def store_status(store: Store) -> tuple[str, str]:
+    return (
+        f"本地数据库：已加密（SQLCipher）· 密钥：{store.key_source.describe()}",
+        f"数据目录：{store.data_dir}",
+    )
+
+
+def build_session(
+    store: Store, demo_mode: bool, dialogs: Dialogs | None = None, **options: Any
+) -> SessionController:
+    text, tip = store_status(store)
+    return SessionController(
+        store, dialogs or QtDialogs(), demo=demo_mode, store_text=text, store_tip=tip, **options
     )
 
 
@@ -63,13 +69,13 @@ def run_gui(args: argparse.Namespace) -> int:
         if not os.environ.get(SMOKE_ENV):
             QMessageBox.critical(None, "无法打开本地数据库", str(error))
         return 1
-    window = build_main_window(store, args.demo)
-    window.resize(1366, 768)
-    window.show()
+    session = build_session(store, args.demo)
+    session.start()
     if os.environ.get(SMOKE_ENV):
-        print(f"smoke test: window shown, data dir {data_dir}")
+        print(f"smoke test: login window shown, data dir {data_dir}")
         QTimer.singleShot(0, app.quit)
     try:
         return app.exec()
     finally:
+        session.shutdown()
         store.close()

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
-from app import accounts
+from app import accounts, settings
+from app.calendar_service import work_calendar
 from app.actor import Actor
 from app.cases.context import CaseContext
 from app.workcalendar import WorkCalendar
@@ -27,10 +29,46 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-def sign_in(store: Store, username: str, password: str, workstation: str) -> Actor:
+@dataclass(frozen=True)
+class Workstation:
+    """What the login window shows before anyone signs in."""
+
+    centre_name: str
+    code: str
+
+
+def workstation(store: Store) -> Workstation:
+    with store.reader() as session:
+        return Workstation(
+            settings.CENTRE_NAME.get(session), settings.WORKSTATION_CODE.get(session)
+        )
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    actor: Actor
+    calendar: WorkCalendar
+    idle_lock_minutes: int
+    must_change_password: bool
+
+
+def sign_in(store: Store, username: str, password: str, workstation_code: str) -> SignedIn:
     """Raises ``AuthenticationError`` (wrong password, locked, disabled) in plain Chinese."""
     with store.session() as session:
-        return accounts.authenticate(session, username, password, workstation)
+        actor = accounts.authenticate(session, username, password, workstation_code)
+    with store.reader() as session:
+        return SignedIn(
+            actor,
+            work_calendar(session),
+            settings.IDLE_LOCK_MINUTES.get(session),
+            accounts.password_change_required(session, actor),
+        )
+
+
+def unlock(store: Store, actor: Actor, password: str) -> None:
+    """The locked workstation's own user signs in again (failures count towards lockout)."""
+    with store.session() as session:
+        accounts.authenticate(session, actor.username, password, actor.workstation)
 
 
 class DeskBackend:
@@ -81,6 +119,10 @@ class DeskBackend:
         """An account or settings use case ``fn(session, actor, ...)`` in a write session."""
         with self.store.session() as session:
             return fn(session, self.actor, *args, **kwargs)
+
+    def change_password(self, old: str, new: str) -> None:
+        with self.store.session() as session:
+            accounts.change_password(session, self.actor, old, new)
 
     def sign_out(self) -> None:
         with self.store.session() as session:

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -92,9 +98,13 @@ class ItemDetailPane(QWidget):
 
 
 class CatalogView(QWidget):
-    """Search box + item table + detail pane. Gets data through the two callables it is given."""
+    """Search box + item table + detail pane. ``item_chosen`` fires with the current item's id;
+    with ``load_detail`` the pane fills itself, without it the owner loads the detail (in the
+    background) and calls ``detail.show_detail``."""
 
-    def __init__(self, load_detail: Callable[[int], ItemDetail]) -> None:
+    item_chosen = Signal(int)
+
+    def __init__(self, load_detail: Callable[[int], ItemDetail] | None = None) -> None:
         super().__init__()
         self.setObjectName("catalogView")
         self._load_detail = load_detail
@@ -153,7 +163,9 @@ class CatalogView(QWidget):
         if not current.isValid():
             return
         summary = self.model.row_at(self.proxy.mapToSource(current).row())
-        self.detail.show_detail(self._load_detail(summary.item_id))
+        self.item_chosen.emit(summary.item_id)
+        if self._load_detail is not None:
+            self.detail.show_detail(self._load_detail(summary.item_id))
 
 
 def _readonly_table(headers: list[str]) -> QTableWidget:

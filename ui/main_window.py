@@ -1,74 +1,140 @@
-"""The main window: composes the views; holds no business logic and no Session."""
+"""The main window: the signed-in user's desks as tabs, the account menu, the status bar and
+the idle lock. It composes desks; it holds no business logic and no Session."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QMainWindow
+from collections.abc import Sequence
 
-from app.errors import CatalogRejected
-from ui.catalog_view import CatalogView
-from ui.dialogs import Dialogs
-from ui.store_access import CatalogAccess
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget
+
+from ui.desks.base import Desk, DeskEnv
+from ui.lock_screen import IdleWatcher, LockScreen
+from ui.password_dialog import PasswordDialog
+
+OFFLINE_TEXT = "县级系统：未连接（离线办理，数据保存在本机）"
 
 
 class MainWindow(QMainWindow):
+    """``sign_out_requested`` when the user signs out (menu, or 切换用户 on the lock screen)."""
+
+    sign_out_requested = Signal()
+
     def __init__(
         self,
-        catalog: CatalogAccess,
-        dialogs: Dialogs,
+        env: DeskEnv,
+        desks: Sequence[Desk],
+        *,
+        centre_name: str,
         store_text: str,
         store_tip: str,
         demo: bool,
+        idle_lock_ms: int,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self._catalog = catalog
-        self._dialogs = dialogs
+        self.env = env
+        actor = env.backend.actor
         suffix = "（演示模式）" if demo else ""
-        self.setWindowTitle(f"一窗通 — {catalog.centre_name()}{suffix}")
+        self.setWindowTitle(f"一窗通 — {centre_name}{suffix}")
 
-        self.catalog_view = CatalogView(catalog.detail)
-        self.setCentralWidget(self.catalog_view)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("desks")
+        self.tabs.setAccessibleName("工作台")
+        self.tabs.setDocumentMode(True)
+        self.desks = list(desks)
+        for desk in self.desks:
+            self.tabs.addTab(desk, desk.title)
+        self.tabs.currentChanged.connect(self._desk_shown)
+        self.setCentralWidget(self.tabs)
+        for number, _desk in enumerate(self.desks[:9], start=1):
+            switch = QAction(self)
+            switch.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            switch.triggered.connect(lambda _=False, n=number - 1: self.tabs.setCurrentIndex(n))
+            self.addAction(switch)
 
-        self.load_catalog_action = QAction("载入事项目录文件(&L)…", self)
-        self.load_catalog_action.setObjectName("loadCatalogAction")
-        self.load_catalog_action.triggered.connect(self.load_catalog_files)
-        menu = self.menuBar().addMenu("事项目录(&C)")
-        menu.addAction(self.load_catalog_action)
+        self.lock_action = QAction("锁定工作站(&L)", self)
+        self.lock_action.setObjectName("lockAction")
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
+        self.password_action = QAction("修改密码(&P)…", self)
+        self.password_action.setObjectName("passwordAction")
+        self.password_action.triggered.connect(self.change_password)
+        self.sign_out_action = QAction("退出登录(&O)", self)
+        self.sign_out_action.setObjectName("signOutAction")
+        self.sign_out_action.triggered.connect(self.sign_out_requested)
+        menu = self.menuBar().addMenu(f"{actor.display_name}(&A)")
+        menu.addAction(self.password_action)
+        menu.addAction(self.lock_action)
+        menu.addSeparator()
+        menu.addAction(self.sign_out_action)
 
+        self.user_label = QLabel(f"用户：{actor.display_name}（{actor.role_text}）")
+        self.user_label.setObjectName("userStatus")
+        self.station_label = QLabel(f"工作站：{actor.workstation}")
+        self.station_label.setObjectName("workstationStatus")
+        self.online_label = QLabel(OFFLINE_TEXT)
+        self.online_label.setObjectName("onlineStatus")
+        self.busy_label = QLabel()
+        self.busy_label.setObjectName("busyStatus")
         self.store_label = QLabel(store_text)
         self.store_label.setObjectName("storeStatus")
         self.store_label.setToolTip(store_tip)
-        self.catalog_label = QLabel()
-        self.catalog_label.setObjectName("catalogStatus")
-        self.statusBar().addWidget(self.store_label)
-        self.statusBar().addPermanentWidget(self.catalog_label)
-        self.refresh_catalog()
+        bar = self.statusBar()
+        for label in (self.user_label, self.station_label, self.online_label):
+            bar.addWidget(label)
+        bar.addPermanentWidget(self.busy_label)
+        bar.addPermanentWidget(self.store_label)
+        env.runner.busy_changed.connect(self._busy)
 
-    def refresh_catalog(self) -> None:
-        self.catalog_view.set_items(self._catalog.items())
-        status = self._catalog.status()
-        if status is None:
-            self.catalog_label.setText("尚未载入事项目录")
+        self.lock_screen: LockScreen | None = None
+        self.idle = IdleWatcher(idle_lock_ms, self)
+        self.idle.idle.connect(self.lock)
+        if self.desks:
+            self.desks[0].activate()
+
+    def desk(self, object_name: str) -> Desk | None:
+        return next((d for d in self.desks if d.objectName() == object_name), None)
+
+    def show_desk(self, object_name: str) -> Desk:
+        desk = self.desk(object_name)
+        if desk is None:
+            raise LookupError(f"no desk {object_name} for this user")
+        self.tabs.setCurrentWidget(desk)
+        return desk
+
+    def _desk_shown(self, index: int) -> None:
+        if 0 <= index < len(self.desks):
+            self.desks[index].activate()
+
+    def _busy(self, busy: bool) -> None:
+        self.busy_label.setText("正在处理…" if busy else "")
+        if busy:
+            QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
         else:
-            self.catalog_label.setText(
-                f"事项目录 {status.catalog_version}（{status.issuer}）· "
-                f"{status.item_count} 个事项 · {status.template_count} 个表单模板"
-            )
+            QApplication.restoreOverrideCursor()
 
-    def load_catalog_files(self) -> None:
-        paths = self._dialogs.choose_catalog_files(self)
-        if not paths:
+    def lock(self) -> None:
+        if self.lock_screen is not None:
             return
-        try:
-            status = self._catalog.load(paths)
-        except CatalogRejected as rejected:
-            self._dialogs.show_error(self, "事项目录未载入", rejected.message)
-            return
-        self.refresh_catalog()
-        self._dialogs.show_info(
-            self,
-            "事项目录已载入",
-            f"已启用事项目录 {status.catalog_version}：{status.item_count} 个事项，"
-            f"{status.template_count} 个表单模板。",
-        )
+        self.idle.pause()
+        screen = LockScreen(self.env.backend.store, self.env.runner, self.env.backend.actor, self)
+        screen.unlocked.connect(self._unlocked)
+        screen.switch_user.connect(self.sign_out_requested)
+        self.lock_screen = screen
+        screen.open()
+        screen.password.setFocus()
+
+    def _unlocked(self) -> None:
+        self.lock_screen = None
+        self.idle.restart()
+
+    def change_password(self, *, required: bool = False) -> PasswordDialog:
+        dialog = PasswordDialog(self.env.backend, self.env.runner, required=required, parent=self)
+        dialog.open()
+        return dialog
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.idle.stop()
+        super().closeEvent(event)

@@ -5,15 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.centre import Centre, centre
 from tests.ui.fake_dialogs import FakeDialogs
 from ui.backend import DeskBackend
 from ui.desks.base import DeskEnv
+from ui.fonts import install_bundled_fonts
 from ui.worker import Runner
 
-__all__ = ["centre", "desk_env", "wait_idle"]
+__all__ = ["bundled_fonts", "centre", "desk_env", "wait_idle"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def bundled_fonts(qapp: QApplication) -> None:
+    """Chinese renders in screenshots on a machine with no CJK fonts, as in the app."""
+    install_bundled_fonts(qapp)
 
 
 def wait_idle(qtbot: QtBot, runner: Runner, timeout: int = 10_000) -> None:

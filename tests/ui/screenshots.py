@@ -22,3 +22,13 @@ def save_screenshots(widget: QWidget, name: str) -> list[Path]:
         assert widget.grab().save(str(path)), f"could not save {path}"
         written.append(path)
     return written
+
+
+def save_screenshot(widget: QWidget, name: str) -> Path:
+    """Grab ``widget`` at its own size (dialogs)."""
+    SCREENSHOT_DIR.mkdir(exist_ok=True)
+    widget.show()
+    QApplication.processEvents()
+    path = SCREENSHOT_DIR / f"{name}.png"
+    assert widget.grab().save(str(path)), f"could not save {path}"
+    return path

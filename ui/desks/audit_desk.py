@@ -1,0 +1,101 @@
+"""审计 (auditor): the newest audit entries and a check of the whole hash chain."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import audit
+from app.audit import AuditRow, AuditVerification
+from app.workflow.fold import CHINA_TZ
+from ui.desks.base import Desk, DeskEnv
+
+PAGE = 500
+HEADERS = ("时间", "操作人", "工作站", "事件", "对象", "详情")
+
+
+class AuditDesk(Desk):
+    title = "审计"
+    object_name = "auditDesk"
+
+    def __init__(self, env: DeskEnv, parent: QWidget | None = None) -> None:
+        super().__init__(env, parent)
+        self.verify_button = QPushButton("校验审计日志完整性")
+        self.verify_button.setObjectName("auditVerifyButton")
+        self.verify_button.clicked.connect(self.verify)
+        refresh = QPushButton("刷新")
+        refresh.setObjectName("auditRefreshButton")
+        refresh.clicked.connect(self.activate)
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setObjectName("auditTable")
+        self.table.setAccessibleName("审计日志")
+        self.table.setHorizontalHeaderLabels(list(HEADERS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((150, 110, 80, 150, 200)):
+            self.table.setColumnWidth(column, width)
+        bar = QHBoxLayout()
+        bar.addWidget(self.verify_button)
+        bar.addWidget(refresh)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.table, 1)
+
+    def activate(self) -> None:
+        backend = self.env.backend
+        self.env.runner.read(
+            lambda: backend.query(audit.read_entries, limit=PAGE),
+            self._show,
+            self.failed,
+            owner=self,
+        )
+
+    def _show(self, rows: list[AuditRow]) -> None:
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            values = (
+                f"{row.occurred_at.astimezone(CHINA_TZ):%Y-%m-%d %H:%M:%S}",
+                row.actor,
+                row.workstation,
+                row.event_label,
+                row.subject or "",
+                json.dumps(dict(row.detail), ensure_ascii=False),
+            )
+            for c, value in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+
+    def verify(self) -> None:
+        self.verify_button.setEnabled(False)
+        self.say("正在校验审计日志…")
+        backend = self.env.backend
+        self.env.runner.write(
+            lambda: backend.admin(audit.verify_as),
+            self._verified,
+            self._verify_failed,
+            owner=self,
+        )
+
+    def _verified(self, result: AuditVerification) -> None:
+        self.verify_button.setEnabled(True)
+        self.say(result.message, error=not result.ok)
+        self.activate()
+
+    def _verify_failed(self, error: object) -> None:
+        self.verify_button.setEnabled(True)
+        self.say(str(error), error=True)

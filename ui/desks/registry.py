@@ -1,0 +1,33 @@
+"""Which desks a user gets, in tab order: the desk of their main role first, the others only
+if a role allows them. The use cases check every action again."""
+
+from __future__ import annotations
+
+from app.actor import Actor, Role
+from ui.desks.admin_desk import AdminDesk
+from ui.desks.audit_desk import AuditDesk
+from ui.desks.base import Desk
+from ui.desks.catalog_desk import CatalogDesk
+from ui.desks.delivery_desk import DeliveryDesk
+from ui.desks.intake_desk import IntakeDesk
+from ui.desks.proxy_desk import ProxyDesk
+from ui.desks.review_desk import ReviewDesk
+from ui.desks.search_desk import SearchDesk
+
+ROLE_DESKS: dict[Role, tuple[type[Desk], ...]] = {
+    Role.CLERK: (IntakeDesk, DeliveryDesk, SearchDesk, CatalogDesk),
+    Role.APPROVER: (ReviewDesk, SearchDesk, CatalogDesk),
+    Role.SUPERVISOR: (ReviewDesk, SearchDesk, CatalogDesk),
+    Role.PROXY: (ProxyDesk, SearchDesk, CatalogDesk),
+    Role.ADMIN: (AdminDesk,),
+    Role.AUDITOR: (AuditDesk,),
+}
+ROLE_ORDER = (Role.CLERK, Role.APPROVER, Role.SUPERVISOR, Role.PROXY, Role.ADMIN, Role.AUDITOR)
+
+
+def desk_classes(actor: Actor) -> list[type[Desk]]:
+    chosen: list[type[Desk]] = []
+    for role in ROLE_ORDER:
+        if role in actor.roles:
+            chosen += [d for d in ROLE_DESKS[role] if d not in chosen]
+    return chosen

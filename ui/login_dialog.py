@@ -1,0 +1,137 @@
+"""The login window: user name and password, checked in the background (Argon2 takes a
+quarter of a second), wrong password and lockout explained in plain words."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import AppError
+from db.store import Store
+from ui.backend import SignedIn, Workstation, sign_in
+from ui.worker import Runner
+
+
+class LoginDialog(QDialog):
+    """Emits ``signed_in`` and accepts when the password is right."""
+
+    signed_in = Signal(object)  # SignedIn
+
+    def __init__(
+        self,
+        store: Store,
+        runner: Runner,
+        station: Workstation,
+        *,
+        demo: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("loginDialog")
+        self.setAccessibleName("登录")
+        self.setWindowTitle(f"一窗通 — 登录{'（演示模式）' if demo else ''}")
+        self._store = store
+        self._runner = runner
+        self._station = station
+
+        title = QLabel(station.centre_name)
+        title.setObjectName("loginCentre")
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        title.setFont(font)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        subtitle = QLabel(f"一窗通 · 综合受理系统 · 工作站 {station.code}")
+        subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.username = QLineEdit()
+        self.username.setObjectName("loginUsername")
+        self.username.setAccessibleName("用户名")
+        self.username.setPlaceholderText("用户名")
+        self.password = QLineEdit()
+        self.password.setObjectName("loginPassword")
+        self.password.setAccessibleName("密码")
+        self.password.setPlaceholderText("密码")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = QLabel()
+        self.message.setObjectName("loginMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color:#b3261e;")
+        self.button = QPushButton("登录")
+        self.button.setObjectName("loginButton")
+        self.button.setAccessibleName("登录")
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.submit)
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self.submit)
+
+        form = QFormLayout()
+        form.addRow("用户名", self.username)
+        form.addRow("密码", self.password)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 24)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        if demo:
+            hint = QLabel(
+                "演示账号：clerk1（窗口受理员）、approver1（审批）、proxy1（代办员）、"
+                "supervisor1、admin1、auditor1；密码均为 demo1234"
+            )
+            hint.setObjectName("loginDemoHint")
+            hint.setWordWrap(True)
+            hint.setStyleSheet("color:#555;")
+            layout.addWidget(hint)
+        layout.addWidget(self.button)
+        for edit in (self.username, self.password):
+            edit.setMinimumWidth(320)
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetFixedSize)
+        self.username.setFocus()
+
+    def submit(self) -> None:
+        username = self.username.text().strip()
+        password = self.password.text()
+        if not username:
+            self._refused("请输入用户名。", self.username)
+            return
+        if not password:
+            self._refused("请输入密码。", self.password)
+            return
+        self.button.setEnabled(False)
+        self.message.setStyleSheet("color:#555;")
+        self.message.setText("正在登录…")
+        store, code = self._store, self._station.code
+        self._runner.write(
+            lambda: sign_in(store, username, password, code),
+            self._succeeded,
+            self._failed,
+            owner=self,
+        )
+
+    def _succeeded(self, result: SignedIn) -> None:
+        self.password.clear()
+        self.message.clear()
+        self.button.setEnabled(True)
+        self.signed_in.emit(result)
+        self.accept()
+
+    def _failed(self, error: AppError) -> None:
+        self.button.setEnabled(True)
+        self._refused(error.message, self.password)
+        self.password.clear()
+
+    def _refused(self, text: str, focus: QLineEdit) -> None:
+        self.message.setStyleSheet("color:#b3261e;")
+        self.message.setText(text)
+        focus.setFocus()

@@ -1,0 +1,91 @@
+"""One sitting at the workstation: login → the user's desks → sign out → login again."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from db.store import Store
+from ui.backend import DeskBackend, SignedIn, Workstation, workstation
+from ui.desks.base import DeskEnv
+from ui.desks.registry import desk_classes
+from ui.dialogs import Dialogs
+from ui.login_dialog import LoginDialog
+from ui.main_window import MainWindow
+from ui.worker import Runner
+
+class SessionController(QObject):
+    """Owns the runner, the login window and, once signed in, the main window."""
+
+    window_opened = Signal(object)  # MainWindow
+
+    def __init__(
+        self,
+        store: Store,
+        dialogs: Dialogs,
+        *,
+        demo: bool,
+        store_text: str,
+        store_tip: str,
+        idle_lock_ms: int | None = None,
+        window_size: tuple[int, int] = (1366, 768),
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.dialogs = dialogs
+        self.demo = demo
+        self.store_text = store_text
+        self.store_tip = store_tip
+        self.idle_lock_ms = idle_lock_ms  # None: the centre's setting
+        self.window_size = window_size
+        self.runner = Runner(self)
+        self.station: Workstation = workstation(store)
+        self.login: LoginDialog | None = None
+        self.window: MainWindow | None = None
+
+    def start(self) -> LoginDialog:
+        self.login = LoginDialog(self.store, self.runner, self.station, demo=self.demo)
+        self.login.signed_in.connect(self._signed_in)
+        self.login.show()
+        return self.login
+
+    def _signed_in(self, signed: SignedIn) -> None:
+        backend = DeskBackend(self.store, signed.calendar, signed.actor)
+        env = DeskEnv(backend, self.runner, self.dialogs)
+        desks = [desk(env) for desk in desk_classes(signed.actor)]
+        idle = self.idle_lock_ms or signed.idle_lock_minutes * 60_000
+        window = MainWindow(
+            env,
+            desks,
+            centre_name=self.station.centre_name,
+            store_text=self.store_text,
+            store_tip=self.store_tip,
+            demo=self.demo,
+            idle_lock_ms=idle,
+        )
+        window.sign_out_requested.connect(self.sign_out)
+        window.resize(*self.window_size)
+        window.show()
+        self.window = window
+        if self.login is not None:
+            self.login.close()
+            self.login.deleteLater()
+            self.login = None
+        if signed.must_change_password:
+            window.change_password(required=True)
+        self.window_opened.emit(window)
+
+    def sign_out(self) -> None:
+        window = self.window
+        if window is None:
+            return
+        backend = window.env.backend
+        self.runner.write(backend.sign_out)
+        self.window = None
+        window.close()
+        window.deleteLater()
+        self.start()
+
+    def shutdown(self) -> None:
+        if self.window is not None:
+            self.runner.write(self.window.env.backend.sign_out)
+        self.runner.shutdown()
