@@ -19,7 +19,7 @@ from app.paths import default_data_dir
 from db.store import Store, open_store
 from ui.demo_startup import prepare_demo_with_progress
 from ui.dialogs import Dialogs, QtDialogs
-from ui.fonts import install_bundled_fonts
+from ui.style import apply_style
 from ui.session import SessionController
 
 # Smoke tests (and the frozen-build check) set this to start, show the window and quit at once.
@@ -55,7 +55,7 @@ def run_gui(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("OneWindow")
     app.setApplicationDisplayName("一窗通")
-    install_bundled_fonts(app)
+    apply_style(app)
     data_dir, key_file = resolve_data_dir(args)
     try:
         store = open_store(data_dir, key_file)

@@ -123,6 +123,10 @@ class CaseListModel(QAbstractTableModel):
     # --- reading -------------------------------------------------------------------------
 
     @property
+    def pages_requested(self) -> int:
+        return len(self._requested)
+
+    @property
     def total(self) -> int:
         return self._total
 

@@ -100,6 +100,7 @@ class LockScreen(QDialog):
         self.unlock_button = QPushButton("解锁")
         self.unlock_button.setObjectName("unlockButton")
         self.unlock_button.setDefault(True)
+        self.unlock_button.setProperty("primary", True)
         self.unlock_button.clicked.connect(self.submit)
         switch = QPushButton("切换用户")
         switch.setObjectName("switchUserButton")

@@ -70,6 +70,7 @@ class LoginDialog(QDialog):
         self.button.setObjectName("loginButton")
         self.button.setAccessibleName("登录")
         self.button.setDefault(True)
+        self.button.setProperty("primary", True)
         self.button.clicked.connect(self.submit)
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.submit)

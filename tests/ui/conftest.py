@@ -12,16 +12,16 @@ from tests.centre import Centre, centre
 from tests.ui.fake_dialogs import FakeDialogs
 from ui.backend import DeskBackend
 from ui.desks.base import DeskEnv
-from ui.fonts import install_bundled_fonts
+from ui.style import apply_style
 from ui.worker import Runner
 
-__all__ = ["bundled_fonts", "centre", "desk_env", "wait_idle"]
+__all__ = ["app_style", "centre", "desk_env", "wait_idle"]
 
 
 @pytest.fixture(autouse=True, scope="session")
-def bundled_fonts(qapp: QApplication) -> None:
-    """Chinese renders in screenshots on a machine with no CJK fonts, as in the app."""
-    install_bundled_fonts(qapp)
+def app_style(qapp: QApplication) -> None:
+    """The app's look (and the bundled font: Chinese renders on a machine with no CJK fonts)."""
+    apply_style(qapp)
 
 
 def wait_idle(qtbot: QtBot, runner: Runner, timeout: int = 10_000) -> None:

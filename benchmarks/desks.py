@@ -1,0 +1,334 @@
+"""How fast the desktop feels: launch to login window, queue on screen, largest form, and the
+longest stall of the UI thread while background work runs — on the demo centre and on a store of
+100,000 cases (built by ``benchmarks.build_store``).
+
+    .venv/bin/python -m benchmarks.build_store --cases 100000 --out benchmarks/out/100k --build-only
+    .venv/bin/python -m benchmarks.desks --store benchmarks/out/100k
+    .venv/bin/python -m benchmarks.desks --demo-only           # just the demo centre
+
+Targets (issue 4): login window < 1.5 s, queue < 300 ms, form < 100 ms, no stall > 100 ms.
+Figures are printed, never asserted (tests/test_benchmarks_smoke.py only checks it runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app import demo
+from app.actor import Actor, Role
+from app.calendar_service import work_calendar
+from app.cases import decisions, intake
+from app.cases.listing import Listing, queue_listing, search_listing
+from app.catalog.loader import bundled_catalog
+from app.demo_forms import sample_form_data
+from app.demo_seed import ensure_demo_centre
+from benchmarks.build_store import store_paths
+from db.models import Item, User
+from db.store import Store, open_store
+from ui.backend import DeskBackend
+from ui.case_list_model import CaseListModel
+from ui.case_table import CaseTable
+from ui.fonts import install_bundled_fonts
+from ui.form.form_view import FormView
+from ui.worker import Runner
+
+ROOT = Path(__file__).resolve().parents[1]
+SMOKE_LINE = "smoke test: login window shown"
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
+
+
+# --- launch → login window ---------------------------------------------------------------------
+
+
+def launch_to_login(args: list[str], runs: int) -> list[float]:
+    """Wall time from spawning ``onewindow`` to its login window being shown (the smoke-test
+    mode prints a line right after ``show()`` and quits)."""
+    env = {**os.environ, "ONEWINDOW_SMOKE_TEST": "1", "QT_QPA_PLATFORM": "offscreen"}
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ui.launcher", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout is not None
+        shown = None
+        for line in proc.stdout:
+            if line.startswith(SMOKE_LINE):
+                shown = time.perf_counter() - start
+        proc.wait()
+        if shown is None:
+            raise SystemExit(f"launch failed: {proc.stderr.read() if proc.stderr else ''}")
+        times.append(shown)
+    return times
+
+
+# --- UI-thread stall meter ---------------------------------------------------------------------
+
+
+@dataclass
+class StallMeter:
+    """A 2 ms timer on the UI thread; the longest gap between its ticks is the longest time the
+    UI thread could not react (to a key, a paint)."""
+
+    gaps: list[float] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._clock = QElapsedTimer()
+        self._timer = QTimer()
+        self._timer.setInterval(2)
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        self.gaps.append(self._clock.restart() / 1000)
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        self._clock.start()
+        self._timer.start()
+        try:
+            yield
+        finally:
+            self._timer.stop()
+
+    @property
+    def longest(self) -> float:
+        return max(self.gaps, default=0.0)
+
+
+def pump_until(app: QApplication, done: Callable[[], bool], timeout: float = 60.0) -> float:
+    start = time.perf_counter()
+    while not done():
+        app.processEvents()
+        if time.perf_counter() - start > timeout:
+            raise SystemExit("timed out waiting for the UI")
+        time.sleep(0.0005)
+    return time.perf_counter() - start
+
+
+# --- in-process measurements -------------------------------------------------------------------
+
+
+def actor_for(store: Store, role: Role) -> Actor:
+    with store.reader() as session:
+        users = session.scalars(select(User).options(selectinload(User.roles))).all()
+        for user in users:
+            roles = frozenset(Role(r.role_code) for r in user.roles)
+            if role in roles:
+                return Actor(user.id, user.username, user.display_name, roles, "W01")
+    raise SystemExit(f"no {role} user in the store")
+
+
+def queue_on_screen(app: QApplication, runner: Runner, backend: DeskBackend) -> tuple[float, int]:
+    """From asking for the actor's queue to its first rows painted in the desk's table."""
+    model = CaseListModel(runner)
+    table = CaseTable(model, "benchQueue", "队列")
+    table.resize(1300, 650)
+    table.show()
+    calendar, today = backend.calendar, backend.today()
+
+    def fetch(offset: int, limit: int) -> Listing:
+        return backend.query(queue_listing, calendar, today, limit=limit, offset=offset)
+
+    start = time.perf_counter()
+    model.set_fetch(fetch)
+    loaded: list[bool] = []
+    model.loaded.connect(lambda: loaded.append(True))
+    pump_until(app, lambda: bool(loaded))
+    table.viewport().repaint()
+    elapsed = time.perf_counter() - start
+    total = model.total
+    table.close()
+    return elapsed, total
+
+
+def largest_form(app: QApplication) -> tuple[str, float, list[float]]:
+    catalog = bundled_catalog()
+    timings: dict[str, list[float]] = {}
+    for _ in range(5):
+        for template in catalog.templates:
+            start = time.perf_counter()
+            view = FormView(template)
+            view.resize(900, 700)
+            view.show()
+            app.processEvents()
+            view.repaint()
+            timings.setdefault(template.title, []).append(time.perf_counter() - start)
+            view.close()
+            view.deleteLater()
+            app.processEvents()
+    medians = {title: statistics.median(values[1:]) for title, values in timings.items()}
+    worst = max(medians, key=lambda t: medians[t])
+    return worst, medians[worst], sorted(medians.values())
+
+
+def stall_while_working(
+    app: QApplication, runner: Runner, store: Store, backend: DeskBackend, clerk: DeskBackend
+) -> tuple[StallMeter, dict[str, int]]:
+    """Background reads and writes while the UI scrolls a whole queue; the meter watches."""
+    meter = StallMeter()
+    model = CaseListModel(runner)
+    table = CaseTable(model, "benchStall", "队列")
+    table.resize(1300, 650)
+    table.show()
+    calendar, today = backend.calendar, backend.today()
+    model.set_fetch(
+        lambda offset, limit: backend.query(
+            queue_listing, calendar, today, limit=limit, offset=offset
+        )
+    )
+    counts = {"pages": 0, "searches": 0, "writes": 0}
+    with store.reader() as session:
+        items = session.scalars(select(Item).where(Item.active)).all()
+        dibao = next(i for i in items if i.name == "最低生活保障")
+    catalog = bundled_catalog()
+    dibao_spec = next(i for i in catalog.items if i.name == dibao.name)
+    template = catalog.template_for(dibao_spec)
+    required = [m.id for m in dibao_spec.materials if m.required]
+    rng = random.Random(1)
+
+    def walk_in_and_accept() -> None:
+        change = clerk.act(
+            intake.receive_walk_in,
+            dibao.id,
+            sample_form_data(template, rng),
+            [intake.MaterialIn(k) for k in required],
+        )
+        clerk.act(decisions.accept, change.case_id)
+
+    with meter.running():
+        loaded: list[bool] = []
+        model.loaded.connect(lambda: loaded.append(True))
+        pump_until(app, lambda: bool(loaded))
+        bar = table.verticalScrollBar()
+        steps = 60
+        for step in range(steps + 1):
+            bar.setValue(bar.maximum() * step // steps)
+            app.processEvents()
+            if step % 10 == 0:
+                runner.write(walk_in_and_accept)
+                counts["writes"] += 1
+                runner.read(
+                    lambda: backend.query(search_listing, calendar, today, "王"),
+                )
+                counts["searches"] += 1
+            time.sleep(0.01)
+        pump_until(app, lambda: runner.pending == 0, timeout=120)
+        model.reload()
+        pump_until(app, lambda: runner.pending == 0, timeout=120)
+    counts["pages"] = len(model._requested)
+    table.close()
+    return meter, counts
+
+
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_store(app: QApplication, label: str, store: Store, launch_args: list[str]) -> None:
+    print(f"\n== {label} ==")
+    launch = launch_to_login(launch_args, runs=5)
+    print(
+        f"launch → login window: median {ms(statistics.median(launch))}, "
+        f"max {ms(max(launch))} (5 launches; target 1,500 ms)"
+    )
+    with store.reader() as session:
+        calendar = work_calendar(session)
+    runner = Runner()
+    for role in (Role.APPROVER, Role.SUPERVISOR, Role.CLERK):
+        backend = DeskBackend(store, calendar, actor_for(store, role))
+        times = []
+        total = 0
+        for _ in range(5):
+            elapsed, total = queue_on_screen(app, runner, backend)
+            times.append(elapsed)
+        print(
+            f"queue on screen, {role.label}: median {ms(statistics.median(times[1:]))}, "
+            f"max {ms(max(times[1:]))} ({total:,} cases in the queue; target 300 ms)"
+        )
+    supervisor = DeskBackend(store, calendar, actor_for(store, Role.SUPERVISOR))
+    clerk = DeskBackend(store, calendar, actor_for(store, Role.CLERK))
+    meter, counts = stall_while_working(app, runner, store, supervisor, clerk)
+    gaps = sorted(meter.gaps)
+    p99 = gaps[int(len(gaps) * 0.99)] if gaps else 0.0
+    print(
+        f"UI thread while scrolling the supervisor's queue top to bottom with "
+        f"{counts['writes']} walk-in+accept writes, {counts['searches']} searches and "
+        f"{counts['pages']} page fetches in the background: longest stall "
+        f"{ms(meter.longest)}, p99 tick gap {ms(p99)} (target: no stall over 100 ms)"
+    )
+    runner.shutdown()
+    print(f"peak RSS of this process so far: {rss_mib():,.0f} MiB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", type=Path, help="a benchmarks.build_store --out directory")
+    parser.add_argument("--demo-only", action="store_true")
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    install_bundled_fonts(app)
+
+    worst, worst_time, all_times = largest_form(app)
+    print(
+        f"form rendered (build + show + paint), median of 4: largest is “{worst}” "
+        f"{ms(worst_time)}; all {len(all_times)} forms {ms(all_times[0])}–{ms(all_times[-1])} "
+        "(target 100 ms)"
+    )
+
+    with tempfile.TemporaryDirectory(prefix="onewindow-bench-demo-") as tmp:
+        data_dir = Path(tmp) / "demo"
+        first = launch_to_login(["--demo", "--data-dir", str(data_dir)], runs=1)[0]
+        print(f"\nfirst demo launch (seeds 300 cases) → login window: {ms(first)}")
+        store = open_store(data_dir, demo.demo_key_file(data_dir))
+        try:
+            ensure_demo_centre(store)
+            measure_store(
+                app, "demo centre (300 cases)", store, ["--demo", "--data-dir", str(data_dir)]
+            )
+        finally:
+            store.close()
+    if args.store and not args.demo_only:
+        data_dir, key_file = store_paths(args.store)
+        store = open_store(data_dir, key_file)
+        try:
+            measure_store(
+                app,
+                f"store of {args.store.name}",
+                store,
+                ["--data-dir", str(data_dir), "--key-file", str(key_file)],
+            )
+        finally:
+            store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
