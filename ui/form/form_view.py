@@ -1,0 +1,368 @@
+"""The form renderer (表单): any form template as a scrollable form of real editors.
+
+Sections are group boxes; every field is a row (label with a red * while required, the editor,
+its inline message, a grey help line). Conditional fields come and go as the fields they depend
+on change; each field is checked as the clerk leaves it, and :meth:`FormView.check` runs the
+full ``app.forms.check_form`` and shows every problem next to its field.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.catalog.schema import FieldType, FormField, FormTemplate, Section
+from app.forms import FormCheck, check_form
+from ui.form.composite import make_editor
+from ui.form.editors import FieldEditor, decimal_or_none
+from ui.form.inline_check import Message, field_message, from_check
+from ui.form.style import ERROR, STAR, help_label, label_html, problem_label, show_problem
+
+#: The form never grows wider than this: long rows are hard to read on a wide screen.
+MAX_FORM_WIDTH = 1000
+#: Labels wider than this wrap onto a second line.
+MAX_LABEL_WIDTH = 220
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+@dataclass(eq=False)
+class _Row:
+    spec: FormField
+    editor: FieldEditor
+    layout: QFormLayout
+    holder: QWidget
+    label: QLabel | None  # None for a check box: the box carries its own label
+    star: QLabel | None  # the * beside a check box
+    spacer: QWidget | None = None  # the empty label column of a check box row
+    required: bool = False
+    visible: bool = True
+    problem: QLabel | None = None
+    message: Message | None = None
+
+
+class FormView(QWidget):
+    """A form template rendered for input. See the module docstring."""
+
+    changed = Signal()
+
+    def __init__(self, template: FormTemplate, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.template = template
+        self.setObjectName("formView")
+        self.setAccessibleName(template.title)
+        self._rows: dict[str, _Row] = {}
+        self._owner: dict[QObject, str] = {}
+        self._loading = True
+        self._checked = False
+
+        self._scroll = QScrollArea(self)
+        self._scroll.setObjectName("formScroll")
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._scroll.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        content = QWidget()
+        content.setObjectName("formContent")
+        content.setMaximumWidth(MAX_FORM_WIDTH)
+        column = QVBoxLayout(content)
+        title = QLabel(template.title)
+        title.setObjectName("formTitle")
+        font = QFont(title.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() + 2)
+        title.setFont(font)
+        column.addWidget(title)
+        for section in template.sections:
+            column.addWidget(self._build_section(section))
+        column.addStretch(1)
+        self._scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._scroll)
+
+        self._align_labels()
+        self._set_editors({f.key: f.default for f in template.all_fields()})
+        self._set_tab_order()
+        self._refresh_states()
+        self._loading = False
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _build_section(self, section: Section) -> QGroupBox:
+        box = QGroupBox(section.title)
+        box.setObjectName(f"section_{section.fields[0].key}")
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setVerticalSpacing(10)
+        if section.description:
+            form.addRow(help_label(section.description))
+        for spec in section.fields:
+            self._build_row(spec, form)
+        return box
+
+    def _build_row(self, spec: FormField, form: QFormLayout) -> None:
+        editor = make_editor(spec, self)
+        holder = QWidget()
+        holder.setObjectName(f"row_{spec.key}")
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        label: QLabel | None = None
+        star: QLabel | None = None
+        spacer: QWidget | None = None
+        if spec.type is FieldType.CHECKBOX:
+            line = QHBoxLayout()
+            line.setSpacing(2)
+            star = QLabel(STAR)
+            star.setVisible(False)
+            line.addWidget(editor.widget)
+            line.addWidget(star)
+            line.addStretch(1)
+            column.addLayout(line)
+            # A bare widget, not an empty QLabel: a row with an empty label loses height-for-width
+            # and leaves a gap under the box.
+            spacer = QWidget()
+            form.addRow(spacer, holder)
+        else:
+            column.addWidget(editor.widget)
+            label = QLabel(label_html(spec.label, False))
+            label.setObjectName(f"label_{spec.key}")
+            label.setBuddy(editor.focus_widgets()[0])
+            label.setContentsMargins(0, 4, 0, 0)  # level with the text in the editor
+            form.addRow(label, holder)
+        if spec.help:
+            editor.widget.setToolTip(spec.help)
+            if label is not None:
+                label.setToolTip(spec.help)
+            column.addWidget(help_label(spec.help))
+        row = _Row(spec, editor, form, holder, label, star, spacer)
+        self._rows[spec.key] = row
+        for widget in editor.focus_widgets():
+            self._owner[widget] = spec.key
+            widget.installEventFilter(self)
+        editor.edited.connect(lambda key=spec.key: self._edited(key))
+        editor.committed.connect(lambda key=spec.key: self._committed(key))
+
+    def _align_labels(self) -> None:
+        """One label column width for every section; longer labels wrap."""
+        labels = [(row.label, row.spec) for row in self._rows.values() if row.label is not None]
+        if not labels:
+            return
+        widths = []
+        for label, spec in labels:  # measured with the * that required_if may add later
+            label.setText(label_html(spec.label, True))
+            widths.append(label.sizeHint().width())
+            label.setText(label_html(spec.label, False))
+        width = min(max(widths), MAX_LABEL_WIDTH)
+        for (label, _), needed in zip(labels, widths, strict=True):
+            if needed > width:
+                label.setWordWrap(True)
+            label.setFixedWidth(width)
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        for row in self._rows.values():
+            if row.spacer is not None:
+                row.spacer.setFixedSize(width, 1)
+
+    def _set_tab_order(self) -> None:
+        for first, second in itertools.pairwise(self.focus_widgets()):
+            QWidget.setTabOrder(first, second)
+
+    # --- the API ----------------------------------------------------------------------------
+
+    def value(self) -> dict[str, Any]:
+        """The visible fields' values, empty ones left out (a check box is always a bool)."""
+        data: dict[str, Any] = {}
+        for key, row in self._rows.items():
+            if row.visible:
+                value = row.editor.value()
+                if value is not None:
+                    data[key] = value
+        return data
+
+    def set_value(self, data: Mapping[str, Any]) -> None:
+        """Show ``data`` (a draft); fields it lacks are emptied. Emits ``changed`` once."""
+        self._set_editors(data)
+        self._checked = False
+        for row in self._rows.values():
+            self._show(row, None)
+        self._refresh_states()
+        self.changed.emit()
+
+    def reset(self) -> None:
+        """Back to a blank form with the template's defaults. Emits ``changed`` once."""
+        self.set_value({f.key: f.default for f in self.template.all_fields()})
+
+    def check(self) -> FormCheck:
+        """Run the full check and show every problem (and warning) beside its field."""
+        self._checked = True
+        data = self.value()
+        result = check_form(self.template, data)
+        for key, row in self._rows.items():
+            shown = from_check(row.spec, data.get(key), result) if row.visible else None
+            self._show(row, shown)
+        return result
+
+    def focus_first_problem(self) -> bool:
+        for row in self._rows.values():
+            if row.visible and row.message is not None and row.message.severity == ERROR:
+                widget = row.editor.part_widget(row.message.part)
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                self._scroll.ensureWidgetVisible(widget, 40, 60)
+                return True
+        return False
+
+    def focus_widgets(self) -> list[QWidget]:
+        """Every widget the clerk can tab to, in form order (hidden ones included), for a desk
+        that chains its own tab order on after the form."""
+        return [w for row in self._rows.values() for w in row.editor.focus_widgets()]
+
+    def editor(self, key: str) -> QWidget:
+        return self._rows[key].editor.widget
+
+    def is_shown(self, key: str) -> bool:
+        return self._rows[key].visible
+
+    def problem_text(self, key: str) -> str:
+        message = self._rows[key].message
+        return message.text if message is not None else ""
+
+    def problem_severity(self, key: str) -> str:
+        """ "error", "warning", or "" when nothing is shown for the field."""
+        message = self._rows[key].message
+        return message.severity if message is not None else ""
+
+    def is_required(self, key: str) -> bool:
+        """Whether the field is currently marked required (its * is shown)."""
+        return self._rows[key].required
+
+    # --- reacting ---------------------------------------------------------------------------
+
+    def _set_editors(self, data: Mapping[str, Any]) -> None:
+        self._loading = True
+        try:
+            for key, row in self._rows.items():
+                row.editor.set_value(data.get(key))
+        finally:
+            self._loading = False
+
+    def _condition_data(self) -> dict[str, Any]:
+        """Every editor's value, hidden ones too (field_states sees through visibility itself);
+        decimals as numbers so that conditions compare them by value."""
+        data: dict[str, Any] = {}
+        for key, row in self._rows.items():
+            value = row.editor.value()
+            if value is not None and row.spec.type is FieldType.DECIMAL:
+                value = decimal_or_none(value) or value
+            data[key] = value
+        return data
+
+    def _refresh_states(self) -> None:
+        states = self.template.field_states(self._condition_data())
+        for key, row in self._rows.items():
+            state = states[key]
+            if state.visible != row.visible:
+                row.visible = state.visible
+                row.layout.setRowVisible(row.holder, state.visible)
+                if not state.visible:
+                    self._show(row, None)
+            if state.required != row.required:
+                row.required = state.required
+                if row.label is not None:
+                    row.label.setText(label_html(row.spec.label, state.required))
+                if row.star is not None:
+                    row.star.setVisible(state.required)
+                for widget in row.editor.focus_widgets()[:1]:
+                    widget.setAccessibleDescription("必填" if state.required else "")
+
+    def _edited(self, key: str) -> None:
+        if self._loading:
+            return
+        self._refresh_states()
+        row = self._rows[key]
+        if row.message is not None and row.message.severity == ERROR:
+            found = self._message_for(row)  # cleared as soon as it is fixed
+            if found is None or found.severity != ERROR:
+                self._show(row, found)
+        self.changed.emit()
+
+    def _committed(self, key: str) -> None:
+        if not self._loading:
+            self._validate(key)
+
+    def _validate(self, key: str) -> None:
+        row = self._rows[key]
+        if not row.visible:
+            return
+        row.editor.tidy()
+        self._show(row, self._message_for(row))
+
+    def _message_for(self, row: _Row) -> Message | None:
+        return field_message(self.template, row.spec, self.value(), insist=self._checked)
+
+    def _show(self, row: _Row, message: Message | None) -> None:
+        if message == row.message:
+            return
+        row.message = message
+        if message is None:
+            if row.problem is not None:
+                row.problem.hide()
+            return
+        if row.problem is None:
+            row.problem = problem_label()
+            row.problem.setObjectName(f"problem_{row.spec.key}")
+            column = cast(QVBoxLayout, row.holder.layout())
+            column.insertWidget(1, row.problem)
+        show_problem(row.problem, message.severity, message.text)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        key = self._owner.get(watched)
+        if key is None:
+            return super().eventFilter(watched, event)
+        kind = event.type()
+        if kind == QEvent.Type.FocusOut:
+            reason = cast(QFocusEvent, event).reason()
+            if reason != Qt.FocusReason.PopupFocusReason and not self._loading:
+                self._validate(key)
+        elif kind == QEvent.Type.FocusIn and isinstance(watched, QWidget):
+            self._scroll.ensureWidgetVisible(watched, 40, 60)
+        elif kind == QEvent.Type.KeyPress and isinstance(watched, QLineEdit | QComboBox):
+            press = cast(QKeyEvent, event)
+            plain = press.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if press.key() in _ENTER_KEYS and plain == Qt.KeyboardModifier.NoModifier:
+                _focus_next(cast(QWidget, watched))
+                return True
+        return False
+
+
+def _focus_next(widget: QWidget) -> None:
+    """Move on as Tab would: the next visible, enabled widget that takes Tab focus."""
+    candidate = widget.nextInFocusChain()
+    for _ in range(10_000):
+        if candidate is None or candidate is widget:
+            return
+        if (
+            candidate.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and candidate.isVisible()
+            and candidate.isEnabled()
+        ):
+            candidate.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        candidate = candidate.nextInFocusChain()

@@ -1,0 +1,126 @@
+"""Checking one field as the clerk types (no Qt here).
+
+The authority is ``app.forms.check_form``; this module decides what of it to show while the
+form is still being filled in. Until the clerk asks for a full check, an empty field is not
+nagged about, and of a composite field (address, applicant) only the parts already typed are
+checked, so leaving the ID number for the phone does not complain that the phone is empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.catalog.conditions import is_empty
+from app.catalog.schema import ApplicantKind, FieldType, FormField, FormTemplate
+from app.forms import FormCheck, check_form
+from app.validators import Check, check_division_code, check_id_number, check_phone, check_uscc
+from ui.form.style import ERROR, WARNING
+
+# The parts of an applicant block and the labels their messages use (as app.forms names them).
+APPLICANT_PARTS: dict[
+    ApplicantKind, tuple[tuple[str, str, Callable[[str, str], Check] | None], ...]
+] = {
+    ApplicantKind.NATURAL_PERSON: (
+        ("name", "申请人姓名", None),
+        ("id_number", "申请人居民身份证号", check_id_number),
+        ("phone", "申请人联系电话", check_phone),
+    ),
+    ApplicantKind.LEGAL_PERSON: (
+        ("name", "申请单位名称", None),
+        ("uscc", "统一社会信用代码", check_uscc),
+        ("legal_representative", "法定代表人", None),
+        ("phone", "联系电话", check_phone),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    """What to show under a field: severity "error" or "warning", the text, and which part of a
+    composite field it is about (None: the field as a whole)."""
+
+    severity: str
+    text: str
+    part: str | None = None
+
+
+def address_message(
+    value: Mapping[str, Any], label: str, *, insist: bool, prefix: str = ""
+) -> Message | None:
+    code = str(value.get("division_code") or "").strip()
+    if code or insist:
+        result = check_division_code(code, f"{label}的区划代码")
+        if result.error:
+            return Message(ERROR, result.error, f"{prefix}division_code")
+    if insist and not str(value.get("detail") or "").strip():
+        return Message(ERROR, f"请填写{label}的详细地址", f"{prefix}detail")
+    return None
+
+
+def applicant_message(value: Mapping[str, Any], *, insist: bool) -> Message | None:
+    """The first problem of an applicant block; with ``insist``, empty parts count too."""
+    try:
+        kind = ApplicantKind(str(value.get("kind")))
+    except ValueError:
+        kind = ApplicantKind.NATURAL_PERSON
+    warning: Message | None = None
+    for part, label, checker in APPLICANT_PARTS[kind]:
+        raw = str(value.get(part) or "").strip()
+        if not raw:
+            if insist:
+                return Message(ERROR, f"请填写{label}", part)
+            continue
+        if checker is not None:
+            result = checker(raw, label)
+            if result.error:
+                return Message(ERROR, result.error, part)
+            if result.warning and warning is None:
+                warning = Message(WARNING, result.warning, part)
+    address = value.get("address")
+    if isinstance(address, Mapping) and address:
+        problem = address_message(address, "申请人住址", insist=insist, prefix="address_")
+        if problem is not None:
+            return problem
+    return warning
+
+
+def _missing(spec: FormField, value: Any) -> bool:
+    return value is not True if spec.type is FieldType.CHECKBOX else is_empty(value)
+
+
+def _partial(spec: FormField, value: Any, *, insist: bool) -> Message | None:
+    if not isinstance(value, Mapping):
+        return None
+    if spec.type is FieldType.APPLICANT:
+        return applicant_message(value, insist=insist)
+    if spec.type is FieldType.ADDRESS:
+        return address_message(value, spec.label, insist=insist)
+    return None
+
+
+def from_check(spec: FormField, value: Any, check: FormCheck) -> Message | None:
+    """The message ``check`` holds for ``spec``, with the composite part it concerns."""
+    for severity, found in ((ERROR, check.problems), (WARNING, check.warnings)):
+        for problem in found:
+            if problem.key == spec.key:
+                partial = _partial(spec, value, insist=True)
+                return Message(severity, problem.message, partial.part if partial else None)
+    return None
+
+
+def field_message(
+    template: FormTemplate, spec: FormField, data: Mapping[str, Any], *, insist: bool
+) -> Message | None:
+    """What to show under ``spec`` for the current ``data`` (None: nothing).
+
+    ``insist`` is set once the clerk has asked for a full check: then missing values are named.
+    """
+    value = data.get(spec.key)
+    composite = spec.type in (FieldType.APPLICANT, FieldType.ADDRESS)
+    if composite and not insist:
+        return _partial(spec, value, insist=False)
+    if not composite and not insist and _missing(spec, value):
+        return None
+    return from_check(spec, value, check_form(template, data))
