@@ -1,12 +1,24 @@
-"""Proxy authorizations (代办委托) at the delivery window."""
+"""Proxy authorizations (代办委托): checked at the delivery window, listed and used by the proxy
+agent at the 代办台."""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import ValidationError
-from db.models import Case, ProxyAuthorization
+from app.actor import Actor, Role
+from app.cases.context import CaseContext
+from app.cases.engine import CaseChange
+from app.catalog.schema import FieldType, FormTemplate
+from app.errors import NotFound, PermissionDenied, ValidationError
+from app.identity import masked
+from app.workflow.states import CaseState
+from db.models import Applicant, Case, Item, ProxyAuthorization
 
 
 def check_collection_authority(session: Session, case: Case, authorization_no: str) -> None:
@@ -18,3 +30,174 @@ def check_collection_authority(session: Session, case: Case, authorization_no: s
         raise ValidationError("代办委托书编号", "委托书与本办件的申请人不符，不能代领。")
     if not auth.may_collect:
         raise ValidationError("代办委托书编号", "该委托书未授权代领办理结果。")
+
+
+# --- the proxy agent's own authorizations and filings (代办台) ---------------------------------
+
+
+@dataclass(frozen=True)
+class DelegatedItem:
+    code: str
+    name: str
+    item_id: int | None  # None once the item has left the catalogue in force
+
+
+@dataclass(frozen=True)
+class AuthorizationRow:
+    """One 代办委托书 as the proxy desk lists it: the resident's ID number masked only."""
+
+    authorization_id: int
+    authorization_no: str
+    resident_name: str
+    resident_id_masked: str
+    items: list[DelegatedItem]
+    may_collect: bool
+    valid_from: dt.date
+    valid_until: dt.date
+    in_force: bool  # valid today
+
+    @property
+    def items_text(self) -> str:
+        return "、".join(i.name for i in self.items)
+
+
+def _require_proxy(actor: Actor) -> None:
+    if Role.PROXY not in actor.roles:
+        raise PermissionDenied("只有代办员可以查看和使用代办委托书。")
+
+
+def list_authorizations(session: Session, actor: Actor, today: dt.date) -> list[AuthorizationRow]:
+    """The proxy's own authorizations, newest first (never anyone else's)."""
+    _require_proxy(actor)
+    rows = session.execute(
+        select(ProxyAuthorization, Applicant.name, Applicant.id_number)
+        .join(Applicant, Applicant.id == ProxyAuthorization.applicant_id)
+        .where(ProxyAuthorization.proxy_user_id == actor.user_id)
+        .order_by(ProxyAuthorization.id.desc())
+    ).all()
+    codes = {code for auth, _, _ in rows for code in auth.matters}
+    items = {
+        code: (item_id, name)
+        for code, item_id, name in session.execute(
+            select(Item.code, Item.id, Item.name).where(Item.code.in_(codes), Item.active)
+        )
+    }
+    result = []
+    for auth, name, id_number in rows:
+        delegated = [
+            DelegatedItem(code, items[code][1], items[code][0])
+            if code in items
+            else DelegatedItem(code, f"{code}（已不在事项目录中）", None)
+            for code in auth.matters
+        ]
+        result.append(
+            AuthorizationRow(
+                authorization_id=auth.id,
+                authorization_no=auth.authorization_no,
+                resident_name=name,
+                resident_id_masked=masked(id_number) if id_number else "",
+                items=delegated,
+                may_collect=auth.may_collect,
+                valid_from=auth.valid_from,
+                valid_until=auth.valid_until,
+                in_force=auth.valid_from <= today <= auth.valid_until,
+            )
+        )
+    return result
+
+
+def authorization_no(session: Session, actor: Actor, authorization_id: int) -> str:
+    """The number of one of the proxy's own authorizations (for the success message)."""
+    _require_proxy(actor)
+    auth = session.get(ProxyAuthorization, authorization_id)
+    if auth is None or auth.proxy_user_id != actor.user_id:
+        raise NotFound("找不到您名下的这份代办委托书。")
+    return auth.authorization_no
+
+
+def filing_template(template: FormTemplate) -> FormTemplate:
+    """The form a proxy fills in: the applicant block left out (:func:`file_for_resident` takes
+    it from the authorization), and any section left empty by that dropped."""
+    sections = []
+    for section in template.sections:
+        fields = [f for f in section.fields if f.type is not FieldType.APPLICANT]
+        if fields:
+            sections.append(section.model_copy(update={"fields": fields}))
+    return template.model_copy(update={"sections": sections})
+
+
+def file_for_resident(
+    ctx: CaseContext,
+    actor: Actor,
+    item_id: int,
+    form_data: Mapping[str, Any],
+    authorization_id: int,
+) -> CaseChange:
+    """A proxy's draft with the applicant block taken from the authorization's resident.
+
+    The proxy desk never holds the resident's full ID number: it sends the form without the
+    applicant block, and the block is filled here from the signed 代办委托书.
+    """
+    from app.cases import intake  # intake → decisions → this module: import when called
+
+    _require_proxy(actor)
+    with ctx.sessions() as session:
+        auth = session.get(ProxyAuthorization, authorization_id)
+        if auth is None or auth.proxy_user_id != actor.user_id:
+            raise ValidationError("代办委托书", "找不到您名下的这份代办委托书。")
+        resident = session.get(Applicant, auth.applicant_id)
+        item = session.get(Item, item_id)
+        if item is None or not item.active:
+            raise NotFound("该事项不在当前事项目录中，请重新选择事项。")
+        _, template = intake.template_of(session, item)
+        assert resident is not None
+        block = {
+            "kind": "natural_person",
+            "name": resident.name,
+            "id_number": resident.id_number or "",
+            "phone": resident.phone or "",
+        }
+    spec = template.applicant_field()
+    data = dict(form_data)
+    if spec is not None:
+        data[spec.key] = block
+    return intake.create_proxy_draft(ctx, actor, item_id, data, authorization_id)
+
+
+@dataclass(frozen=True)
+class ReadyToCollect:
+    """A filing whose result waits at the delivery window, and the authorization to bring."""
+
+    case_id: int
+    receipt_no: str
+    item_name: str
+    resident_name: str
+    authorization_no: str
+    may_collect: bool
+
+
+def ready_to_collect(session: Session, actor: Actor) -> list[ReadyToCollect]:
+    """The proxy's own filings in 待出件, oldest first."""
+    _require_proxy(actor)
+    rows = session.execute(
+        select(Case, Item.name, Applicant.name, ProxyAuthorization)
+        .join(Item, Item.id == Case.item_id)
+        .join(Applicant, Applicant.id == Case.applicant_id)
+        .join(ProxyAuthorization, ProxyAuthorization.id == Case.authorization_id)
+        .where(
+            Case.proxy_user_id == actor.user_id,
+            Case.state == CaseState.AWAITING_DELIVERY.value,
+        )
+        .order_by(Case.id)
+    ).all()
+    return [
+        ReadyToCollect(
+            case.id,
+            case.official_no or case.receipt_no,
+            item_name,
+            name,
+            auth.authorization_no,
+            auth.may_collect,
+        )
+        for case, item_name, name, auth in rows
+    ]

@@ -23,6 +23,7 @@ class CatalogDesk(Desk):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
         self._loaded = False
+        self._wanted: int | None = None
 
     def activate(self) -> None:
         if self._loaded:
@@ -40,6 +41,7 @@ class CatalogDesk(Desk):
         self.view.set_items(items)
 
     def _load_detail(self, item_id: int) -> None:
+        self._wanted = item_id
         backend = self.env.backend
         self.env.runner.read(
             lambda: backend.read(catalog_service.item_detail, item_id),
@@ -49,4 +51,5 @@ class CatalogDesk(Desk):
         )
 
     def _show_detail(self, detail: ItemDetail) -> None:
-        self.view.detail.show_detail(detail)
+        if detail.summary.item_id == self._wanted:  # not an answer overtaken by a later choice
+            self.view.detail.show_detail(detail)
