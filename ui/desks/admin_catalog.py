@@ -9,11 +9,11 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import catalog_service
-from app.catalog_service import CatalogStatus, ItemDetail, ItemSummary
+from app.catalog_service import CatalogStatus, ItemSummary
 from app.errors import AppError, CatalogRejected
 from app.settings_service import load_catalog_as
 from app.workflow.fold import CHINA_TZ
-from ui.catalog_view import CatalogView
+from ui.catalog_browser import CatalogBrowser
 from ui.desks.base import Desk
 
 
@@ -41,8 +41,7 @@ class CatalogPane(QWidget):
         self.load_button.setShortcut(QKeySequence("Ctrl+O"))
         self.load_button.setToolTip("选择目录 JSON 文件，校验通过后整体启用（Ctrl+O）")
         self.load_button.clicked.connect(self.load_files)
-        self.view = CatalogView()
-        self.view.item_chosen.connect(self._load_detail)
+        self.view = CatalogBrowser(desk.env.runner, desk.env.backend, desk.failed)
         bar = QHBoxLayout()
         bar.addWidget(self.status, 1)
         bar.addWidget(self.load_button)
@@ -66,18 +65,6 @@ class CatalogPane(QWidget):
         items, status = loaded
         self.status.setText(status_text(status))
         self.view.set_items(items)
-
-    def _load_detail(self, item_id: int) -> None:
-        backend = self.desk.env.backend
-        self.desk.env.runner.read(
-            lambda: backend.read(catalog_service.item_detail, item_id),
-            self._show_detail,
-            self.desk.failed,
-            owner=self,
-        )
-
-    def _show_detail(self, detail: ItemDetail) -> None:
-        self.view.detail.show_detail(detail)
 
     def load_files(self) -> None:
         dialogs = self.desk.env.dialogs

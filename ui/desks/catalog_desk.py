@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app import catalog_service
-from app.catalog_service import ItemDetail, ItemSummary
-from ui.catalog_view import CatalogView
+from app.catalog_service import ItemSummary
+from ui.catalog_browser import CatalogBrowser
 from ui.desks.base import Desk, DeskEnv
 
 
@@ -17,13 +17,11 @@ class CatalogDesk(Desk):
 
     def __init__(self, env: DeskEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)
-        self.view = CatalogView()
-        self.view.item_chosen.connect(self._load_detail)
+        self.view = CatalogBrowser(env.runner, env.backend, self.failed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
         self._loaded = False
-        self._wanted: int | None = None
 
     def activate(self) -> None:
         if self._loaded:
@@ -39,17 +37,3 @@ class CatalogDesk(Desk):
     def _show(self, items: list[ItemSummary]) -> None:
         self._loaded = True
         self.view.set_items(items)
-
-    def _load_detail(self, item_id: int) -> None:
-        self._wanted = item_id
-        backend = self.env.backend
-        self.env.runner.read(
-            lambda: backend.read(catalog_service.item_detail, item_id),
-            self._show_detail,
-            self.failed,
-            owner=self,
-        )
-
-    def _show_detail(self, detail: ItemDetail) -> None:
-        if detail.summary.item_id == self._wanted:  # not an answer overtaken by a later choice
-            self.view.detail.show_detail(detail)
