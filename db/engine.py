@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from app.errors import WrongKeyError
 
@@ -29,7 +30,15 @@ def _raw_key_literal(key: bytes) -> str:
 def make_engine(db_path: Path, key: bytes) -> Engine:
     """An engine on the encrypted file at ``db_path`` (created if missing)."""
     url = URL.create("sqlite+pysqlcipher", password=_raw_key_literal(key), database=str(db_path))
-    engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
+    # A pool that does not tie connections to threads: the desks' worker threads are Qt
+    # threads, whose Python thread-locals do not last from one task to the next, so the
+    # pysqlcipher default (SingletonThreadPool) kept opening connections and, past five,
+    # closed ones other threads were still using.
+    engine = create_engine(
+        url,
+        poolclass=QueuePool,
+        connect_args={"timeout": 15, "check_same_thread": False},
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

@@ -19,8 +19,8 @@ from app.paths import default_data_dir
 from db.store import Store, open_store
 from ui.demo_startup import prepare_demo_with_progress
 from ui.dialogs import Dialogs, QtDialogs
-from ui.style import apply_style
 from ui.session import SessionController
+from ui.style import apply_style
 
 # Smoke tests (and the frozen-build check) set this to start, show the window and quit at once.
 SMOKE_ENV = "ONEWINDOW_SMOKE_TEST"

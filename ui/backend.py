@@ -17,8 +17,8 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlalchemy.orm import Session
 
 from app import accounts, settings
-from app.calendar_service import work_calendar
 from app.actor import Actor
+from app.calendar_service import work_calendar
 from app.cases.context import CaseContext
 from app.workcalendar import WorkCalendar
 from app.workflow.fold import local_date

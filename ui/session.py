@@ -13,6 +13,7 @@ from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
 from ui.worker import Runner
 
+
 class SessionController(QObject):
     """Owns the runner, the login window and, once signed in, the main window."""
 

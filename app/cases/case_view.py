@@ -1,5 +1,6 @@
 """A case as the desks display it: the detail (masked) plus the form data as labelled lines
-in the template's order, and the actions the viewer's roles may take from its state."""
+in the template's order, and the actions the viewer's roles may take from its state; where it
+stands in the town review, and who it may be reassigned to."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.actor import Actor
+from app.actor import Actor, Role
+from app.cases.access import check_visible, require_case_role
+from app.cases.decisions import get_case
+from app.cases.engine import item_rules, load_item, project
 from app.cases.queries import CaseDetail, case_detail
 from app.catalog.schema import FieldType, FormField, FormTemplate
 from app.workcalendar import WorkCalendar
-from app.workflow.states import Action
+from app.workflow.states import Action, CaseState
 from app.workflow.transitions import available
-from db.models import Case, FormTemplateVersion
+from db.models import Case, FormTemplateVersion, User, UserRole
 
 _APPLICANT_LABELS = {
     "name": "姓名（名称）",
@@ -78,3 +83,58 @@ def case_view(
         actions=available(detail.row.state, actor),
         item_id=case.item_id,
     )
+
+
+@dataclass(frozen=True)
+class ReviewProgress:
+    """Where a case stands in the town review, for the 审批台's step line and buttons."""
+
+    steps: tuple[str, ...]  # the town review steps' names, in order
+    step_roles: tuple[str, ...]  # who handles each (后台审批人员 / 中心负责人)
+    current: int | None  # index into ``steps`` while in town review, else None
+    opinion_recorded: bool  # the current step already has its opinion
+    county: bool  # the county decides (the item has county steps)
+    yours: bool = False  # the current step is the viewer's to handle (its role, or supervisor)
+
+    @property
+    def current_name(self) -> str:
+        return self.steps[self.current] if self.current is not None else ""
+
+    @property
+    def has_next(self) -> bool:
+        return self.current is not None and self.current + 1 < len(self.steps)
+
+
+def review_progress(
+    session: Session, actor: Actor, case_id: int, calendar: WorkCalendar
+) -> ReviewProgress:
+    case = get_case(session, case_id)
+    check_visible(actor, case)
+    rules = item_rules(load_item(session, case.item_id))
+    projection = project(session, case, calendar)
+    positions = rules.review_steps
+    current = None
+    if projection.state is CaseState.IN_REVIEW and projection.current_step in positions:
+        current = positions.index(projection.current_step)
+    roles = tuple(role.label if (role := rules.step_role(i)) else "" for i in positions)
+    role = rules.step_role(positions[current]) if current is not None else None
+    return ReviewProgress(
+        steps=tuple(rules.steps[i].name for i in positions),
+        step_roles=roles,
+        current=current,
+        opinion_recorded=current is not None and projection.current_step in projection.opinions,
+        county=bool(rules.county_steps),
+        yours=current is not None and (role is None or actor.has(Role.SUPERVISOR, role)),
+    )
+
+
+def approver_choices(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """Active back-office approvers a case may be reassigned to (改派), by name."""
+    require_case_role(actor)
+    rows = session.execute(
+        select(User.id, User.display_name)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role_code == Role.APPROVER.value, User.active)
+        .order_by(User.display_name, User.id)
+    )
+    return [(user_id, name) for user_id, name in rows]

@@ -4,6 +4,7 @@ green / yellow / red) computed where the calendar and the settings are, not in t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -13,7 +14,7 @@ from app.actor import Actor
 from app.cases import queries
 from app.cases.queries import CaseRow
 from app.workcalendar import WorkCalendar, deadline_status, remaining_working_days
-from app.workflow.states import CLOCK_STATES
+from app.workflow.states import CLOCK_STATES, CaseState
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,11 @@ def queue_listing(
     category: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    states: Sequence[CaseState] | None = None,
 ) -> Listing:
-    page = queries.my_queue(session, actor, category=category, limit=limit, offset=offset)
+    page = queries.my_queue(
+        session, actor, category=category, limit=limit, offset=offset, states=states
+    )
     return Listing(badged(session, calendar, today, page.rows), page.total)
 
 

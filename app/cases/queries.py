@@ -150,9 +150,13 @@ def queue_states(actor: Actor) -> tuple[CaseState, ...]:
     return tuple(states)
 
 
-def _queue_filter(actor: Actor, category: str | None) -> Any:
-    if Role.PROXY in actor.roles and not queue_states(actor):
-        condition: Any = Case.proxy_user_id == actor.user_id
+def _queue_filter(
+    actor: Actor, category: str | None, states: Sequence[CaseState] | None = None
+) -> Any:
+    if states is not None:  # a desk's own list (e.g. 待出件); visibility still applies
+        condition: Any = Case.state.in_([s.value for s in states])
+    elif Role.PROXY in actor.roles and not queue_states(actor):
+        condition = Case.proxy_user_id == actor.user_id
     else:
         condition = Case.state.in_([s.value for s in queue_states(actor)])
     if category:
@@ -173,10 +177,18 @@ def _page(session: Session, ids: Select[int], order: Sequence[Any]) -> list[Case
 
 
 def my_queue(
-    session: Session, actor: Actor, *, category: str | None = None, limit: int = 50, offset: int = 0
+    session: Session,
+    actor: Actor,
+    *,
+    category: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    states: Sequence[CaseState] | None = None,
 ) -> QueuePage:
-    """The actor's work, most urgent first (no due date last, then oldest receipt)."""
-    condition = _queue_filter(actor, category)
+    """The actor's work, most urgent first (no due date last, then oldest receipt).
+
+    ``states``: only cases in these states (instead of the role's queue states)."""
+    condition = _queue_filter(actor, category, states)
     ids = restrict(select(Case.id).where(condition).order_by(*QUEUE_ORDER), actor)
     total_query = restrict(select(func.count()).select_from(Case).where(condition), actor)
     total = session.scalar(total_query) or 0
