@@ -11,12 +11,15 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.actor import Actor, Role
 from app.errors import AppError, InputFileError, ValidationError
 from app.logs import configure_logging, stop_logging
 from app.paths import default_data_dir
-from db.store import Store, open_store
+
+if TYPE_CHECKING:
+    from db.store import Store
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,6 +109,8 @@ def open_cli_store(args: argparse.Namespace) -> Iterator[Store]:
     key_file = args.key_file
     if key_file is None and demo_key_file(data_dir).exists():
         key_file = demo_key_file(data_dir)
+    from db.store import open_store  # heavy (SQLAlchemy, Alembic): only when a command needs it
+
     store = open_store(data_dir, key_file)
     configure_logging(data_dir)
     try:

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import select
 
 from app import settings
 from app.catalog.loader import bundled_catalog
 from app.catalog_service import install_catalog
+from app.paths import DEMO_KEY_FILE, demo_key_file
 from db.models import CatalogRelease
 from db.store import Store
 
-DEMO_KEY_FILE = "DEMO-KEY-NOT-SECRET.key"
+__all__ = ["DEMO_KEY_FILE", "demo_key_file", "prepare_demo"]
+
 DEMO_CENTRE_NAME = "示例县清河镇便民服务中心"
 DEMO_USER = "demo"
 DEMO_TOWN_CODE = "511899101000"  # invented, like the demo town (docs/catalog.md)
-
-
-def demo_key_file(data_dir: Path) -> Path:
-    """The clearly-labelled key file the demo uses instead of the OS keyring."""
-    return data_dir / DEMO_KEY_FILE
 
 
 def prepare_demo(store: Store) -> None:

@@ -4,6 +4,7 @@ took in most recently (offered first when the clerk picks an item)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -13,8 +14,9 @@ from app.actor import Actor
 from app.cases.intake import template_of
 from app.catalog.schema import DEFER_RULES, FormTemplate, Material
 from app.catalog.schema import Item as CatalogItem
-from app.catalog_service import limit_text
+from app.catalog_service import ItemSummary, items_in_force, limit_text
 from app.errors import NotFound
+from app.workcalendar import WorkCalendar, natural_deadline, working_deadline
 from db.models import Case, Item
 
 
@@ -28,6 +30,8 @@ class IntakeSpec:
     promised_limit: str
     template: FormTemplate
     materials: list[Material]
+    promised_days: int = 0
+    promised_unit: str = "working"  # working | natural
 
     @property
     def deficiency_materials(self) -> list[Material]:
@@ -50,7 +54,56 @@ def intake_spec(session: Session, item_id: int) -> IntakeSpec:
         promised_limit=limit_text(item.promised_limit_days, item.promised_limit_unit),
         template=template,
         materials=list(detail.materials),
+        promised_days=item.promised_limit_days,
+        promised_unit=item.promised_limit_unit,
     )
+
+
+DEFICIENCY_WORKING_DAYS = 5  # default time to bring 容缺 materials, within the promise
+
+
+def promised_due(spec: IntakeSpec, calendar: WorkCalendar, accepted_on: dt.date) -> dt.date:
+    """承诺办结日 if accepted on ``accepted_on`` (what a 容缺 due date may not pass)."""
+    compute = natural_deadline if spec.promised_unit == "natural" else working_deadline
+    return compute(calendar, accepted_on, spec.promised_days).due
+
+
+def default_deficiency_due(
+    spec: IntakeSpec, calendar: WorkCalendar, today: dt.date
+) -> dt.date | None:
+    """A few working days out, never after the promised date; None when no day fits (即办件)."""
+    limit = promised_due(spec, calendar, today)
+    if limit <= today:
+        return None
+    return min(working_deadline(calendar, today, DEFICIENCY_WORKING_DAYS).due, limit)
+
+
+@dataclass(frozen=True)
+class PickableItem:
+    """An item in force as the clerk searches for it: name, short name, initials or code."""
+
+    summary: ItemSummary
+    short_name: str
+
+    def matches(self, text: str) -> bool:
+        needle = text.strip().lower()
+        if not needle:
+            return True
+        s = self.summary
+        return (
+            needle in s.name.lower()
+            or needle in self.short_name.lower()
+            or s.pinyin_initials.startswith(needle)
+            or needle in s.code.lower()
+        )
+
+
+def pickable_items(session: Session) -> list[PickableItem]:
+    short = {
+        item_id: name
+        for item_id, name in session.execute(select(Item.id, Item.short_name).where(Item.active))
+    }
+    return [PickableItem(s, short.get(s.item_id, s.name)) for s in items_in_force(session)]
 
 
 RECENT_SCAN = 300  # cases looked at to find a workstation's recent items

@@ -36,3 +36,11 @@ def default_data_dir() -> Path:
     else:
         base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / "OneWindow"
+
+
+DEMO_KEY_FILE = "DEMO-KEY-NOT-SECRET.key"
+
+
+def demo_key_file(data_dir: Path) -> Path:
+    """The clearly-labelled key file the demo uses instead of the OS keyring."""
+    return data_dir / DEMO_KEY_FILE

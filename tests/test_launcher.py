@@ -29,7 +29,8 @@ def test_demo_launch_creates_an_encrypted_store_and_shows_the_window(tmp_path: P
     data_dir = tmp_path / "demo"
     result = _run("--demo", "--data-dir", str(data_dir))
     assert result.returncode == 0, result.stderr
-    assert "window shown" in result.stdout
+    assert "login window shown" in result.stdout
+    assert "login window ready" in result.stdout  # the store opened behind it
     db_bytes = (data_dir / DB_NAME).read_bytes()
     assert not db_bytes.startswith(b"SQLite format 3")
     assert "最低生活保障".encode() not in db_bytes

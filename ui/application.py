@@ -1,4 +1,9 @@
-"""Start-up of the GUI: fonts, data directory, store, main window."""
+"""Start-up of the GUI: the login window first (in well under a second), then the store is
+opened in the background; the login button works once it is ready.
+
+Only light modules are imported here; SQLAlchemy, Alembic and the desks load in the worker
+(``ui.startup``), so the window is on screen while they do.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +12,25 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import demo
-from app.errors import AppError, StoreError
-from app.logs import configure_logging
-from app.paths import default_data_dir
-from db.store import Store, open_store
-from ui.demo_startup import prepare_demo_with_progress
+from app.errors import AppError
+from app.paths import default_data_dir, demo_key_file
 from ui.dialogs import Dialogs, QtDialogs
-from ui.session import SessionController
+from ui.login_dialog import LoginDialog
+from ui.startup import Opened, open_for_gui
 from ui.style import apply_style
+from ui.worker import Runner
 
-# Smoke tests (and the frozen-build check) set this to start, show the window and quit at once.
+if TYPE_CHECKING:
+    from db.store import Store
+    from ui.session import SessionController
+
+# Smoke tests (and the frozen-build check) set this: start, wait until the login window is
+# ready (store open), quit.
 SMOKE_ENV = "ONEWINDOW_SMOKE_TEST"
 
 
@@ -30,7 +38,7 @@ def resolve_data_dir(args: argparse.Namespace) -> tuple[Path, Path | None]:
     """(data dir, key file). Demo mode: a fresh directory and its labelled demo key file."""
     if args.demo:
         data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="onewindow-demo-"))
-        return data_dir, args.key_file or demo.demo_key_file(data_dir)
+        return data_dir, args.key_file or demo_key_file(data_dir)
     return args.data_dir or default_data_dir(), args.key_file
 
 
@@ -42,12 +50,32 @@ def store_status(store: Store) -> tuple[str, str]:
 
 
 def build_session(
-    store: Store, demo_mode: bool, dialogs: Dialogs | None = None, **options: Any
+    store: Store,
+    demo_mode: bool,
+    dialogs: Dialogs | None = None,
+    runner: Runner | None = None,
+    **options: Any,
 ) -> SessionController:
+    from ui.backend import workstation
+    from ui.session import SessionController
+
     text, tip = store_status(store)
     return SessionController(
-        store, dialogs or QtDialogs(), demo=demo_mode, store_text=text, store_tip=tip, **options
+        store,
+        dialogs or QtDialogs(),
+        runner or Runner(),
+        workstation(store),
+        demo=demo_mode,
+        store_text=text,
+        store_tip=tip,
+        **options,
     )
+
+
+class _Progress(QObject):
+    """Carries the demo seeding's progress from the worker to the login window."""
+
+    step = Signal(int, int)
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -56,26 +84,41 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName("OneWindow")
     app.setApplicationDisplayName("一窗通")
     apply_style(app)
+    smoke = bool(os.environ.get(SMOKE_ENV))
     data_dir, key_file = resolve_data_dir(args)
-    try:
-        store = open_store(data_dir, key_file)
-        configure_logging(data_dir)
-        if args.demo:
-            error_text = prepare_demo_with_progress(store)
-            if error_text:
-                raise StoreError(error_text)
-    except AppError as error:
+
+    runner = Runner()
+    login = LoginDialog(runner, demo=args.demo)
+    login.show()
+    if smoke:
+        print(f"smoke test: login window shown, data dir {data_dir}", flush=True)
+    progress = _Progress()
+    progress.step.connect(
+        lambda done, total: login.set_status(f"正在准备演示中心的数据（首次启动）… {done}/{total}")
+    )
+    sessions: list[SessionController] = []
+
+    def opened(result: Opened) -> None:
+        session = build_session(result.store, args.demo, runner=runner)
+        session.start(login)
+        sessions.append(session)
+        if smoke:
+            print("smoke test: login window ready", flush=True)
+            QTimer.singleShot(0, app.quit)
+
+    def failed(error: AppError) -> None:
         print(f"无法打开本地数据库：{error}", file=sys.stderr)
-        if not os.environ.get(SMOKE_ENV):
-            QMessageBox.critical(None, "无法打开本地数据库", str(error))
-        return 1
-    session = build_session(store, args.demo)
-    session.start()
-    if os.environ.get(SMOKE_ENV):
-        print(f"smoke test: login window shown, data dir {data_dir}")
-        QTimer.singleShot(0, app.quit)
+        login.set_failed(f"无法打开本地数据库：{error.message}")
+        if not smoke:
+            QMessageBox.critical(login, "无法打开本地数据库", str(error))
+        app.exit(1)
+
+    demo = bool(args.demo)
+    runner.write(lambda: open_for_gui(data_dir, key_file, demo, progress.step.emit), opened, failed)
     try:
         return app.exec()
     finally:
-        session.shutdown()
-        store.close()
+        for session in sessions:
+            session.shutdown()
+            session.store.close()
+        runner.shutdown()

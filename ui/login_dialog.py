@@ -1,7 +1,12 @@
 """The login window: user name and password, checked in the background (Argon2 takes a
-quarter of a second), wrong password and lockout explained in plain words."""
+quarter of a second), wrong password and lockout explained in plain words.
+
+It is shown before the store is open (start-up opens it in a worker); the clerk can type
+meanwhile and the button works once :meth:`LoginDialog.set_ready` is called."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -16,9 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
-from db.store import Store
-from ui.backend import SignedIn, Workstation, sign_in
 from ui.worker import Runner
+
+if TYPE_CHECKING:
+    from db.store import Store
+    from ui.backend import SignedIn, Workstation
 
 
 class LoginDialog(QDialog):
@@ -27,30 +34,26 @@ class LoginDialog(QDialog):
     signed_in = Signal(object)  # SignedIn
 
     def __init__(
-        self,
-        store: Store,
-        runner: Runner,
-        station: Workstation,
-        *,
-        demo: bool = False,
-        parent: QWidget | None = None,
+        self, runner: Runner, *, demo: bool = False, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("loginDialog")
         self.setAccessibleName("登录")
         self.setWindowTitle(f"一窗通 — 登录{'（演示模式）' if demo else ''}")
-        self._store = store
         self._runner = runner
-        self._station = station
+        self._store: Store | None = None
+        self._station: Workstation | None = None
 
-        title = QLabel(station.centre_name)
+        title = QLabel("一窗通")
+        self.title = title
         title.setObjectName("loginCentre")
         font = QFont(title.font())
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         title.setFont(font)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        subtitle = QLabel(f"一窗通 · 综合受理系统 · 工作站 {station.code}")
+        subtitle = QLabel("一窗通 · 综合受理系统")
+        self.subtitle = subtitle
         subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         self.username = QLineEdit()
@@ -72,6 +75,7 @@ class LoginDialog(QDialog):
         self.button.setDefault(True)
         self.button.setProperty("primary", True)
         self.button.clicked.connect(self.submit)
+        self.button.setEnabled(False)
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.submit)
 
@@ -98,9 +102,34 @@ class LoginDialog(QDialog):
         for edit in (self.username, self.password):
             edit.setMinimumWidth(320)
         layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetFixedSize)
+        self.set_status("正在打开本地数据库…")
         self.username.setFocus()
 
+    def set_status(self, text: str) -> None:
+        self.message.setStyleSheet("color:#555;")
+        self.message.setText(text)
+
+    def set_ready(self, station: Workstation, store: Store) -> None:
+        """The store is open: show the centre and let the clerk sign in."""
+        self._station = station
+        self._store = store
+        self.title.setText(station.centre_name)
+        self.subtitle.setText(f"一窗通 · 综合受理系统 · 工作站 {station.code}")
+        self.message.clear()
+        self.button.setEnabled(True)
+
+    def set_failed(self, text: str) -> None:
+        self.message.setStyleSheet("color:#b3261e;")
+        self.message.setText(text)
+        self.button.setEnabled(False)
+
+    @property
+    def ready(self) -> bool:
+        return self._store is not None
+
     def submit(self) -> None:
+        if self._store is None or self._station is None:
+            return  # still opening the store (the button is disabled meanwhile)
         username = self.username.text().strip()
         password = self.password.text()
         if not username:
@@ -110,9 +139,10 @@ class LoginDialog(QDialog):
             self._refused("请输入密码。", self.password)
             return
         self.button.setEnabled(False)
-        self.message.setStyleSheet("color:#555;")
-        self.message.setText("正在登录…")
+        self.set_status("正在登录…")
         store, code = self._store, self._station.code
+        from ui.backend import sign_in  # loaded with the store, off the UI thread
+
         self._runner.write(
             lambda: sign_in(store, username, password, code),
             self._succeeded,

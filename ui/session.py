@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from db.store import Store
-from ui.backend import DeskBackend, SignedIn, Workstation, workstation
+from ui.backend import DeskBackend, SignedIn, Workstation
 from ui.desks.base import DeskEnv
 from ui.desks.registry import desk_classes
 from ui.dialogs import Dialogs
@@ -23,6 +23,8 @@ class SessionController(QObject):
         self,
         store: Store,
         dialogs: Dialogs,
+        runner: Runner,
+        station: Workstation,
         *,
         demo: bool,
         store_text: str,
@@ -38,14 +40,16 @@ class SessionController(QObject):
         self.store_tip = store_tip
         self.idle_lock_ms = idle_lock_ms  # None: the centre's setting
         self.window_size = window_size
-        self.runner = Runner(self)
-        self.station: Workstation = workstation(store)
+        self.runner = runner
+        self.station = station
         self.login: LoginDialog | None = None
         self.window: MainWindow | None = None
 
-    def start(self) -> LoginDialog:
-        self.login = LoginDialog(self.store, self.runner, self.station, demo=self.demo)
+    def start(self, login: LoginDialog | None = None) -> LoginDialog:
+        """Show the login window (or take over the one start-up already shows)."""
+        self.login = login or LoginDialog(self.runner, demo=self.demo)
         self.login.signed_in.connect(self._signed_in)
+        self.login.set_ready(self.station, self.store)
         self.login.show()
         return self.login
 

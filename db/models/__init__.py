@@ -11,6 +11,7 @@ from db.models.cases import (
     ProxyAuthorization,
 )
 from db.models.catalog import CatalogRelease, FormTemplateVersion, Item, ItemMaterial, ItemStep
+from db.models.drafts import IntakeDraft
 from db.models.outbox import OutboxEntry
 from db.models.settings import CalendarYear, Setting
 
@@ -22,6 +23,7 @@ __all__ = [
     "CaseAction",
     "CatalogRelease",
     "FormTemplateVersion",
+    "IntakeDraft",
     "Item",
     "ItemMaterial",
     "ItemStep",

@@ -1,0 +1,41 @@
+"""Opening the store for the GUI, in a worker thread while the login window is already up:
+the heavy imports (SQLAlchemy, Alembic, pydantic, the desks), the migrations and, in demo
+mode, seeding the demo centre (first start only)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from db.store import Store
+    from ui.backend import Workstation
+
+
+@dataclass(frozen=True)
+class Opened:
+    store: Store
+    station: Workstation
+
+
+def open_for_gui(
+    data_dir: Path, key_file: Path | None, demo: bool, progress: Callable[[int, int], None]
+) -> Opened:
+    """Runs in a worker: raises ``AppError`` (no keyring, wrong key…) for the login window."""
+    from app.demo_seed import ensure_demo_centre
+    from app.logs import configure_logging
+    from db.store import open_store
+    from ui import session  # noqa: F401 - import the desks here, not on the UI thread
+    from ui.backend import workstation
+
+    store = open_store(data_dir, key_file)
+    try:
+        configure_logging(data_dir)
+        if demo:
+            ensure_demo_centre(store, progress=progress)
+        return Opened(store, workstation(store))
+    except BaseException:
+        store.close()
+        raise
