@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 
+from db.base import utcnow
 from db.store import Store
 from ui.backend import DeskBackend, SignedIn, Workstation
 from ui.desks.base import DeskEnv
@@ -31,6 +35,7 @@ class SessionController(QObject):
         store_tip: str,
         idle_lock_ms: int | None = None,
         window_size: tuple[int, int] = (1366, 768),
+        clock: Callable[[], dt.datetime] = utcnow,
     ) -> None:
         super().__init__()
         self.store = store
@@ -40,6 +45,7 @@ class SessionController(QObject):
         self.store_tip = store_tip
         self.idle_lock_ms = idle_lock_ms  # None: the centre's setting
         self.window_size = window_size
+        self.clock = clock  # the use cases' clock (tests move it; the app uses real time)
         self.runner = runner
         self.station = station
         self.login: LoginDialog | None = None
@@ -54,7 +60,7 @@ class SessionController(QObject):
         return self.login
 
     def _signed_in(self, signed: SignedIn) -> None:
-        backend = DeskBackend(self.store, signed.calendar, signed.actor)
+        backend = DeskBackend(self.store, signed.calendar, signed.actor, self.clock)
         env = DeskEnv(backend, self.runner, self.dialogs)
         desks = [desk(env) for desk in desk_classes(signed.actor)]
         idle = self.idle_lock_ms or signed.idle_lock_minutes * 60_000

@@ -21,12 +21,26 @@ from app.workflow.states import CaseState
 from db.models import Applicant, Case, Item, ProxyAuthorization
 
 
+def _same_person(session: Session, a: int, b: int) -> bool:
+    """The same resident: the same applicant row, or the same ID number (a resident who came
+    in person and later signed an authorization has two applicant rows, one person)."""
+    if a == b:
+        return True
+    first, second = session.get(Applicant, a), session.get(Applicant, b)
+    return (
+        first is not None
+        and second is not None
+        and first.id_number is not None
+        and first.id_number == second.id_number
+    )
+
+
 def check_collection_authority(session: Session, case: Case, authorization_no: str) -> None:
     """The authorization must be this case's, and must allow collecting results (代领)."""
     auth = session.scalars(
         select(ProxyAuthorization).where(ProxyAuthorization.authorization_no == authorization_no)
     ).first()
-    if auth is None or auth.applicant_id != case.applicant_id:
+    if auth is None or not _same_person(session, auth.applicant_id, case.applicant_id):
         raise ValidationError("代办委托书编号", "委托书与本办件的申请人不符，不能代领。")
     if not auth.may_collect:
         raise ValidationError("代办委托书编号", "该委托书未授权代领办理结果。")
