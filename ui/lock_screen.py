@@ -126,7 +126,11 @@ class LockScreen(QDialog):
         self.unlock_button.setEnabled(False)
         store, actor = self._store, self._actor
         self._runner.write(
-            lambda: unlock(store, actor, password), self._succeeded, self._failed, owner=self
+            lambda: unlock(store, actor, password),
+            self._succeeded,
+            self._failed,
+            owner=self,
+            changes_cases=False,
         )
 
     def _succeeded(self, _: None) -> None:

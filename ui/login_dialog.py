@@ -148,6 +148,7 @@ class LoginDialog(QDialog):
             self._succeeded,
             self._failed,
             owner=self,
+            changes_cases=False,
         )
 
     def _succeeded(self, result: SignedIn) -> None:

@@ -73,7 +73,11 @@ class PasswordDialog(QDialog):
         self.ok_button.setEnabled(False)
         backend = self._backend
         self._runner.write(
-            lambda: backend.change_password(old, new), self._done, self._failed, owner=self
+            lambda: backend.change_password(old, new),
+            self._done,
+            self._failed,
+            owner=self,
+            changes_cases=False,
         )
 
     def _done(self, _: None) -> None:

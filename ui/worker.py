@@ -30,7 +30,7 @@ class _Pending:
     done: Callable[[Any], None] | None
     failed: Callable[[AppError], None] | None
     owner: QObject | None
-    write: bool
+    notify: bool
 
 
 class _Task(QRunnable):
@@ -82,7 +82,7 @@ class Runner(QObject):
         owner: QObject | None = None,
     ) -> None:
         """Run a query in the read pool. ``owner``: skip the callbacks once it is deleted."""
-        self._submit(self._reads, fn, done, failed, owner, write=False)
+        self._submit(self._reads, fn, done, failed, owner, notify=False)
 
     def write(
         self,
@@ -91,9 +91,11 @@ class Runner(QObject):
         failed: Callable[[AppError], None] | None = None,
         *,
         owner: QObject | None = None,
+        changes_cases: bool = True,
     ) -> None:
-        """Run a use case that writes, on the single writer thread; emits ``data_changed``."""
-        self._submit(self._writes, fn, done, failed, owner, write=True)
+        """Run a use case that writes, on the single writer thread; emits ``data_changed``
+        afterwards unless ``changes_cases`` is False (a draft, a password: no list shows it)."""
+        self._submit(self._writes, fn, done, failed, owner, notify=changes_cases)
 
     def _submit(
         self,
@@ -103,11 +105,11 @@ class Runner(QObject):
         failed: Callable[[AppError], None] | None,
         owner: QObject | None,
         *,
-        write: bool,
+        notify: bool,
     ) -> None:
         task_id = next(self._ids)
         was_idle = not self._pending
-        self._pending[task_id] = _Pending(done, failed, owner, write)
+        self._pending[task_id] = _Pending(done, failed, owner, notify)
         if was_idle:
             self.busy_changed.emit(True)
         pool.start(_Task(self, task_id, fn))
@@ -125,7 +127,7 @@ class Runner(QObject):
             elif isinstance(error, BaseException):
                 sys.excepthook(type(error), error, error.__traceback__)
             else:
-                if pending.write:
+                if pending.notify:
                     self.data_changed.emit()
                 if alive and pending.done is not None:
                     pending.done(result)

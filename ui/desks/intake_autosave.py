@@ -98,6 +98,7 @@ class DraftKeeper(QObject):
             self._saved,
             self._failed,
             owner=self,
+            changes_cases=False,  # a draft is in no case list: nothing else refreshes
         )
         return True
 

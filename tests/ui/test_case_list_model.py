@@ -1,0 +1,101 @@
+"""The lazy case list: 100,000 rows open with one page, others arrive as the view reaches them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from app.cases.listing import ListedCase, Listing
+from app.cases.queries import CaseRow
+from app.workflow.states import CaseState
+from tests.ui.conftest import wait_idle
+from ui.case_list_model import COLUMNS, PAGE_SIZE, STATUS_COLOURS, CaseListModel
+from ui.case_table import CaseTable
+from ui.worker import Runner
+
+TOTAL = 100_000
+
+
+def _listed(n: int) -> ListedCase:
+    row = CaseRow(
+        case_id=n + 1,
+        receipt_no=f"511899101000-W01-20260302-{n + 1:06d}",
+        official_no=None,
+        item_name="最低生活保障",
+        category="社会救助",
+        applicant_name=f"申请人{n}",
+        applicant_id_masked="511899********0012",
+        state=CaseState.IN_REVIEW,
+        due_date=dt.date(2026, 4, 7),
+        due_provisional=False,
+        deficiency=False,
+        assignee_id=None,
+    )
+    remaining = n % 7 - 2
+    status = "red" if remaining < 0 else "yellow" if remaining <= 2 else "green"
+    return ListedCase(row, remaining, status)
+
+
+class FakeQueue:
+    """A queue of TOTAL cases; records which pages were asked for and from which thread."""
+
+    def __init__(self, total: int = TOTAL) -> None:
+        self.total = total
+        self.offsets: list[int] = []
+        self.threads: set[int] = set()
+
+    def __call__(self, offset: int, limit: int) -> Listing:
+        self.offsets.append(offset)
+        self.threads.add(threading.get_ident())
+        end = min(offset + limit, self.total)
+        return Listing([_listed(n) for n in range(offset, end)], self.total)
+
+
+def test_a_queue_of_100000_opens_with_one_page_and_fills_as_it_scrolls(qtbot: QtBot) -> None:
+    runner = Runner()
+    model = CaseListModel(runner)
+    table = CaseTable(model, "testQueue", "队列")
+    qtbot.addWidget(table)
+    table.resize(1200, 600)
+    table.show()
+    fetch = FakeQueue()
+    with qtbot.waitSignal(model.loaded):
+        model.set_fetch(fetch)
+    assert model.rowCount(QModelIndex()) == TOTAL
+    assert fetch.offsets == [0]  # one page, not 100,000 rows
+    assert threading.get_ident() not in fetch.threads  # fetched off the UI thread
+
+    last = model.index(TOTAL - 1, 0)
+    assert model.data(last) == "…"  # not there yet: asked for, never blocks
+    wait_idle(qtbot, runner)
+    assert model.data(last) == "511899101000-W01-20260302-100000"
+    assert fetch.offsets == [0, (TOTAL - 1) // PAGE_SIZE * PAGE_SIZE]
+
+    table.scrollTo(model.index(50_000, 0))
+    table.viewport().repaint()  # painting asks for the rows now in view
+    wait_idle(qtbot, runner)
+    assert model.data(model.index(50_000, 2)) == "申请人50000"
+    assert len(fetch.offsets) <= 5  # only the pages the view showed
+    deadline = model.index(3, len(COLUMNS) - 1)
+    assert model.data(deadline) == "剩余 1 个工作日"
+    assert (
+        model.data(deadline, Qt.ItemDataRole.BackgroundRole).color().name()
+        == (STATUS_COLOURS["yellow"])
+    )
+    assert model.data(model.index(0, len(COLUMNS) - 1)) == "已超期 2 个工作日"
+    runner.shutdown()
+
+
+def test_the_model_keeps_qt_model_rules(qtbot: QtBot, qtmodeltester: ModelTester) -> None:
+    runner = Runner()
+    model = CaseListModel(runner)
+    with qtbot.waitSignal(model.loaded):
+        model.set_fetch(FakeQueue(total=250))  # three pages; the tester walks every cell
+    wait_idle(qtbot, runner)
+    qtmodeltester.check(model)
+    wait_idle(qtbot, runner)
+    runner.shutdown()
