@@ -327,9 +327,9 @@ def measure_store(app: QApplication, label: str, store: Store, launch_args: list
         gaps = sorted(meter.gaps)
         p99 = gaps[int(len(gaps) * 0.99)] if gaps else 0.0
         print(
-            f"UI thread while scrolling {label} ({counts['rows']:,} rows at the end) top to bottom in 60 "
-            f"jumps with {counts['writes']} walk-in+accept writes, {counts['searches']} searches "
-            f"and {counts['pages']} page fetches in the background "
+            f"UI thread while scrolling {label} ({counts['rows']:,} rows at the end) top to "
+            f"bottom in 60 jumps with {counts['writes']} walk-in+accept writes, "
+            f"{counts['searches']} searches and {counts['pages']} page fetches in the background "
             f"({ms(time.perf_counter() - start)} in all): longest stall {ms(meter.longest)} "
             f"(during: {meter.worst[1]}), p99 tick gap {ms(p99)} (target: no stall over 100 ms)"
         )
