@@ -15,6 +15,7 @@ from ui.desks.registry import desk_classes
 from ui.dialogs import Dialogs
 from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
+from ui.startup import freeze_long_lived
 from ui.worker import Runner
 
 
@@ -73,6 +74,7 @@ class SessionController(QObject):
             demo=self.demo,
             idle_lock_ms=idle,
         )
+        freeze_long_lived()  # the desks just built live as long as the sitting
         window.sign_out_requested.connect(self.sign_out)
         window.resize(*self.window_size)
         window.show()

@@ -4,6 +4,7 @@ mode, seeding the demo centre (first start only)."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,17 @@ def open_for_gui(
         configure_logging(data_dir)
         if demo:
             ensure_demo_centre(store, progress=progress)
-        return Opened(store, workstation(store))
+        opened = Opened(store, workstation(store))
     except BaseException:
         store.close()
         raise
+    freeze_long_lived()
+    return opened
+
+
+def freeze_long_lived() -> None:
+    """Move everything alive now (modules, the catalogue, the desks) out of the collector's
+    sight: a full collection then scans only what the sitting itself allocates. Measured: a
+    full collection of the loaded process took ~100 ms and stalled the UI thread (whichever
+    thread triggers it holds the GIL); ``gc.freeze`` itself takes no time."""
+    gc.freeze()
