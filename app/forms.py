@@ -131,7 +131,8 @@ def _check_address(value: Any, label: str) -> tuple[str | None, str | None, Any]
     return None, None, {"division_code": code.value, "detail": detail}
 
 
-_APPLICANT_PARTS: dict[
+# The parts of an applicant block and the labels their messages use (the inline checks too).
+APPLICANT_PARTS: dict[
     ApplicantKind, tuple[tuple[str, str, Callable[[str, str], Check] | None], ...]
 ] = {
     ApplicantKind.NATURAL_PERSON: (
@@ -163,7 +164,7 @@ def check_applicant_block(spec: FormField, value: Any) -> tuple[str | None, str 
         )
     cleaned: dict[str, Any] = {"kind": kind.value}
     warning = None
-    for key, label, checker in _APPLICANT_PARTS[kind]:
+    for key, label, checker in APPLICANT_PARTS[kind]:
         raw = str(value.get(key, "") or "").strip()
         if not raw:
             return f"请填写{label}", None, value

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QTableWidget,
     QTableWidgetItem,
@@ -21,19 +19,7 @@ from app.cases.queries import TimelineEntry
 from app.workflow.fold import CHINA_TZ
 from app.workflow.guards import DELIVERY_METHODS, RESULTS
 from ui.case_list_model import STATUS_COLOURS
-
-
-def _table(object_name: str, headers: tuple[str, ...]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setObjectName(object_name)
-    table.setHorizontalHeaderLabels(list(headers))
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setWordWrap(True)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    return table
+from ui.widgets import readonly_table
 
 
 def _fill(table: QTableWidget, rows: Sequence[tuple[str, ...]]) -> None:
@@ -80,9 +66,11 @@ class CaseDetailView(QWidget):
         self.summary.setWordWrap(True)
         self.deadline = QLabel()
         self.deadline.setObjectName("caseDeadline")
-        self.form_table = _table("caseFormTable", ("项目", "内容"))
-        self.materials_table = _table("caseMaterialsTable", ("材料", "形式", "份数", "状态"))
-        self.timeline_table = _table(
+        self.form_table = readonly_table("caseFormTable", ("项目", "内容"))
+        self.materials_table = readonly_table(
+            "caseMaterialsTable", ("材料", "形式", "份数", "状态")
+        )
+        self.timeline_table = readonly_table(
             "caseTimelineTable", ("时间", "办理环节", "办理人", "状态变为", "说明")
         )
         tabs = QTabWidget()

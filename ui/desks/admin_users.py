@@ -10,18 +10,14 @@ from typing import Any
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -34,6 +30,7 @@ from app.errors import AppError, ValidationError
 from app.workflow.fold import CHINA_TZ
 from db.base import utcnow
 from ui.desks.base import Desk
+from ui.widgets import line_edit, readonly_table
 
 HEADERS = ("用户名", "姓名", "角色", "账号状态", "锁定", "初始密码")
 
@@ -63,16 +60,6 @@ class RoleChecks(QWidget):
             box.setChecked(role in roles)
 
 
-def _edit(name: str, accessible: str, placeholder: str = "", password: bool = False) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
-    edit.setPlaceholderText(placeholder)
-    if password:
-        edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return edit
-
-
 def _button(text: str, name: str, tip: str = "") -> QPushButton:
     button = QPushButton(text)
     button.setObjectName(name)
@@ -95,17 +82,7 @@ class UsersPane(QWidget):
         self.desk = desk
         self.users: list[UserSummary] = []
 
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setObjectName("userTable")
-        self.table.setAccessibleName("用户列表")
-        self.table.setHorizontalHeaderLabels(list(HEADERS))
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table = readonly_table("userTable", HEADERS, "用户列表", stretch=2, single=True)
         self.table.currentCellChanged.connect(lambda *_: self._show_selected())
 
         splitter = QSplitter()
@@ -126,10 +103,12 @@ class UsersPane(QWidget):
 
     def _new_user_box(self) -> QGroupBox:
         box = QGroupBox("新建用户")
-        self.new_username = _edit("newUsername", "用户名", "英文字母开头，如 zhangsan")
-        self.new_name = _edit("newDisplayName", "姓名", "如 张三")
+        self.new_username = line_edit("newUsername", "用户名", "英文字母开头，如 zhangsan")
+        self.new_name = line_edit("newDisplayName", "姓名", "如 张三")
         self.new_roles = RoleChecks("new")
-        self.new_password = _edit("newPassword", "初始密码", "至少8位，含字母和数字", password=True)
+        self.new_password = line_edit(
+            "newPassword", "初始密码", "至少8位，含字母和数字", password=True
+        )
         self.create_button = _button(
             "新建用户", "createUserButton", "用户首次登录时须修改初始密码（Ctrl+N 到用户名）"
         )
@@ -154,7 +133,7 @@ class UsersPane(QWidget):
         self.save_roles_button.clicked.connect(self.save_roles)
         self.unlock_button = _button("解除锁定", "resetLockoutButton", "清零失败次数并立即解锁")
         self.unlock_button.clicked.connect(self.reset_lockout)
-        self.temp_password = _edit(
+        self.temp_password = line_edit(
             "tempPassword", "临时密码", "临时密码，用户登录后须修改", password=True
         )
         self.reset_password_button = _button("重置密码", "resetPasswordButton")

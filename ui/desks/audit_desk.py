@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -19,6 +17,7 @@ from app import audit
 from app.audit import AuditRow, AuditVerification
 from app.workflow.fold import CHINA_TZ
 from ui.desks.base import Desk, DeskEnv
+from ui.widgets import readonly_table
 
 PAGE = 500
 HEADERS = ("时间", "操作人", "工作站", "事件", "对象", "详情")
@@ -36,16 +35,8 @@ class AuditDesk(Desk):
         refresh = QPushButton("刷新")
         refresh.setObjectName("auditRefreshButton")
         refresh.clicked.connect(self.activate)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setObjectName("auditTable")
-        self.table.setAccessibleName("审计日志")
-        self.table.setHorizontalHeaderLabels(list(HEADERS))
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        self.table = readonly_table("auditTable", HEADERS, "审计日志")
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in enumerate((150, 110, 80, 150, 200)):
             self.table.setColumnWidth(column, width)
         bar = QHBoxLayout()

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QRadioButton,
     QStackedWidget,
     QVBoxLayout,
@@ -18,14 +17,7 @@ from PySide6.QtWidgets import (
 from app.cases.case_view import CaseView
 from app.workflow.states import Action
 from ui.desks.review_pages import Page, action_button
-
-
-def _line(name: str, accessible: str, placeholder: str = "") -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
-    edit.setPlaceholderText(placeholder)
-    return edit
+from ui.widgets import line_edit
 
 
 class WindowPage(Page):
@@ -33,8 +25,8 @@ class WindowPage(Page):
 
     def __init__(self) -> None:
         super().__init__("deliveryWindowPage", "核验身份并出件", "deliveryWindowSubmit")
-        self.name = _line("deliveryCollectorName", "领取人姓名", "与身份证件一致")
-        self.id_number = _line("deliveryCollectorId", "领取人身份证号", "18位居民身份证号")
+        self.name = line_edit("deliveryCollectorName", "领取人姓名", "与身份证件一致")
+        self.id_number = line_edit("deliveryCollectorId", "领取人身份证号", "18位居民身份证号")
         self.id_number.setMaxLength(18)
         self.form.addRow("领取人姓名：", self.name)
         self.form.addRow("领取人身份证号：", self.id_number)
@@ -45,8 +37,8 @@ class WindowPage(Page):
 class ProxyPage(Page):
     def __init__(self) -> None:
         super().__init__("deliveryProxyPage", "核验委托并出件", "deliveryProxySubmit")
-        self.name = _line("deliveryProxyName", "代领人姓名", "代办员姓名")
-        self.authorization_no = _line(
+        self.name = line_edit("deliveryProxyName", "代领人姓名", "代办员姓名")
+        self.authorization_no = line_edit(
             "deliveryAuthorizationNo", "代办委托书编号", "如 WT-W01-20260302-00001"
         )
         self.form.addRow("代领人姓名：", self.name)
@@ -58,8 +50,8 @@ class ProxyPage(Page):
 class MailPage(Page):
     def __init__(self) -> None:
         super().__init__("deliveryMailPage", "登记邮寄出件", "deliveryMailSubmit")
-        self.tracking_no = _line("deliveryTrackingNo", "邮件单号", "EMS 等邮件单号")
-        self.address = _line("deliveryAddress", "邮寄地址", "收件地址")
+        self.tracking_no = line_edit("deliveryTrackingNo", "邮件单号", "EMS 等邮件单号")
+        self.address = line_edit("deliveryAddress", "邮寄地址", "收件地址")
         self.form.addRow("邮件单号：", self.tracking_no)
         self.form.addRow("邮寄地址：", self.address)
         self.first = self.tracking_no

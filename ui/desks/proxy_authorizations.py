@@ -8,19 +8,15 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDateEdit,
     QFormLayout,
     QGroupBox,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -32,18 +28,10 @@ from app.cases.proxy import AuthorizationRow
 from app.catalog_service import ItemSummary
 from app.errors import AppError, ValidationError
 from ui.desks.base import Desk
+from ui.widgets import line_edit, readonly_table
 
 HEADERS = ("委托书编号", "委托人", "身份证号", "委托事项", "有效期", "可代领", "状态")
 DEFAULT_MONTHS = 6  # the usual period a resident signs for
-
-
-def _line(name: str, accessible: str, placeholder: str, max_length: int) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
-    edit.setPlaceholderText(placeholder)
-    edit.setMaxLength(max_length)
-    return edit
 
 
 class AuthorizationsPane(QWidget):
@@ -53,10 +41,16 @@ class AuthorizationsPane(QWidget):
         self.desk = desk
         self.rows: list[AuthorizationRow] = []
 
-        self.name = _line("residentName", "委托人姓名", "与身份证一致", 50)
-        self.id_number = _line("residentIdNumber", "委托人身份证号", "18位居民身份证号", 18)
-        self.phone = _line("residentPhone", "委托人联系电话", "手机或带区号的固定电话", 20)
-        self.items_filter = _line("delegatedItemsFilter", "筛选事项", "筛选：名称或拼音首字母", 30)
+        self.name = line_edit("residentName", "委托人姓名", "与身份证一致", max_length=50)
+        self.id_number = line_edit(
+            "residentIdNumber", "委托人身份证号", "18位居民身份证号", max_length=18
+        )
+        self.phone = line_edit(
+            "residentPhone", "委托人联系电话", "手机或带区号的固定电话", max_length=20
+        )
+        self.items_filter = line_edit(
+            "delegatedItemsFilter", "筛选事项", "筛选：名称或拼音首字母", max_length=30
+        )
         self.items_filter.textChanged.connect(self._filter_items)
         self.items = QListWidget()
         self.items.setObjectName("delegatedItems")
@@ -98,17 +92,7 @@ class AuthorizationsPane(QWidget):
         form.addRow("", self.register_button)
         form.addRow(self.result)
 
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setObjectName("authorizationTable")
-        self.table.setAccessibleName("我的代办委托书")
-        self.table.setHorizontalHeaderLabels(list(HEADERS))
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table = readonly_table("authorizationTable", HEADERS, "我的代办委托书", stretch=3)
         listing = QWidget()
         listing_layout = QVBoxLayout(listing)
         listing_layout.setContentsMargins(0, 0, 0, 0)

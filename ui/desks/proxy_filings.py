@@ -6,14 +6,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,6 +26,7 @@ from ui.case_detail_view import CaseDetailView
 from ui.case_list_model import CaseListModel
 from ui.case_table import CaseTable
 from ui.desks.base import Desk
+from ui.widgets import readonly_table
 
 READY_HEADERS = ("收件号", "事项", "委托人", "凭委托书代领", "可代领")
 
@@ -73,16 +71,7 @@ class FilingsPane(QWidget):
         actions.addWidget(self.reason, 1)
         actions.addWidget(self.withdraw_button)
 
-        self.ready = QTableWidget(0, len(READY_HEADERS))
-        self.ready.setObjectName("readyToCollect")
-        self.ready.setAccessibleName("待代领办理结果")
-        self.ready.setHorizontalHeaderLabels(list(READY_HEADERS))
-        self.ready.verticalHeader().setVisible(False)
-        self.ready.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.ready.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.ready.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.ready = readonly_table("readyToCollect", READY_HEADERS, "待代领办理结果", stretch=1)
         ready_box = QGroupBox("办理结果待领取（请携带代办委托书原件到出件窗口）")
         ready_layout = QVBoxLayout(ready_box)
         ready_layout.addWidget(self.ready)

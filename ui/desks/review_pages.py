@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.desks.review_commands import Decision
+from ui.widgets import line_edit
 
 SUBMIT_KEY = "Ctrl+Return"
 
@@ -41,14 +42,6 @@ def action_button(text: str, name: str, shortcut: str | None = None, tip: str = 
 
 def _key_text(shortcut: str | None) -> str:
     return (shortcut or "").replace("Return", "Enter")
-
-
-def _line(name: str, accessible: str, placeholder: str = "") -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
-    edit.setPlaceholderText(placeholder)
-    return edit
 
 
 def _text(name: str, accessible: str, placeholder: str, lines: int = 3) -> QPlainTextEdit:
@@ -154,7 +147,7 @@ class DecisionPage(Page):
             row.addWidget(radio)
         row.addStretch(1)
         self.approve.setChecked(True)
-        self.result_no = _line("reviewResultNo", "结果文号", "准予时填写，如 民低保2026-0088")
+        self.result_no = line_edit("reviewResultNo", "结果文号", "准予时填写，如 民低保2026-0088")
         self.reasons = _text("reviewReasons", "理由", "不予或退回的理由，每行一条", 2)
         self.form.addRow("办理结果：", row)
         self.form.addRow("结果文号：", self.result_no)
@@ -200,7 +193,7 @@ class SupplementPage(Page):
 class SuspendPage(Page):
     def __init__(self) -> None:
         super().__init__("reviewSuspendPage", "确认挂起", "reviewSuspendSubmit")
-        self.reason = _line("reviewSuspendReason", "挂起原因", "如：需组织听证、检验、鉴定")
+        self.reason = line_edit("reviewSuspendReason", "挂起原因", "如：需组织听证、检验、鉴定")
         self.days = _days("reviewSuspendDays", "预计挂起时长", 5)
         self.form.addRow("挂起原因：", self.reason)
         self.form.addRow("预计时长：", self.days)
@@ -212,7 +205,7 @@ class ExtendPage(Page):
     def __init__(self) -> None:
         super().__init__("reviewExtendPage", "批准延期", "reviewExtendSubmit")
         self.days = _days("reviewExtendDays", "延长天数", 10)
-        self.reason = _line("reviewExtendReason", "延期理由", "延期理由（将打印延期告知书）")
+        self.reason = line_edit("reviewExtendReason", "延期理由", "延期理由（将打印延期告知书）")
         self.form.addRow("延长：", self.days)
         self.form.addRow("延期理由：", self.reason)
         self.first = self.days
@@ -222,7 +215,7 @@ class ExtendPage(Page):
 class TerminatePage(Page):
     def __init__(self) -> None:
         super().__init__("reviewTerminatePage", "终止办理…", "reviewTerminateSubmit")
-        self.reason = _line("reviewTerminateReason", "终止原因", "如：容缺材料逾期未补交")
+        self.reason = line_edit("reviewTerminateReason", "终止原因", "如：容缺材料逾期未补交")
         self.form.addRow("终止原因：", self.reason)
         self.first = self.reason
         self.tab_order(self.reason)

@@ -8,32 +8,15 @@ checked, so leaving the ID number for the phone does not complain that the phone
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from app.catalog.conditions import is_empty
 from app.catalog.schema import ApplicantKind, FieldType, FormField, FormTemplate
-from app.forms import FormCheck, check_form
-from app.validators import Check, check_division_code, check_id_number, check_phone, check_uscc
+from app.forms import APPLICANT_PARTS, FormCheck, check_form
+from app.validators import check_division_code
 from ui.form.style import ERROR, WARNING
-
-# The parts of an applicant block and the labels their messages use (as app.forms names them).
-APPLICANT_PARTS: dict[
-    ApplicantKind, tuple[tuple[str, str, Callable[[str, str], Check] | None], ...]
-] = {
-    ApplicantKind.NATURAL_PERSON: (
-        ("name", "申请人姓名", None),
-        ("id_number", "申请人居民身份证号", check_id_number),
-        ("phone", "申请人联系电话", check_phone),
-    ),
-    ApplicantKind.LEGAL_PERSON: (
-        ("name", "申请单位名称", None),
-        ("uscc", "统一社会信用代码", check_uscc),
-        ("legal_representative", "法定代表人", None),
-        ("phone", "联系电话", check_phone),
-    ),
-}
 
 
 @dataclass(frozen=True)
