@@ -34,6 +34,7 @@ from app.actor import Actor
 from app.errors import PermissionDenied, ValidationError
 from app.permissions import Permission, require
 from app.validators import id_check_digit
+from app.workflow.states import Action
 from db.base import utcnow
 from db.models import AuditEntry
 
@@ -122,7 +123,9 @@ def event_label(event: str) -> str:
     if event in EVENT_LABELS:
         return EVENT_LABELS[event]
     if event.startswith(CASE_EVENT_PREFIX):
-        return f"办件操作（{event.removeprefix(CASE_EVENT_PREFIX)}）"
+        action = event.removeprefix(CASE_EVENT_PREFIX)
+        known = {a.value: a.label for a in Action}
+        return f"办件操作：{known[action]}" if action in known else f"办件操作（{action}）"
     return event
 
 

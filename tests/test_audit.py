@@ -194,7 +194,8 @@ def test_the_table_refuses_update_and_delete(store: Store) -> None:
 
 def test_event_labels() -> None:
     assert audit.event_label("login_failed") == "登录失败"
-    assert audit.event_label(audit.case_event("accept")) == "办件操作（accept）"
+    assert audit.event_label(audit.case_event("accept")) == "办件操作：受理"
+    assert audit.event_label(audit.case_event("future_action")) == "办件操作（future_action）"
     assert audit.event_label("something_new") == "something_new"
 
 

@@ -53,6 +53,13 @@ def _cell(item: ListedCase, column: int) -> str:
     return item.deadline_text
 
 
+def _texts(rows: list[ListedCase]) -> list[tuple[str, ...]]:
+    return [tuple(_cell(item, column) for column in range(len(COLUMNS))) for item in rows]
+
+
+_BRUSHES = {status: QBrush(QColor(colour)) for status, colour in STATUS_COLOURS.items()}
+
+
 class CaseListModel(QAbstractTableModel):
     """Rows of a case list. ``loaded`` fires after the first page (and total) arrive."""
 
@@ -65,6 +72,7 @@ class CaseListModel(QAbstractTableModel):
         self._fetch: Fetch | None = None
         self._total = 0
         self._pages: dict[int, list[ListedCase]] = {}
+        self._texts: dict[int, list[tuple[str, ...]]] = {}
         self._requested: set[int] = set()
         self._generation = 0
 
@@ -94,6 +102,7 @@ class CaseListModel(QAbstractTableModel):
         self.beginResetModel()
         self._total = listing.total
         self._pages = {0: listing.rows}
+        self._texts = {0: _texts(listing.rows)}
         self._requested = {0}
         self.endResetModel()
         self.loaded.emit()
@@ -115,6 +124,7 @@ class CaseListModel(QAbstractTableModel):
         if generation != self._generation:
             return
         self._pages[page] = listing.rows
+        self._texts[page] = _texts(listing.rows)
         first = page * PAGE_SIZE
         last = min(first + PAGE_SIZE, self._total) - 1
         if last >= first:
@@ -169,18 +179,26 @@ class CaseListModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        item = self.listed(index.row())
+        # Painting asks every visible cell for several roles: keep this path short (the cells'
+        # text is made once per page, when it arrives).
         if role == Qt.ItemDataRole.DisplayRole:
-            return "…" if item is None else _cell(item, index.column())
-        if item is None:
-            return None
-        column = index.column()
-        if role == Qt.ItemDataRole.BackgroundRole and column == len(COLUMNS) - 1 and item.status:
-            return QBrush(QColor(STATUS_COLOURS[item.status]))
-        if role == Qt.ItemDataRole.ToolTipRole and column == len(COLUMNS) - 1 and item.status:
-            return STATUS_TEXT[item.status]
+            cells = self._cells(index.row())
+            return "…" if cells is None else cells[index.column()]
+        if role == Qt.ItemDataRole.BackgroundRole and index.column() == len(COLUMNS) - 1:
+            item = self.listed(index.row())
+            return _BRUSHES.get(item.status or "") if item else None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == len(COLUMNS) - 1:
+            item = self.listed(index.row())
+            return STATUS_TEXT.get(item.status or "") if item else None
         if role == Qt.ItemDataRole.UserRole:
-            return item.row.case_id
+            item = self.listed(index.row())
+            return item.row.case_id if item else None
         return None
+
+    def _cells(self, row: int) -> tuple[str, ...] | None:
+        page, offset = divmod(row, PAGE_SIZE)
+        cells = self._texts.get(page)
+        if cells is None:
+            self.listed(row)  # asks for the page
+            return None
+        return cells[offset] if offset < len(cells) else None

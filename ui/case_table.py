@@ -25,6 +25,8 @@ class CaseTable(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
+        # One line a row (fixed height): no word-wrap layout for every cell on every paint.
+        self.setWordWrap(False)
         self.verticalHeader().setVisible(False)
         # Fixed row heights: the view never asks every row its size (100,000 rows open at once).
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
