@@ -939,21 +939,4 @@ def _register_authorizations(
         auth.number = numbers[auth.id]
 
 
-def ensure_demo_centre(
-    store: Store,
-    *,
-    cases: int = DEFAULT_CASES,
-    progress: Callable[[int, int], None] | None = None,
-) -> SeedReport | None:
-    """For ``onewindow --demo``: prepare the demo store, and seed the centre the first time.
-
-    Returns the report when it seeded, None when the store already had cases (then only the
-    catalogue and settings are checked, as ``prepare_demo`` does). Takes tens of seconds for
-    300 cases: call it off the UI thread.
-    """
-    with store.reader() as session:
-        has_cases = session.scalar(select(Case.id).limit(1)) is not None
-    if has_cases:
-        demo.prepare_demo(store)
-        return None
-    return seed_demo_centre(store, cases=cases, progress=progress)
+ensure_demo_centre = demo.ensure_demo_centre  # its home is app.demo (light to import)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.errors import StoreError
 from db.engine import check_open, make_engine, make_session_factory
 from db.keystore import KeySource, create_key, load_key
-from db.migrate import upgrade_to_head
+from db.schema_version import HEAD, stored_revision
 
 MANIFEST_NAME = "store.json"
 DB_NAME = "onewindow.db"
@@ -75,7 +75,10 @@ def open_store(data_dir: Path, key_file: Path | None = None) -> Store:
     engine = make_engine(db_path, key)
     try:
         check_open(engine)
-        upgrade_to_head(engine)
+        if stored_revision(engine) != HEAD:
+            from db.migrate import upgrade_to_head  # Alembic: only when there is work for it
+
+            upgrade_to_head(engine)
     except BaseException:
         engine.dispose()
         raise

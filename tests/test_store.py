@@ -16,6 +16,7 @@ from db.base import Base
 from db.keystore import KEYRING_SERVICE
 from db.migrate import current_revision, head_revision
 from db.models import Applicant, AuditEntry, Role, Setting
+from db.schema_version import HEAD, stored_revision
 from db.store import DB_NAME, Store, open_store
 from tests.fakes import MemoryKeyring
 
@@ -113,6 +114,31 @@ def test_migrations_reach_head_and_match_the_models(store: Store) -> None:
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == [], f"models and migrations disagree: {diff}"
+
+
+def test_the_head_known_without_alembic_is_the_migrations_head(store: Store) -> None:
+    assert head_revision() == HEAD
+    assert stored_revision(store.engine) == HEAD
+
+
+def test_a_store_behind_head_is_upgraded_on_open(tmp_path: Path) -> None:
+    from alembic import command
+
+    from db.migrate import alembic_config
+
+    store = open_store(tmp_path / "d")
+    config = alembic_config()
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    assert stored_revision(store.engine) == "0001"
+    store.close()
+    store = open_store(tmp_path / "d")
+    assert stored_revision(store.engine) == HEAD
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+    store.close()
 
 
 def test_upgrade_is_idempotent_on_reopen(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from app.errors import AppError
 from app.paths import default_data_dir, demo_key_file
 from ui.dialogs import Dialogs, QtDialogs
 from ui.login_dialog import LoginDialog
-from ui.startup import Opened, open_for_gui
+from ui.startup import Opened, open_for_gui, preload_desks
 from ui.style import apply_style
 from ui.worker import Runner
 
@@ -102,6 +102,7 @@ def run_gui(args: argparse.Namespace) -> int:
         session = build_session(result.store, args.demo, runner=runner)
         session.start(login)
         sessions.append(session)
+        runner.read(preload_desks)
         if smoke:
             print("smoke test: login window ready", flush=True)
             QTimer.singleShot(0, app.quit)

@@ -11,7 +11,6 @@ from db.base import utcnow
 from db.store import Store
 from ui.backend import DeskBackend, SignedIn, Workstation
 from ui.desks.base import DeskEnv
-from ui.desks.registry import desk_classes
 from ui.dialogs import Dialogs
 from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
@@ -63,6 +62,8 @@ class SessionController(QObject):
     def _signed_in(self, signed: SignedIn) -> None:
         backend = DeskBackend(self.store, signed.calendar, signed.actor, self.clock)
         env = DeskEnv(backend, self.runner, self.dialogs)
+        from ui.desks.registry import desk_classes  # loaded behind the login window
+
         desks = [desk(env) for desk in desk_classes(signed.actor)]
         idle = self.idle_lock_ms or signed.idle_lock_minutes * 60_000
         window = MainWindow(

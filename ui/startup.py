@@ -25,16 +25,17 @@ def open_for_gui(
     data_dir: Path, key_file: Path | None, demo: bool, progress: Callable[[int, int], None]
 ) -> Opened:
     """Runs in a worker: raises ``AppError`` (no keyring, wrong key…) for the login window."""
-    from app.demo_seed import ensure_demo_centre
     from app.logs import configure_logging
     from db.store import open_store
-    from ui import session  # noqa: F401 - import the desks here, not on the UI thread
+    from ui import session  # noqa: F401 - the sign-in path; the desks load after (preload_desks)
     from ui.backend import workstation
 
     store = open_store(data_dir, key_file)
     try:
         configure_logging(data_dir)
         if demo:
+            from app.demo import ensure_demo_centre
+
             ensure_demo_centre(store, progress=progress)
         opened = Opened(store, workstation(store))
     except BaseException:
@@ -42,6 +43,12 @@ def open_for_gui(
         raise
     freeze_long_lived()
     return opened
+
+
+def preload_desks() -> None:
+    """Import the desks (a second or more on a slow PC) while the user types the password, so
+    neither the login window's readiness nor the UI thread waits for them."""
+    from ui.desks import registry  # noqa: F401
 
 
 def freeze_long_lived() -> None:
