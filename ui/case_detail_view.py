@@ -18,6 +18,7 @@ from app.cases.case_view import CaseView
 from app.cases.queries import TimelineEntry
 from app.workflow.fold import CHINA_TZ
 from app.workflow.guards import DELIVERY_METHODS, RESULTS
+from app.workflow.states import CaseState
 from ui.case_list_model import STATUS_COLOURS
 from ui.widgets import readonly_table
 
@@ -98,7 +99,9 @@ class CaseDetailView(QWidget):
         d = view.detail
         row = d.row
         number = row.official_no or row.receipt_no
-        step = f" · 当前环节：{d.current_step_name}" if d.current_step_name else ""
+        # The step is news only while the case is being reviewed (it stays set afterwards).
+        reviewing = row.state in (CaseState.IN_REVIEW, CaseState.WITH_COUNTY)
+        step = f" · 当前环节：{d.current_step_name}" if d.current_step_name and reviewing else ""
         result = f" · 结果：{d.result_no or ''}" if d.result_no else ""
         self.summary.setText(
             f"<b>{number}</b> · {row.item_name}<br>"
