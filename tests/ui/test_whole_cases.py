@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app import passwords
+from app import accounts, passwords
+from app.actor import Role
 from app.cases import decisions, intake
 from app.catalog.loader import bundled_catalog
 from app.errors import PermissionDenied
@@ -30,6 +31,7 @@ from ui.desks.intake_desk import IntakeDesk
 from ui.desks.review_desk import ReviewDesk
 from ui.desks.search_desk import SearchDesk
 from ui.main_window import MainWindow
+from ui.password_dialog import PasswordDialog
 from ui.session import SessionController
 from ui.worker import Runner
 
@@ -221,5 +223,44 @@ def test_a_clerk_cannot_reach_the_back_office(qtbot: QtBot, centre: Centre) -> N
         raise AssertionError("a clerk started a review")
     assert action_count(centre.store) == before
     assert case_row(centre.store, accepted.case_id).state == "accepted"
+    sign_out(qtbot, session, window)
+    session.runner.shutdown()
+
+
+def test_a_new_account_must_replace_its_initial_password_at_first_sign_in(
+    qtbot: QtBot, centre: Centre
+) -> None:
+    with centre.store.session() as s:
+        accounts.create_user(
+            s, centre.actor("admin"), "wangfang", "王芳", "Initial-2026", [Role.CLERK]
+        )
+    session = _session(qtbot, centre)
+    login = session.login
+    assert login is not None
+    qtbot.keyClicks(login.username, "wangfang")
+    qtbot.keyClicks(login.password, "Initial-2026")
+    with qtbot.waitSignal(session.window_opened, timeout=15_000):
+        qtbot.keyClick(login.password, Qt.Key.Key_Return)
+    window = session.window
+    assert window is not None
+    qtbot.addWidget(window)
+    dialog = window.findChild(PasswordDialog, "passwordDialog")
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()  # Esc: the change is required, the dialog stays
+    assert dialog.isVisible()
+
+    qtbot.keyClicks(dialog.old, "Initial-2026")
+    qtbot.keyClicks(dialog.new, "Counter-2027")
+    qtbot.keyClicks(dialog.again, "Counter-2028")
+    dialog.submit()
+    assert dialog.message.text() == "两次输入的新密码不一致。"
+    dialog.again.clear()
+    qtbot.keyClicks(dialog.again, "Counter-2027")
+    with qtbot.waitSignal(dialog.accepted, timeout=15_000):
+        dialog.submit()
+    with centre.store.reader() as s:
+        user = s.scalars(select(User).where(User.username == "wangfang")).one()
+        assert not user.must_change_password
+        assert passwords.verify_password(user.password_hash, "Counter-2027")
     sign_out(qtbot, session, window)
     session.runner.shutdown()
