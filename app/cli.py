@@ -88,6 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--cases", type=int, default=None, help="number of cases (default 300)")
     seed.add_argument("--seed", type=int, default=None, help="random seed (same seed, same centre)")
     _add_store_options(seed)
+
+    printing = sub.add_parser("print", help="printed documents").add_subparsers(
+        dest="print_command", metavar="ACTION", required=True
+    )
+    sample = printing.add_parser(
+        "sample",
+        help="render every document type for demo cases into DIR as <kind>.pdf "
+        "(for adjusting the layout templates in resources/documents/)",
+    )
+    sample.add_argument("--out", type=Path, required=True, metavar="DIR")
     return parser
 
 
@@ -162,6 +172,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _users_create(args)
     if args.command == "demo":
         return _demo_seed(args)
+    if args.command == "print":
+        return _print_sample(args)
     raise AssertionError(f"unhandled command {args.command!r}")
 
 
@@ -245,6 +257,19 @@ def _demo_seed(args: argparse.Namespace) -> int:
             seed=demo_seed.DEFAULT_SEED if args.seed is None else args.seed,
         )
     print(report.summary())
+    return 0
+
+
+def _print_sample(args: argparse.Namespace) -> int:
+    """``print sample``: a throwaway store with demo cases; one PDF per document type."""
+    from app.printing.kinds import DocKind
+    from app.printing.sample import render_samples
+
+    def wrote(kind: DocKind, path: Path) -> None:
+        print(f"{kind.label}：{path}")
+
+    written = render_samples(args.out, progress=wrote)
+    print(f"已生成 {len(written)} 种文书样张：{args.out}")
     return 0
 
 
