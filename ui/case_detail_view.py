@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -58,6 +59,8 @@ def timeline_note(entry: TimelineEntry) -> str:
 
 
 class CaseDetailView(QWidget):
+    case_changed = Signal(object, str)  # case id (None: cleared), its number; after each show
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("caseDetail")
@@ -94,6 +97,7 @@ class CaseDetailView(QWidget):
         self.deadline.setStyleSheet("")
         for table in (self.form_table, self.materials_table, self.timeline_table):
             table.setRowCount(0)
+        self.case_changed.emit(None, "")
 
     def show_case(self, view: CaseView) -> None:
         d = view.detail
@@ -152,3 +156,4 @@ class CaseDetailView(QWidget):
                 for e in d.timeline
             ],
         )
+        self.case_changed.emit(row.case_id, number)

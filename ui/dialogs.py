@@ -17,6 +17,10 @@ class Dialogs(Protocol):
 
     def confirm(self, parent: QWidget, title: str, text: str) -> bool: ...
 
+    def print_pdf(self, parent: QWidget, title: str, pdf: bytes) -> bool: ...
+
+    def choose_save_path(self, parent: QWidget, suggested: str) -> Path | None: ...
+
 
 class QtDialogs:
     """The real dialogs."""
@@ -36,3 +40,15 @@ class QtDialogs:
     def confirm(self, parent: QWidget, title: str, text: str) -> bool:
         answer = QMessageBox.question(parent, title, text)
         return answer == QMessageBox.StandardButton.Yes
+
+    def print_pdf(self, parent: QWidget, title: str, pdf: bytes) -> bool:
+        """The OS print dialog, then the pages; False when the clerk cancelled."""
+        from ui.documents.printing import print_with_dialog  # QtPrintSupport only when used
+
+        return print_with_dialog(parent, title, pdf)
+
+    def choose_save_path(self, parent: QWidget, suggested: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(parent, "另存为 PDF", suggested, "PDF 文件 (*.pdf)")
+        if not path:
+            return None
+        return Path(path if path.lower().endswith(".pdf") else f"{path}.pdf")

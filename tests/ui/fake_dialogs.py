@@ -14,6 +14,10 @@ class FakeDialogs:
         self.infos: list[tuple[str, str]] = []
         self.confirms: list[tuple[str, str]] = []
         self.confirm_answer = True
+        self.printed: list[tuple[str, bytes]] = []  # (title, pdf) sent to the printer
+        self.print_answer = True  # the print dialog's OK (False: cancelled)
+        self.save_path: Path | None = None  # what the save dialog returns
+        self.save_suggestions: list[str] = []
 
     def choose_catalog_files(self, parent: QWidget) -> list[Path]:
         return self.next_files
@@ -27,3 +31,12 @@ class FakeDialogs:
     def confirm(self, parent: QWidget, title: str, text: str) -> bool:
         self.confirms.append((title, text))
         return self.confirm_answer
+
+    def print_pdf(self, parent: QWidget, title: str, pdf: bytes) -> bool:
+        if self.print_answer:
+            self.printed.append((title, pdf))
+        return self.print_answer
+
+    def choose_save_path(self, parent: QWidget, suggested: str) -> Path | None:
+        self.save_suggestions.append(suggested)
+        return self.save_path

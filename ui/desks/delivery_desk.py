@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 from app.cases import queries
 from app.cases.case_view import CaseView, case_view
 from app.cases.listing import Listing, queue_listing
-from app.workflow.states import CaseState
+from app.workflow.states import Action, CaseState
 from ui.case_list_model import Fetch
 from ui.desks import delivery_commands as commands
 from ui.desks.base import DeskEnv
@@ -100,7 +100,9 @@ class DeliveryDesk(CaseWorkDesk[CaseView]):
         page = self.panel.window_page
         name, id_number = page.name.text(), page.id_number.text()
         self.write(
-            lambda: commands.deliver_at_window(b, *target, name, id_number), self.panel.reset
+            lambda: commands.deliver_at_window(b, *target, name, id_number),
+            self.panel.reset,
+            offer=Action.DELIVER,
         )
 
     def _to_proxy(self) -> None:
@@ -110,7 +112,11 @@ class DeliveryDesk(CaseWorkDesk[CaseView]):
         b = self.env.backend
         page = self.panel.proxy_page
         name, number = page.name.text(), page.authorization_no.text()
-        self.write(lambda: commands.deliver_to_proxy(b, *target, name, number), self.panel.reset)
+        self.write(
+            lambda: commands.deliver_to_proxy(b, *target, name, number),
+            self.panel.reset,
+            offer=Action.DELIVER,
+        )
 
     def _by_mail(self) -> None:
         target = self.target()
@@ -120,5 +126,7 @@ class DeliveryDesk(CaseWorkDesk[CaseView]):
         page = self.panel.mail_page
         tracking, address = page.tracking_no.text(), page.address.text()
         self.write(
-            lambda: commands.deliver_by_mail(b, *target, tracking, address), self.panel.reset
+            lambda: commands.deliver_by_mail(b, *target, tracking, address),
+            self.panel.reset,
+            offer=Action.DELIVER,
         )

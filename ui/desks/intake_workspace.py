@@ -48,6 +48,7 @@ from ui.desks.intake_tasks import (
     run_existing,
     run_walk_in,
 )
+from ui.documents.offer import offer_documents
 from ui.form import FormView, MaterialsChecklist
 
 FORM_WIDTH, MATERIALS_WIDTH = 650, 440  # at 1366 px; the rest is shared
@@ -363,6 +364,9 @@ class IntakeWorkspace(QWidget):
             return
         self._reset()
         self.done.emit()
+        offer_documents(
+            self, self.env, outcome.change.case_id, outcome.change.action, outcome.change.receipt_no
+        )
 
     def _refused(self, error: AppError) -> None:
         """Nothing was written: say why and keep everything the clerk entered."""

@@ -12,11 +12,14 @@ from PySide6.QtWidgets import QFrame, QSplitter, QVBoxLayout, QWidget
 
 from app.cases.case_view import CaseView
 from app.errors import AppError, ValidationError
+from app.workflow.states import Action
 from ui.backend import DeskBackend
 from ui.case_detail_view import CaseDetailView
 from ui.case_list_model import Fetch
 from ui.desks.base import Desk, DeskEnv
 from ui.desks.review_queue import QueuePane, Tab
+from ui.documents.documents_list import attach_documents
+from ui.documents.offer import offer_documents
 
 T = TypeVar("T")
 
@@ -32,6 +35,7 @@ class CaseWorkDesk(Desk, Generic[T]):
         self.busy = False  # a write is running: no second click meanwhile
         self._token = 0
         self.detail = CaseDetailView()
+        self.documents = attach_documents(self.detail, env)
 
     def build(
         self,
@@ -173,8 +177,16 @@ class CaseWorkDesk(Desk, Generic[T]):
             b = self.env.backend
             self.write(lambda: command(b, *target))
 
-    def write(self, task: Callable[[], str], done: Callable[[], None] | None = None) -> None:
-        """Run a write; on success say its sentence and run ``done`` (e.g. clear inputs)."""
+    def write(
+        self,
+        task: Callable[[], str],
+        done: Callable[[], None] | None = None,
+        *,
+        offer: Action | None = None,
+    ) -> None:
+        """Run a write; on success say its sentence and run ``done`` (e.g. clear inputs), and
+        offer the documents the ``offer`` action produces for the case."""
+        case_id, number = self.case_id, self.number
         self.busy = True
         self.update_actions()
 
@@ -184,6 +196,8 @@ class CaseWorkDesk(Desk, Generic[T]):
             self.say(message)
             if done is not None:
                 done()
+            if offer is not None and case_id is not None:
+                offer_documents(self, self.env, case_id, offer, number)
             self.update_actions()
 
         def refused(error: AppError) -> None:

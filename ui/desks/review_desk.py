@@ -18,6 +18,7 @@ from app.cases.case_view import (
     review_progress,
 )
 from app.cases.listing import Listing, queue_listing
+from app.workflow.states import Action
 from ui.case_list_model import Fetch
 from ui.desks import review_commands as commands
 from ui.desks.base import DeskEnv
@@ -132,7 +133,12 @@ class ReviewDesk(CaseWorkDesk[Loaded]):
         b = self.env.backend
         state = self.view.detail.row.state
         decision = self.panel.decision.decision()
-        self.write(lambda: commands.decide(b, *target, state, decision), self.panel.decision.clear)
+        offer = None if decision.returned else Action.DECIDE
+        self.write(
+            lambda: commands.decide(b, *target, state, decision),
+            self.panel.decision.clear,
+            offer=offer,
+        )
 
     def _post_supplement(self) -> None:
         target = self.target()
@@ -150,7 +156,9 @@ class ReviewDesk(CaseWorkDesk[Loaded]):
         b = self.env.backend
         page = self.panel.suspension
         reason, days = page.reason.text(), page.days.value()
-        self.write(lambda: commands.suspend(b, *target, reason, days), page.clear)
+        self.write(
+            lambda: commands.suspend(b, *target, reason, days), page.clear, offer=Action.SUSPEND
+        )
 
     def _extend(self) -> None:
         target = self.target()
@@ -159,7 +167,9 @@ class ReviewDesk(CaseWorkDesk[Loaded]):
         b = self.env.backend
         page = self.panel.extension
         days, reason = page.days.value(), page.reason.text()
-        self.write(lambda: commands.extend(b, *target, days, reason), page.clear)
+        self.write(
+            lambda: commands.extend(b, *target, days, reason), page.clear, offer=Action.EXTEND
+        )
 
     def _terminate(self) -> None:
         target = self.target()
