@@ -307,3 +307,20 @@ def test_delivery_offers_the_delivery_receipt(
     click(qtbot, env, child(offer, QPushButton, f"offer_print_{kind.value}"))
     (doc,) = archived(centre, case_id)
     assert doc.doc_type == kind.value and [pdf for _, pdf in dialogs.printed] == [doc.pdf]
+
+
+def test_staff_reprint_from_search_but_a_proxy_has_no_documents_tab(
+    qtbot: QtBot, desk_env: EnvFor
+) -> None:
+    from ui.desks.search_desk import SearchDesk
+
+    def tab_titles(desk: SearchDesk) -> list[str]:
+        tabs = desk.detail.tabs
+        return [tabs.tabText(i) for i in range(tabs.count())]
+
+    clerk = SearchDesk(desk_env("clerk"))
+    proxy = SearchDesk(desk_env("proxy"))
+    qtbot.addWidget(clerk)
+    qtbot.addWidget(proxy)
+    assert "文书" in tab_titles(clerk)
+    assert "文书" not in tab_titles(proxy)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import identity
+from app.actor import Role
 from app.cases.case_view import CaseView, case_view
 from app.cases.listing import Listing, search_listing
 from app.errors import AppError
@@ -25,11 +26,15 @@ from ui.case_detail_view import CaseDetailView
 from ui.case_list_model import CaseListModel
 from ui.case_table import CaseTable
 from ui.desks.base import Desk, DeskEnv
+from ui.documents.documents_list import attach_documents
 
 #: Most cases one search lists (newest first); a narrower query finds older ones.
 SEARCH_LIMIT = 200
 #: How long a revealed full ID number stays on screen.
 REVEAL_SECONDS = 30
+
+
+STAFF = frozenset({Role.CLERK, Role.APPROVER, Role.SUPERVISOR})
 
 
 class SearchDesk(Desk):
@@ -69,6 +74,8 @@ class SearchDesk(Desk):
         self.detail = CaseDetailView()
         # Looking a case up is mostly asking where it stands: open on its timeline.
         self.detail.tabs.setCurrentWidget(self.detail.timeline_table)
+        if env.backend.actor.roles & STAFF:  # centre staff reprint from here (补打)
+            self.documents = attach_documents(self.detail, env)
 
         self.purpose = QLineEdit()
         self.purpose.setObjectName("revealPurpose")
