@@ -22,11 +22,12 @@ from app.cases.context import CaseContext
 from app.cases.decisions import get_case
 from app.errors import NotFound, ValidationError
 from app.printing.facts import gather
-from app.printing.kinds import DocKind
+from app.printing.kinds import DocKind, kinds_for_state
 from app.printing.layouts import load_layout
 from app.printing.render import render_pdf
 from app.workflow.fold import local_date
-from db.models import PrintedDocument, User
+from app.workflow.states import Action, CaseState
+from db.models import CaseAction, PrintedDocument, User
 
 PURPOSES = {"print": "打印", "save": "另存为PDF", "preview": "预览"}
 
@@ -172,6 +173,20 @@ def case_documents(session: Session, actor: Actor, case_id: int) -> list[Documen
         )
         for doc_id, kind, digest, reprint, at, by in session.execute(query)
     ]
+
+
+def issuable_kinds(session: Session, actor: Actor, case_id: int) -> list[DocKind]:
+    """The documents the case's history allows now (``kinds_for_state``), for the 文书 tab's
+    开具 list: e.g. a 代办委托书 for a proxy's filing, a notice whose first print was missed."""
+    case = get_case(session, case_id)
+    check_visible(actor, case)
+    actions = {
+        Action(a)
+        for a in session.scalars(select(CaseAction.action).where(CaseAction.case_id == case_id))
+    }
+    return kinds_for_state(
+        CaseState(case.state), actions, has_proxy=case.authorization_id is not None
+    )
 
 
 def archived_pdf(session: Session, actor: Actor, document_id: int) -> IssuedDocument:

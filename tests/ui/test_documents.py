@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QTableWidget, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -227,6 +227,15 @@ def test_reprint_from_the_case_documents_tab_is_archived_as_reprint(
     qtbot.waitUntil(lambda: table.rowCount() == 2)
     assert sorted(cell(table, r, 2) for r in range(2)) == ["补打", "首次"]
     assert "已送打印" in child(review, QLabel, "caseDocumentsStatus").text()
+
+    # 开具 what was never printed: the materials receipt, offered by the case's history.
+    kinds = child(review, QComboBox, "documentKinds")
+    offered = [kinds.itemText(i) for i in range(kinds.count())]
+    assert offered[:2] == ["受理通知书", "材料接收凭证"]
+    kinds.setCurrentIndex(1)
+    click(qtbot, approver, child(review, QPushButton, "documentIssue"))
+    assert approver_dialogs.printed[-1][0] == "材料接收凭证"  # its first copy: no 补打
+    assert [r.doc_type for r in archived(centre, case_id)][-1] == RECEIPT.value
     save_screenshots(review, "documents-case-tab")
 
 

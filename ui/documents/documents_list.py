@@ -7,6 +7,7 @@ detail view shows the case again, which reloads the list)."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -17,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
-from app.printing.service import DocumentRow, case_documents
+from app.printing.kinds import DocKind
+from app.printing.service import DocumentRow, case_documents, issuable_kinds
 from app.workflow.fold import CHINA_TZ
 from ui.case_detail_view import CaseDetailView
 from ui.desks.base import DeskEnv
@@ -60,12 +62,24 @@ class DocumentsList(QWidget):
         self.preview.clicked.connect(self._preview)
         self.save.clicked.connect(self._save)
         self.reprint.clicked.connect(self._reprint)
+        self.kinds = QComboBox()
+        self.kinds.setObjectName("documentKinds")
+        self.kinds.setAccessibleName("可开具的文书")
+        self.kinds.setToolTip("按办理进程可以开具的文书")
+        self.kinds.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.issue = _button(
+            "开具并打印", "documentIssue", "生成所选文书、存档并打印（已出具过的记为补打）"
+        )
+        self.issue.clicked.connect(self._issue)
         self.status = QLabel("")
         self.status.setObjectName("caseDocumentsStatus")
         self.status.setWordWrap(True)
         buttons = QHBoxLayout()
         for b in (self.preview, self.save, self.reprint):
             buttons.addWidget(b)
+        buttons.addSpacing(16)
+        buttons.addWidget(self.kinds)
+        buttons.addWidget(self.issue)
         buttons.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -81,19 +95,28 @@ class DocumentsList(QWidget):
         self._token += 1
         if case_id is None:
             self._fill([])
+            self.kinds.clear()
             return
         token = self._token
         b = self.env.backend
+
+        def read() -> tuple[list[DocumentRow], list[DocKind]]:
+            return b.query(case_documents, case_id), b.query(issuable_kinds, case_id)
+
         self.env.runner.read(
-            lambda: b.query(case_documents, case_id),
-            lambda rows: self._arrived(token, rows),
+            read,
+            lambda found: self._arrived(token, *found),
             self._failed,
             owner=self,
         )
 
-    def _arrived(self, token: int, rows: list[DocumentRow]) -> None:
+    def _arrived(self, token: int, rows: list[DocumentRow], kinds: list[DocKind]) -> None:
         if token == self._token:
             self._fill(rows)
+            self.kinds.clear()
+            for kind in kinds:
+                self.kinds.addItem(kind.label, kind.value)
+            self._update_buttons()
 
     def _failed(self, error: AppError) -> None:
         self._say(str(error), True)
@@ -134,6 +157,7 @@ class DocumentsList(QWidget):
         ok = self._chosen() is not None and not self.docs.busy
         for b in (self.preview, self.save, self.reprint):
             b.setEnabled(ok)
+        self.issue.setEnabled(self.kinds.count() > 0 and not self.docs.busy)
 
     def _say(self, text: str, error: bool) -> None:
         self.status.setText(text)
@@ -148,6 +172,11 @@ class DocumentsList(QWidget):
         row = self._chosen()
         if row is not None:
             self.docs.save_archived(row.document_id, row.title, self.number)
+
+    def _issue(self) -> None:
+        value = self.kinds.currentData()
+        if value is not None and self.case_id is not None:
+            self.docs.print_new(self.case_id, DocKind(value))
 
     def _reprint(self) -> None:
         row = self._chosen()
