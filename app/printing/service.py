@@ -9,7 +9,7 @@ and audited, in one transaction. A second document of the same kind for a case i
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -100,18 +100,19 @@ def issue_document(
         )
         pdf = render_pdf(layout, facts, reprint=reprint)
         digest = hashlib.sha256(pdf).hexdigest()
+        built = IssuedDocument(
+            document_id=None,
+            case_id=case_id,
+            kind=kind,
+            title=_title(kind, reprint),
+            pdf=pdf,
+            sha256=digest,
+            reprint=reprint,
+            printed_at=now,
+            printed_by=actor.display_name,
+        )
         if purpose == "preview":
-            return IssuedDocument(
-                document_id=None,
-                case_id=case_id,
-                kind=kind,
-                title=_title(kind, reprint),
-                pdf=pdf,
-                sha256=digest,
-                reprint=reprint,
-                printed_at=now,
-                printed_by=actor.display_name,
-            )
+            return built
         row = PrintedDocument(
             case_id=case_id,
             doc_type=kind.value,
@@ -138,17 +139,7 @@ def issue_document(
             },
             at=now,
         )
-        return IssuedDocument(
-            document_id=row.id,
-            case_id=case_id,
-            kind=kind,
-            title=_title(kind, reprint),
-            pdf=pdf,
-            sha256=digest,
-            reprint=reprint,
-            printed_at=now,
-            printed_by=actor.display_name,
-        )
+        return replace(built, document_id=row.id)
 
 
 def case_documents(session: Session, actor: Actor, case_id: int) -> list[DocumentRow]:
