@@ -99,3 +99,26 @@ def test_the_model_keeps_qt_model_rules(qtbot: QtBot, qtmodeltester: ModelTester
     qtmodeltester.check(model)
     wait_idle(qtbot, runner)
     runner.shutdown()
+
+
+def test_painting_colours_only_the_deadline_cell(qtbot: QtBot) -> None:
+    """The table paints through ``multiData``; a reused role slot must not carry one cell's
+    deadline colour into the next cell."""
+    runner = Runner()
+    model = CaseListModel(runner)
+    table = CaseTable(model, "paintQueue", "队列")
+    qtbot.addWidget(table)
+    table.resize(1400, 300)
+    table.show()
+    with qtbot.waitSignal(model.loaded):
+        model.set_fetch(FakeQueue(total=20))
+    wait_idle(qtbot, runner)
+    image = table.viewport().grab().toImage()
+    tints = set(STATUS_COLOURS.values())
+    for row in range(6):  # overdue, overdue, due today, … (see _listed)
+        for column in range(len(COLUMNS)):
+            rect = table.visualRect(model.index(row, column))
+            colour = image.pixelColor(rect.right() - 3, rect.center().y()).name()
+            deadline = column == len(COLUMNS) - 1
+            assert (colour in tints) is deadline, (row, column, colour)
+    runner.shutdown()
