@@ -8,13 +8,11 @@ show "…" until their page arrives.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QModelRoleData,
-    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     Qt,
@@ -59,12 +57,6 @@ def _texts(rows: list[ListedCase]) -> list[tuple[str, ...]]:
     return [tuple(_cell(item, column) for column in range(len(COLUMNS))) for item in rows]
 
 
-_DISPLAY = Qt.ItemDataRole.DisplayRole
-_BACKGROUND = Qt.ItemDataRole.BackgroundRole
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole
-_USER = Qt.ItemDataRole.UserRole
-_LAST = len(COLUMNS) - 1
-_NEUTRAL: dict[int, Any] = {_BACKGROUND: QBrush(), _TOOLTIP: "", _USER: 0, _DISPLAY: ""}
 _BRUSHES = {status: QBrush(QColor(colour)) for status, colour in STATUS_COLOURS.items()}
 
 
@@ -187,44 +179,19 @@ class CaseListModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        return self._value(index.row(), index.column(), role)
-
-    def multiData(  # noqa: N802
-        self,
-        index: _Index,
-        roleDataSpan: QModelRoleDataSpan | QModelRoleData,  # noqa: N803
-    ) -> None:
-        """All the roles a delegate asks for one cell in one call: painting a screenful of
-        rows makes ~150 calls into Python instead of ~1,100 (measured: a repaint went from
-        21 to 11 ms, and each call had to win the GIL back from the worker threads)."""
-        row, column = index.row(), index.column()
-        span = cast(Any, roleDataSpan)  # the stubs lack len() and indexing; the binding has both
-        for i in range(len(span)):
-            slot = span[i]
-            role = slot.role()
-            value = self._value(row, column, role)
-            if value is None:
-                # The delegate reuses its slots from cell to cell, so a role this model ever
-                # fills must be reset to a neutral value — not to None: setData(None) and
-                # clearData() in PySide6 6.12's binding drop a reference to None and crashed
-                # the interpreter at exit. Roles never filled stay as the caller made them.
-                value = _NEUTRAL.get(role)
-            if value is not None:
-                slot.setData(value)
-
-    def _value(self, row: int, column: int, role: int) -> Any:
         # Painting asks every visible cell for several roles: keep this path short (the cells'
         # text is made once per page, when it arrives).
-        if role == _DISPLAY:
-            cells = self._cells(row)
-            return "…" if cells is None else cells[column]
-        if column == _LAST and role in (_BACKGROUND, _TOOLTIP):
-            item = self.listed(row)
-            if item is None or not item.status:
-                return None
-            return _BRUSHES[item.status] if role == _BACKGROUND else STATUS_TEXT[item.status]
-        if role == _USER:
-            item = self.listed(row)
+        if role == Qt.ItemDataRole.DisplayRole:
+            cells = self._cells(index.row())
+            return "…" if cells is None else cells[index.column()]
+        if role == Qt.ItemDataRole.BackgroundRole and index.column() == len(COLUMNS) - 1:
+            item = self.listed(index.row())
+            return _BRUSHES.get(item.status or "") if item else None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == len(COLUMNS) - 1:
+            item = self.listed(index.row())
+            return STATUS_TEXT.get(item.status or "") if item else None
+        if role == Qt.ItemDataRole.UserRole:
+            item = self.listed(index.row())
             return item.row.case_id if item else None
         return None
 
