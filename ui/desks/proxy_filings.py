@@ -47,6 +47,10 @@ class FilingsPane(QWidget):
         # A whole 收件号 (town code, workstation, date, serial) fits without eliding.
         sample = "511899101000-W01-20260302-0001"
         self.table.setColumnWidth(0, self.table.fontMetrics().horizontalAdvance(sample) + 24)
+        # The detail beside it shows the ID number and the due date: the list fits 1366 px
+        # without scrolling sideways.
+        self.table.setColumnHidden(3, True)
+        self.table.setColumnHidden(5, True)
         self.detail = CaseDetailView()
 
         self.submit_button = QPushButton("提交草稿")
