@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from app import settings
 from app.actor import Actor
 from app.cases import queries
-from app.cases.queries import CaseRow
-from app.workcalendar import WorkCalendar, deadline_status, remaining_working_days
-from app.workflow.states import CLOCK_STATES, CaseState
+from app.cases.queries import CaseRow, deadline_badge
+from app.workcalendar import WorkCalendar
+from app.workflow.states import CaseState
 
 
 @dataclass(frozen=True)
@@ -44,19 +44,10 @@ def badged(
     session: Session, calendar: WorkCalendar, today: dt.date, rows: list[CaseRow]
 ) -> list[ListedCase]:
     yellow_at = settings.YELLOW_AT_WORKING_DAYS.get(session)
-    listed = []
-    for row in rows:
-        if row.due_date is None or row.state not in CLOCK_STATES:
-            listed.append(ListedCase(row, None, None))
-            continue
-        listed.append(
-            ListedCase(
-                row,
-                remaining_working_days(calendar, today, row.due_date),
-                deadline_status(calendar, today, row.due_date, yellow_at),
-            )
-        )
-    return listed
+    return [
+        ListedCase(row, *deadline_badge(calendar, today, row.state, row.due_date, yellow_at))
+        for row in rows
+    ]
 
 
 def queue_listing(

@@ -331,23 +331,31 @@ def case_detail(
     )
 
 
+def deadline_badge(
+    calendar: WorkCalendar, today: dt.date, state: CaseState, due: dt.date | None, yellow_at: int
+) -> tuple[int | None, str | None]:
+    """(working days left, green | yellow | red) while a promise clock runs, else (None, None)."""
+    if due is None or state not in CLOCK_STATES:
+        return None, None
+    return (
+        remaining_working_days(calendar, today, due),
+        deadline_status(calendar, today, due, yellow_at),
+    )
+
+
 def _deadlines(session: Session, case: Case, calendar: WorkCalendar, today: dt.date) -> Deadlines:
-    running = case.due_date is not None and CaseState(case.state) in CLOCK_STATES
+    remaining, status = deadline_badge(
+        calendar,
+        today,
+        CaseState(case.state),
+        case.due_date,
+        settings.YELLOW_AT_WORKING_DAYS.get(session),
+    )
     return Deadlines(
         due_date=case.due_date,
         provisional=case.due_provisional,
-        remaining_working_days=(
-            remaining_working_days(calendar, today, case.due_date)
-            if running and case.due_date
-            else None
-        ),
-        status=(
-            deadline_status(
-                calendar, today, case.due_date, settings.YELLOW_AT_WORKING_DAYS.get(session)
-            )
-            if running and case.due_date
-            else None
-        ),
+        remaining_working_days=remaining,
+        status=status,
         deficiency_due=case.deficiency_due,
         watchdog_due=case.watchdog_due,
         extension_days=case.extension_days,
