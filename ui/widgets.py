@@ -1,10 +1,23 @@
-"""Small widget factories the desks share: named line edits and read-only tables."""
+"""Small widget factories the desks share: named buttons, line edits and read-only tables."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QPushButton, QTableWidget
+
+
+def push_button(
+    text: str, object_name: str, *, accessible: str | None = None, tip: str = ""
+) -> QPushButton:
+    """A button with the stable object name tests use and an accessible name (its text unless
+    given); ``tip`` becomes the tooltip."""
+    button = QPushButton(text)
+    button.setObjectName(object_name)
+    button.setAccessibleName(text if accessible is None else accessible)
+    if tip:
+        button.setToolTip(tip)
+    return button
 
 
 def line_edit(

@@ -30,7 +30,7 @@ from app.errors import AppError, ValidationError
 from app.workflow.fold import CHINA_TZ
 from db.base import utcnow
 from ui.desks.base import Desk
-from ui.widgets import line_edit, readonly_table
+from ui.widgets import line_edit, push_button, readonly_table
 
 HEADERS = ("用户名", "姓名", "角色", "账号状态", "锁定", "初始密码")
 
@@ -61,12 +61,7 @@ class RoleChecks(QWidget):
 
 
 def _button(text: str, name: str, tip: str = "") -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(text)
-    if tip:
-        button.setToolTip(tip)
-    return button
+    return push_button(text, name, tip=tip)
 
 
 def _lock_text(user: UserSummary, now: datetime) -> str:

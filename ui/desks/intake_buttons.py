@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from app.workflow.states import CaseState
 from ui.desks.intake_tasks import Kind
+from ui.widgets import push_button
 
 # kind: (objectName, label, shortcut shown, key sequences)
 DECISIONS: dict[Kind, tuple[str, str, str, tuple[str, ...]]] = {
@@ -37,10 +38,7 @@ def focusables(root: QWidget) -> list[QWidget]:
 
 
 def _button(name: str, text: str, accessible: str, tip: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(accessible)
-    button.setToolTip(tip)
+    button = push_button(text, name, accessible=accessible, tip=tip)
     button.setAutoDefault(False)
     return button
 

@@ -28,14 +28,12 @@ from app.forms import FormInvalid
 from app.intake_spec import IntakeSpec, intake_spec
 from ui.desks.base import Desk
 from ui.form import FormView
+from ui.widgets import push_button
 
 
 def _button(text: str, name: str, shortcut: str, tip: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(text)
+    button = push_button(text, name, tip=f"{tip}（{QKeySequence(shortcut).toString()}）")
     button.setShortcut(QKeySequence(shortcut))
-    button.setToolTip(f"{tip}（{QKeySequence(shortcut).toString()}）")
     return button
 
 

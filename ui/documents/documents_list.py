@@ -24,17 +24,14 @@ from app.workflow.fold import CHINA_TZ
 from ui.case_detail_view import CaseDetailView
 from ui.desks.base import DeskEnv
 from ui.documents.actions import DocumentActions
-from ui.widgets import readonly_table
+from ui.widgets import push_button, readonly_table
 
 TAB_TITLE = "文书"
 
 
 def _button(text: str, name: str, tip: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(text)
-    button.setToolTip(tip)
-    button.setEnabled(False)
+    button = push_button(text, name, tip=tip)
+    button.setEnabled(False)  # until a row is chosen
     return button
 
 

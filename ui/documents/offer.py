@@ -13,6 +13,7 @@ from app.printing.kinds import DocKind, documents_for
 from app.workflow.states import Action
 from ui.desks.base import Desk, DeskEnv
 from ui.documents.actions import DocumentActions
+from ui.widgets import push_button
 
 MARGIN = 12
 OBJECT_NAME = "documentOffer"
@@ -47,11 +48,7 @@ def offer_documents(
 
 
 def _button(text: str, name: str, accessible: str, tip: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(accessible)
-    button.setToolTip(tip)
-    return button
+    return push_button(text, name, accessible=accessible, tip=tip)
 
 
 class DocumentOffer(QFrame):

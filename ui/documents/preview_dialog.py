@@ -20,14 +20,12 @@ from app.workflow.fold import CHINA_TZ
 from ui.desks.base import DeskEnv
 from ui.documents.actions import DocumentActions, suggested_name
 from ui.documents.pdf import open_pdf
+from ui.widgets import push_button
 
 
 def _button(text: str, name: str, shortcut: str, tip: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(text)
+    button = push_button(text, name, tip=f"{tip}（{shortcut}）")
     button.setShortcut(QKeySequence(shortcut))
-    button.setToolTip(f"{tip}（{shortcut}）")
     return button
 
 
