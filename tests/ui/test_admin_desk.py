@@ -9,13 +9,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QCheckBox,
     QLineEdit,
-    QTableWidget,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -30,6 +27,7 @@ from app.paths import catalog_dir
 from db.models import User
 from tests.centre import TOWN, Centre
 from tests.ui.conftest import wait_idle
+from tests.ui.drive import cell, commit_text
 from tests.ui.fake_dialogs import FakeDialogs
 from tests.ui.screenshots import save_screenshots
 from ui.desks.admin_desk import AdminDesk
@@ -66,23 +64,9 @@ def _retype(qtbot: QtBot, edit: QLineEdit | QWidget, text: str) -> None:
     qtbot.keyClicks(edit, text)
 
 
-def _cell(table: QTableWidget, row: int, column: int) -> str:
-    item = table.item(row, column)
-    assert item is not None
-    return item.text()
-
-
-def ime_type(widget: QWidget, text: str) -> None:
-    """Chinese as an input method commits it (QTest can only type Latin-1 key by key)."""
-    widget.setFocus()
-    event = QInputMethodEvent("", [])
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
-
-
 def _retype_chinese(qtbot: QtBot, edit: QWidget, text: str) -> None:
     _retype(qtbot, edit, "")
-    ime_type(edit, text)
+    commit_text(edit, text)
 
 
 def _user(centre: Centre, username: str) -> User | None:
@@ -94,7 +78,7 @@ def _user(centre: Centre, username: str) -> User | None:
 
 def _select_row(qtbot: QtBot, desk: AdminDesk, username: str) -> None:
     table = desk.users.table
-    row = next(r for r in range(table.rowCount()) if _cell(table, r, 0) == username)
+    row = next(r for r in range(table.rowCount()) if cell(table, r, 0) == username)
     rect = table.visualRect(table.model().index(row, 0))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert desk.users.selected() is not None
@@ -110,7 +94,7 @@ def test_admin_creates_a_user_and_admin_with_clerk_is_refused(
     assert pane.table.rowCount() == 9
 
     qtbot.keyClicks(pane.new_username, "zhangsan")
-    ime_type(pane.new_name, "张三")
+    commit_text(pane.new_name, "张三")
     _click(qtbot, pane.new_roles.boxes[Role.ADMIN])
     _click(qtbot, pane.new_roles.boxes[Role.CLERK])
     qtbot.keyClicks(pane.new_password, "Chushi2026")
@@ -154,14 +138,14 @@ def test_admin_resets_a_lockout(
     _select_row(qtbot, desk, "clerk2")
     table = desk.users.table
     row = desk.users.table.currentRow()
-    assert _cell(table, row, 4).startswith("已锁定至")
+    assert cell(table, row, 4).startswith("已锁定至")
     _click(qtbot, desk.users.unlock_button, env)
 
     assert "已解除 clerk2 的登录锁定" in desk.notice.text()
     unlocked = _user(centre, "clerk2")
     assert unlocked is not None and unlocked.locked_until is None
     assert unlocked.failed_attempts == 0
-    assert _cell(table, table.currentRow(), 4) == "—"
+    assert cell(table, table.currentRow(), 4) == "—"
 
 
 def test_settings_bad_town_code_refused_and_good_values_saved(

@@ -11,15 +11,10 @@ from pytestqt.qtbot import QtBot
 
 from app.catalog.loader import bundled_catalog
 from tests.ui.conftest import wait_idle
+from tests.ui.drive import cell
 from tests.ui.screenshots import save_screenshots
 from ui.desks.base import DeskEnv
 from ui.desks.catalog_desk import CatalogDesk
-
-
-def _cell(table: QTableWidget, row: int, column: int) -> str:
-    item = table.item(row, column)
-    assert item is not None
-    return item.text()
 
 
 def test_clerk_browses_the_catalogue_by_pinyin(
@@ -47,9 +42,9 @@ def test_clerk_browses_the_catalogue_by_pinyin(
     assert materials is not None and steps is not None
     dibao = next(i for i in bundled_catalog().items if i.name == "最低生活保障")
     qtbot.waitUntil(lambda: materials.rowCount() == len(dibao.materials))
-    assert _cell(materials, 0, 0) == dibao.materials[0].name
+    assert cell(materials, 0, 0) == dibao.materials[0].name
     assert steps.rowCount() == len(dibao.steps)
-    assert _cell(steps, steps.rowCount() - 1, 1) == "县级"
+    assert cell(steps, steps.rowCount() - 1, 1) == "县级"
 
     qtbot.keyClick(desk.view.search, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(desk.view.search, Qt.Key.Key_Delete)

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -19,6 +18,7 @@ from db.models import Applicant, Case, CaseAction, ProxyAuthorization
 from tests.cases.helpers import action_count, case_row
 from tests.centre import Centre
 from tests.ui.conftest import wait_idle
+from tests.ui.drive import commit_text
 from tests.ui.screenshots import save_screenshots
 from ui.desks.base import DeskEnv
 from ui.desks.delivery_desk import DeliveryDesk
@@ -111,9 +111,7 @@ def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
     if text.isascii():
         qtbot.keyClicks(widget, text)
         return
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
+    commit_text(widget, text)
 
 
 def test_mark_ready_then_the_applicant_collects_after_the_id_check(

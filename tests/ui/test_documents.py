@@ -22,6 +22,7 @@ from db.models import AuditEntry, PrintedDocument
 from tests.centre import Centre
 from tests.ui import test_delivery_desk as delivery
 from tests.ui.conftest import wait_idle
+from tests.ui.drive import cell
 from tests.ui.fake_dialogs import FakeDialogs
 from tests.ui.screenshots import SCREENSHOT_DIR, SIZES, save_screenshots
 from tests.ui.test_intake_desk import (
@@ -69,12 +70,6 @@ def print_audits(centre: Centre) -> list[AuditEntry]:
 
 def pdf_text(pdf: bytes) -> str:
     return "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
-def cell(table: QTableWidget, row: int, column: int) -> str:
-    item = table.item(row, column)
-    assert item is not None
-    return item.text()
 
 
 def click(qtbot: QtBot, env: DeskEnv, button: QPushButton) -> None:

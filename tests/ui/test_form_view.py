@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -27,6 +26,7 @@ from app.catalog.schema import FieldType
 from app.demo_forms import id_number, sample_form_data, uscc
 from app.forms import check_form
 from benchmarks import form_render
+from tests.ui.drive import commit_text
 from tests.ui.screenshots import save_screenshots
 from ui.fonts import install_bundled_fonts
 from ui.form import FormView
@@ -64,9 +64,7 @@ def _type_chinese(qtbot: QtBot, edit: QWidget, text: str) -> None:
     """Chinese arrives as an input method's commit, as it does from a real 拼音 IME."""
     edit.setFocus(Qt.FocusReason.MouseFocusReason)
     qtbot.waitUntil(edit.hasFocus)
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(edit, event)
+    commit_text(edit, text)
 
 
 def _leave(qtbot: QtBot, edit: QWidget) -> None:

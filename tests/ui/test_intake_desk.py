@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -37,6 +36,7 @@ from app.workflow.states import Action, CaseState
 from db.models import Case, IntakeDraft, Item
 from tests.centre import Centre
 from tests.ui.conftest import wait_idle
+from tests.ui.drive import commit_text
 from tests.ui.fake_dialogs import FakeDialogs
 from tests.ui.screenshots import save_screenshots
 from ui.desks.base import DeskEnv
@@ -86,9 +86,7 @@ def focus(qtbot: QtBot, widget: QWidget) -> None:
 def type_chinese(qtbot: QtBot, widget: QWidget, text: str) -> None:
     """Chinese arrives as an input method's commit, as from a real 拼音 IME."""
     focus(qtbot, widget)
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
+    commit_text(widget, text)
 
 
 def pick_dibao(qtbot: QtBot, desk: IntakeDesk) -> None:

@@ -9,14 +9,10 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QComboBox,
     QLineEdit,
-    QTableWidget,
-    QWidget,
 )
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -29,26 +25,13 @@ from app.workflow.states import CaseState
 from db.models import Applicant, Case, ProxyAuthorization
 from tests.centre import Centre
 from tests.ui.conftest import wait_idle
+from tests.ui.drive import cell, commit_text
 from tests.ui.screenshots import save_screenshots
 from ui.desks.base import DeskEnv
 from ui.desks.proxy_desk import ProxyDesk
 
 RESIDENT_ID = id_number(random.Random(11))
 BAD_ID = RESIDENT_ID[:17] + ("0" if RESIDENT_ID[17] != "0" else "1")
-
-
-def _cell(table: QTableWidget, row: int, column: int) -> str:
-    item = table.item(row, column)
-    assert item is not None
-    return item.text()
-
-
-def ime_type(widget: QWidget, text: str) -> None:
-    """Chinese as an input method commits it (QTest can only type Latin-1 key by key)."""
-    widget.setFocus()
-    event = QInputMethodEvent("", [])
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
 
 
 def _open(qtbot: QtBot, env: DeskEnv) -> ProxyDesk:
@@ -89,7 +72,7 @@ def _pick(qtbot: QtBot, combo: QComboBox, text: str) -> None:
 def _register(qtbot: QtBot, desk: ProxyDesk, env: DeskEnv, id_text: str, filter_text: str) -> None:
     pane = desk.authorizations
     desk.tabs.setCurrentWidget(pane)
-    ime_type(pane.name, "王秀英")
+    commit_text(pane.name, "王秀英")
     _retype(qtbot, pane.id_number, id_text)
     _retype(qtbot, pane.phone, "13800138000")
     _retype(qtbot, pane.items_filter, filter_text)
@@ -126,8 +109,8 @@ def test_proxy_registers_files_and_submits_for_a_resident(
     assert auth.authorization_no in desk.notice.text()
     assert auth.authorization_no in pane.result.text()
     assert pane.table.rowCount() == 1
-    assert _cell(pane.table, 0, 2) == masked(RESIDENT_ID)  # never the full number
-    assert _cell(pane.table, 0, 3) == "高龄津贴"
+    assert cell(pane.table, 0, 2) == masked(RESIDENT_ID)  # never the full number
+    assert cell(pane.table, 0, 3) == "高龄津贴"
     assert pane.name.text() == "" and pane.chosen_codes() == []
     save_screenshots(desk, "desk-proxy-authorizations")
 
@@ -152,13 +135,13 @@ def test_proxy_registers_files_and_submits_for_a_resident(
     assert code is not None and detail is not None and code.hasFocus()
 
     qtbot.keyClicks(code, "511899101001")
-    ime_type(detail, "清河镇幸福村3组12号")
+    commit_text(detail, "清河镇幸福村3组12号")
     age = form.editor("age_band")
     assert isinstance(age, QComboBox)
     _pick(qtbot, age, "90—99周岁")
     bank = form.editor("bank_name")
     assert isinstance(bank, QLineEdit)
-    ime_type(bank, "农村信用社")
+    commit_text(bank, "农村信用社")
     with qtbot.waitSignal(filing.submit_button.clicked):  # Ctrl+Enter animates the click
         qtbot.keyClick(bank, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot, env.runner)
@@ -214,12 +197,12 @@ def test_draft_saved_then_submitted_then_withdrawn(
     qtbot.keyClick(filing.item, Qt.Key.Key_Tab)  # from the item straight into the form
     assert code.hasFocus()
     qtbot.keyClicks(code, "511899101001")
-    ime_type(detail, "清河镇幸福村3组12号")
+    commit_text(detail, "清河镇幸福村3组12号")
     age = form.editor("age_band")
     assert isinstance(age, QComboBox)
     _pick(qtbot, age, "80—89周岁")
     bank = form.editor("bank_name")
-    ime_type(bank, "农村信用社")
+    commit_text(bank, "农村信用社")
     save_screenshots(desk, "desk-proxy-new-filing")
     _click(qtbot, filing.save_button, env)
     assert "已暂存草稿" in desk.notice.text(), desk.notice.text()
@@ -238,7 +221,7 @@ def test_draft_saved_then_submitted_then_withdrawn(
     qtbot.waitUntil(lambda: filings.withdraw_button.isEnabled())
     _click(qtbot, filings.withdraw_button, env)
     assert "请填写撤回原因" in desk.notice.text() and filings.reason.hasFocus()
-    ime_type(filings.reason, "申请人已自行到窗口办理")
+    commit_text(filings.reason, "申请人已自行到窗口办理")
     _click(qtbot, filings.withdraw_button, env)
     assert desk.env.dialogs.confirms  # type: ignore[attr-defined]
     assert "已撤回" in desk.notice.text()
@@ -280,7 +263,7 @@ def test_results_ready_to_collect_show_the_authorization_to_bring(
     with centre.store.reader() as session:
         auth = session.get(ProxyAuthorization, auth_id)
         assert auth is not None
-    assert _cell(ready, 0, 0) == draft.receipt_no
-    assert _cell(ready, 0, 3) == auth.authorization_no
-    assert _cell(ready, 0, 4) == "是"
+    assert cell(ready, 0, 0) == draft.receipt_no
+    assert cell(ready, 0, 3) == auth.authorization_no
+    assert cell(ready, 0, 4) == "是"
     assert desk.filings.model.data(desk.filings.model.index(0, 4)) == "待出件"

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from db.models import CaseAction
 from tests.cases.helpers import action_count, case_row
 from tests.centre import Centre
 from tests.ui.conftest import wait_idle
+from tests.ui.drive import commit_text
 from tests.ui.fake_dialogs import FakeDialogs
 from tests.ui.screenshots import save_screenshots
 from ui.desks.base import DeskEnv
@@ -65,10 +65,7 @@ def click(qtbot: QtBot, desk: ReviewDesk, button: QAbstractButton) -> None:
 
 def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
     """Chinese arrives as an input method's commit, as it does from a real 拼音 IME."""
-    widget.setFocus(Qt.FocusReason.MouseFocusReason)
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
+    commit_text(widget, text)
 
 
 def chosen(desk: ReviewDesk) -> int | None:

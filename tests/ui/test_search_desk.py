@@ -8,8 +8,6 @@ import random
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -19,25 +17,12 @@ from app.demo_forms import id_number, sample_form_data
 from db.models import Applicant, AuditEntry, Case
 from tests.centre import Centre
 from tests.ui.conftest import wait_idle
+from tests.ui.drive import cell, commit_text
 from tests.ui.screenshots import save_screenshots
 from ui.desks.base import DeskEnv
 from ui.desks.search_desk import SearchDesk
 
 RESIDENT_ID = id_number(random.Random(5))
-
-
-def _cell(table: QTableWidget, row: int, column: int) -> str:
-    item = table.item(row, column)
-    assert item is not None
-    return item.text()
-
-
-def ime_type(widget: QWidget, text: str) -> None:
-    """Chinese as an input method commits it (QTest can only type Latin-1 key by key)."""
-    widget.setFocus()
-    event = QInputMethodEvent("", [])
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
 
 
 def _open(qtbot: QtBot, env: DeskEnv) -> SearchDesk:
@@ -55,7 +40,7 @@ def _search(qtbot: QtBot, desk: SearchDesk, text: str, *, chinese: bool = False)
     desk.box.selectAll()
     qtbot.keyClick(desk.box, Qt.Key.Key_Delete)
     if chinese:
-        ime_type(desk.box, text)
+        commit_text(desk.box, text)
     else:
         qtbot.keyClicks(desk.box, text)
     qtbot.keyClick(desk.box, Qt.Key.Key_Return)
@@ -108,8 +93,8 @@ def test_clerk_finds_by_receipt_prefix_and_by_name_and_reads_the_timeline(
     desk.table.select_case(walk_in.case_id)
     qtbot.waitUntil(lambda: walk_in.receipt_no in desk.detail.summary.text())
     timeline = desk.detail.timeline_table
-    assert _cell(timeline, 0, 1) == "收件"
-    assert _cell(timeline, 0, 3) == "已收件"
+    assert cell(timeline, 0, 1) == "收件"
+    assert cell(timeline, 0, 3) == "已收件"
     assert full_id not in desk.detail.summary.text()
 
     # The full ID number: a purpose is required, then it is shown and the view audited.
@@ -118,7 +103,7 @@ def test_clerk_finds_by_receipt_prefix_and_by_name_and_reads_the_timeline(
     wait_idle(qtbot, env.runner)
     assert "请填写查看完整身份证号的原因" in desk.notice.text()
     assert desk.revealed.text() == ""
-    ime_type(desk.purpose, "核验身份")
+    commit_text(desk.purpose, "核验身份")
     qtbot.keyClick(desk.purpose, Qt.Key.Key_Return)
     wait_idle(qtbot, env.runner)
     assert full_id in desk.revealed.text()
