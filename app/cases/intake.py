@@ -190,9 +190,9 @@ def create_proxy_draft(
         _check_authorization(auth, actor, item, local_date(now))
         assert auth is not None
         tpl_row, template = template_of(session, item)
-        form = _checked_form(template, form_data)
         applicant = session.get(Applicant, auth.applicant_id)
         assert applicant is not None
+        form = _checked_form(template, _with_resident(template, form_data, applicant))
         case = _new_case(session, actor, item, tpl_row, form, applicant, now)
         case.authorization_id = auth.id
         return perform(
@@ -208,6 +208,23 @@ def create_proxy_draft(
             calendar=ctx.calendar,
             now=now,
         )
+
+
+def _with_resident(
+    template: FormTemplate, form_data: Mapping[str, Any], resident: Applicant
+) -> Mapping[str, Any]:
+    """The form with its applicant block filled from the authorization's resident when the
+    proxy left it out (the proxy desk never holds the resident's full ID number)."""
+    spec = template.applicant_field()
+    if spec is None or spec.key in form_data:
+        return form_data
+    block = {
+        "kind": "natural_person",
+        "name": resident.name,
+        "id_number": resident.id_number or "",
+        "phone": resident.phone or "",
+    }
+    return {**form_data, spec.key: block}
 
 
 def _check_authorization(

@@ -150,32 +150,13 @@ def file_for_resident(
     """A proxy's draft with the applicant block taken from the authorization's resident.
 
     The proxy desk never holds the resident's full ID number: it sends the form without the
-    applicant block, and the block is filled here from the signed 代办委托书.
+    applicant block, and ``intake.create_proxy_draft`` fills it from the signed 代办委托书 in
+    the same transaction that checks the authorization and the item.
     """
     from app.cases import intake  # intake → decisions → this module: import when called
 
     _require_proxy(actor)
-    with ctx.sessions() as session:
-        auth = session.get(ProxyAuthorization, authorization_id)
-        if auth is None or auth.proxy_user_id != actor.user_id:
-            raise ValidationError("代办委托书", "找不到您名下的这份代办委托书。")
-        resident = session.get(Applicant, auth.applicant_id)
-        item = session.get(Item, item_id)
-        if item is None or not item.active:
-            raise NotFound("该事项不在当前事项目录中，请重新选择事项。")
-        _, template = intake.template_of(session, item)
-        assert resident is not None
-        block = {
-            "kind": "natural_person",
-            "name": resident.name,
-            "id_number": resident.id_number or "",
-            "phone": resident.phone or "",
-        }
-    spec = template.applicant_field()
-    data = dict(form_data)
-    if spec is not None:
-        data[spec.key] = block
-    return intake.create_proxy_draft(ctx, actor, item_id, data, authorization_id)
+    return intake.create_proxy_draft(ctx, actor, item_id, form_data, authorization_id)
 
 
 @dataclass(frozen=True)
