@@ -180,6 +180,13 @@ def issuable_kinds(session: Session, actor: Actor, case_id: int) -> list[DocKind
     )
 
 
+def documents_tab(
+    session: Session, actor: Actor, case_id: int
+) -> tuple[list[DocumentRow], list[DocKind]]:
+    """What a case's 文书 tab shows, in one read: its archived copies and what may be issued."""
+    return case_documents(session, actor, case_id), issuable_kinds(session, actor, case_id)
+
+
 def archived_pdf(session: Session, actor: Actor, document_id: int) -> IssuedDocument:
     """The exact archived bytes of one document (to view or print again as it was)."""
     row = session.get(PrintedDocument, document_id)

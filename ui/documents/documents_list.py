@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import AppError
 from app.printing.kinds import DocKind
-from app.printing.service import DocumentRow, case_documents, issuable_kinds
+from app.printing.service import DocumentRow, documents_tab
 from app.workflow.fold import CHINA_TZ
 from ui.case_detail_view import CaseDetailView
 from ui.desks.base import DeskEnv
@@ -97,11 +97,8 @@ class DocumentsList(QWidget):
         token = self._token
         b = self.env.backend
 
-        def read() -> tuple[list[DocumentRow], list[DocKind]]:
-            return b.query(case_documents, case_id), b.query(issuable_kinds, case_id)
-
         self.env.runner.read(
-            read,
+            lambda: b.query(documents_tab, case_id),
             lambda found: self._arrived(token, *found),
             self._failed,
             owner=self,
