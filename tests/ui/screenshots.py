@@ -12,23 +12,18 @@ SIZES = {"1366x768": (1366, 768), "1920x1080": (1920, 1080)}
 
 def save_screenshots(widget: QWidget, name: str) -> list[Path]:
     """Grab ``widget`` at each common screen size; returns the files written."""
-    SCREENSHOT_DIR.mkdir(exist_ok=True)
     written = []
     for label, (width, height) in SIZES.items():
         widget.resize(width, height)
-        widget.show()
-        QApplication.processEvents()  # let queued layout and show events land before grabbing
-        path = SCREENSHOT_DIR / f"{name}-{label}.png"
-        assert widget.grab().save(str(path)), f"could not save {path}"
-        written.append(path)
+        written.append(save_screenshot(widget, f"{name}-{label}"))
     return written
 
 
 def save_screenshot(widget: QWidget, name: str) -> Path:
-    """Grab ``widget`` at its own size (dialogs)."""
+    """Grab ``widget`` at its present size (dialogs keep their own)."""
     SCREENSHOT_DIR.mkdir(exist_ok=True)
     widget.show()
-    QApplication.processEvents()
+    QApplication.processEvents()  # let queued layout and show events land before grabbing
     path = SCREENSHOT_DIR / f"{name}.png"
     assert widget.grab().save(str(path)), f"could not save {path}"
     return path
