@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -21,15 +17,7 @@ from app.workflow.fold import CHINA_TZ
 from app.workflow.guards import DELIVERY_METHODS, RESULTS
 from app.workflow.states import CaseState
 from ui.case_list_model import STATUS_COLOURS
-from ui.widgets import readonly_table
-
-
-def _fill(table: QTableWidget, rows: Sequence[tuple[str, ...]]) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            table.setItem(r, c, QTableWidgetItem(value))
-    table.resizeRowsToContents()
+from ui.widgets import fill_table, readonly_table
 
 
 def timeline_note(entry: TimelineEntry) -> str:
@@ -130,8 +118,8 @@ class CaseDetailView(QWidget):
             self.deadline.setStyleSheet(
                 f"background:{colour}; padding:2px 6px;" if colour else "padding:2px 6px;"
             )
-        _fill(self.form_table, view.form_lines)
-        _fill(
+        fill_table(self.form_table, view.form_lines)
+        fill_table(
             self.materials_table,
             [
                 (
@@ -143,7 +131,7 @@ class CaseDetailView(QWidget):
                 for m in d.materials
             ],
         )
-        _fill(
+        fill_table(
             self.timeline_table,
             [
                 (

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from app.catalog_service import ItemDetail, ItemSummary
 from ui.catalog_model import CatalogTableModel
+from ui.widgets import fill_table
 
 
 class CatalogFilter(QSortFilterProxyModel):
@@ -93,8 +93,8 @@ class ItemDetailPane(QWidget):
             self._fact_labels = labels
         for widget, (_, text) in zip(self._fact_values, detail.facts, strict=True):
             widget.setText(text)
-        _fill(self.materials, detail.materials)
-        _fill(self.steps, detail.steps)
+        fill_table(self.materials, detail.materials)
+        fill_table(self.steps, detail.steps)
 
 
 class CatalogView(QWidget):
@@ -178,11 +178,3 @@ def _readonly_table(headers: list[str]) -> QTableWidget:
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     return table
-
-
-def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(value))
-    table.resizeRowsToContents()

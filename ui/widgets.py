@@ -1,10 +1,18 @@
-"""Small widget factories the desks share: named buttons, line edits and read-only tables."""
+"""Small widget helpers the desks share: named buttons, line edits, read-only tables and
+filling them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QPushButton, QTableWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
 
 def push_button(
@@ -68,3 +76,16 @@ def readonly_table(
     else:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
+
+
+def fill_table(
+    table: QTableWidget, rows: Sequence[Sequence[str]], *, fit_rows: bool = True
+) -> None:
+    """Replace the table's rows with ``rows`` (one text a cell); ``fit_rows`` sizes each row to
+    its wrapped text."""
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.setItem(r, c, QTableWidgetItem(value))
+    if fit_rows:
+        table.resizeRowsToContents()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +29,7 @@ from app.errors import AppError, ValidationError
 from app.workflow.fold import CHINA_TZ
 from db.base import utcnow
 from ui.desks.base import Desk
-from ui.widgets import line_edit, push_button, readonly_table
+from ui.widgets import fill_table, line_edit, push_button, readonly_table
 
 HEADERS = ("用户名", "姓名", "角色", "账号状态", "锁定", "初始密码")
 
@@ -178,18 +177,21 @@ class UsersPane(QWidget):
         self.users = users
         now = utcnow()
         self.table.blockSignals(True)
-        self.table.setRowCount(len(users))
-        for r, user in enumerate(users):
-            values = (
-                user.username,
-                user.display_name,
-                user.role_text,
-                "启用" if user.active else "已停用",
-                _lock_text(user, now),
-                "待修改" if user.must_change_password else "已修改",
-            )
-            for c, value in enumerate(values):
-                self.table.setItem(r, c, QTableWidgetItem(value))
+        fill_table(
+            self.table,
+            [
+                (
+                    user.username,
+                    user.display_name,
+                    user.role_text,
+                    "启用" if user.active else "已停用",
+                    _lock_text(user, now),
+                    "待修改" if user.must_change_password else "已修改",
+                )
+                for user in users
+            ],
+            fit_rows=False,
+        )
         row = next((r for r, u in enumerate(users) if u.user_id == keep), -1)
         if row >= 0:
             self.table.setCurrentCell(row, 0)

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -17,7 +16,7 @@ from app import audit
 from app.audit import AuditRow, AuditVerification
 from app.workflow.fold import CHINA_TZ
 from ui.desks.base import Desk, DeskEnv
-from ui.widgets import readonly_table
+from ui.widgets import fill_table, readonly_table
 
 PAGE = 500
 HEADERS = ("时间", "操作人", "工作站", "事件", "对象", "详情")
@@ -58,18 +57,21 @@ class AuditDesk(Desk):
         )
 
     def _show(self, rows: list[AuditRow]) -> None:
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            values = (
-                f"{row.occurred_at.astimezone(CHINA_TZ):%Y-%m-%d %H:%M:%S}",
-                row.actor,
-                row.workstation,
-                row.event_label,
-                row.subject or "",
-                json.dumps(dict(row.detail), ensure_ascii=False),
-            )
-            for c, value in enumerate(values):
-                self.table.setItem(r, c, QTableWidgetItem(value))
+        fill_table(
+            self.table,
+            [
+                (
+                    f"{row.occurred_at.astimezone(CHINA_TZ):%Y-%m-%d %H:%M:%S}",
+                    row.actor,
+                    row.workstation,
+                    row.event_label,
+                    row.subject or "",
+                    json.dumps(dict(row.detail), ensure_ascii=False),
+                )
+                for row in rows
+            ],
+            fit_rows=False,
+        )
 
     def verify(self) -> None:
         self.verify_button.setEnabled(False)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +27,7 @@ from app.cases.proxy import AuthorizationRow
 from app.catalog_service import ItemSummary
 from app.errors import AppError, ValidationError
 from ui.desks.base import Desk
-from ui.widgets import line_edit, readonly_table
+from ui.widgets import fill_table, line_edit, readonly_table
 
 HEADERS = ("委托书编号", "委托人", "身份证号", "委托事项", "有效期", "可代领", "状态")
 DEFAULT_MONTHS = 6  # the usual period a resident signs for
@@ -172,20 +171,21 @@ class AuthorizationsPane(QWidget):
 
     def show_rows(self, rows: list[AuthorizationRow]) -> None:
         self.rows = rows
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            values = (
-                row.authorization_no,
-                row.resident_name,
-                row.resident_id_masked,
-                row.items_text,
-                f"{row.valid_from:%Y-%m-%d} 至 {row.valid_until:%Y-%m-%d}",
-                "是" if row.may_collect else "否",
-                "有效" if row.in_force else "已过期",
-            )
-            for c, value in enumerate(values):
-                self.table.setItem(r, c, QTableWidgetItem(value))
-        self.table.resizeRowsToContents()
+        fill_table(
+            self.table,
+            [
+                (
+                    row.authorization_no,
+                    row.resident_name,
+                    row.resident_id_masked,
+                    row.items_text,
+                    f"{row.valid_from:%Y-%m-%d} 至 {row.valid_until:%Y-%m-%d}",
+                    "是" if row.may_collect else "否",
+                    "有效" if row.in_force else "已过期",
+                )
+                for row in rows
+            ],
+        )
 
     # --- registering ------------------------------------------------------------------------
 

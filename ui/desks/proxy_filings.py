@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +25,7 @@ from ui.case_detail_view import CaseDetailView
 from ui.case_list_model import CaseListModel
 from ui.case_table import CaseTable
 from ui.desks.base import Desk
-from ui.widgets import readonly_table
+from ui.widgets import fill_table, readonly_table
 
 READY_HEADERS = ("收件号", "事项", "委托人", "凭委托书代领", "可代领")
 
@@ -131,17 +130,20 @@ class FilingsPane(QWidget):
             self.table.selectRow(0)
 
     def _show_ready(self, rows: list[ReadyToCollect]) -> None:
-        self.ready.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            values = (
-                row.receipt_no,
-                row.item_name,
-                row.resident_name,
-                row.authorization_no,
-                "是" if row.may_collect else "否（须委托人本人领取）",
-            )
-            for c, value in enumerate(values):
-                self.ready.setItem(r, c, QTableWidgetItem(value))
+        fill_table(
+            self.ready,
+            [
+                (
+                    row.receipt_no,
+                    row.item_name,
+                    row.resident_name,
+                    row.authorization_no,
+                    "是" if row.may_collect else "否（须委托人本人领取）",
+                )
+                for row in rows
+            ],
+            fit_rows=False,
+        )
 
     def select_after_reload(self, case_id: int) -> None:
         """Select ``case_id`` when the list next arrives (a filing just written)."""
