@@ -1,9 +1,10 @@
 """Printing use cases (Qt-free): issue a document for a case, list a case's archived documents,
 and fetch the exact archived bytes again.
 
-Every issued document — printed, saved or previewed — is archived with its SHA-256, who and when,
-and audited, in one transaction. A second document of the same kind for a case is a 补打
-(reprint): the PDF says so and it gets its own archive row and hash.
+Every issued document — printed or saved — is archived with its SHA-256, who and when, and
+audited, in one transaction; a preview, or a copy whose print dialog was cancelled, is not. A
+second document of the same kind for a case is a 补打 (reprint): the PDF says so and it gets its
+own archive row and hash.
 """
 
 from __future__ import annotations
@@ -71,75 +72,133 @@ def _title(kind: DocKind, reprint: bool) -> str:
     return kind.label + ("（补打）" if reprint else "")
 
 
+def _build(
+    session: Session, actor: Actor, case_id: int, kind: DocKind, now: datetime
+) -> tuple[IssuedDocument, str]:
+    """The document as it would be issued now (a 补打 when a copy is archived already), and the
+    case's receipt number for the audit log."""
+    layout = load_layout(kind)
+    case = get_case(session, case_id)
+    check_visible(actor, case)
+    reprint = _has_copy(session, case_id, kind)
+    facts = gather(
+        session,
+        case_id,
+        title=layout.title,
+        reprint=reprint,
+        printed_by=actor.display_name,
+        today=local_date(now),
+    )
+    pdf = render_pdf(layout, facts, reprint=reprint)
+    built = IssuedDocument(
+        document_id=None,
+        case_id=case_id,
+        kind=kind,
+        title=_title(kind, reprint),
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        reprint=reprint,
+        printed_at=now,
+        printed_by=actor.display_name,
+    )
+    return built, case.receipt_no
+
+
+def _has_copy(session: Session, case_id: int, kind: DocKind) -> bool:
+    earlier = select(PrintedDocument.id).where(
+        PrintedDocument.case_id == case_id, PrintedDocument.doc_type == kind.value
+    )
+    return session.scalar(earlier.limit(1)) is not None
+
+
+def _archive(
+    session: Session,
+    actor: Actor,
+    doc: IssuedDocument,
+    receipt_no: str,
+    purpose: str,
+    now: datetime,
+) -> IssuedDocument:
+    """Archive exactly ``doc``'s bytes and audit the issue, in the caller's transaction."""
+    row = PrintedDocument(
+        case_id=doc.case_id,
+        doc_type=doc.kind.value,
+        reprint=doc.reprint,
+        sha256=doc.sha256,
+        pdf=doc.pdf,
+        printed_by=actor.user_id or None,
+        workstation=actor.workstation,
+        printed_at=now,
+    )
+    session.add(row)
+    session.flush()
+    record_for(
+        session,
+        actor,
+        AuditEvent.PRINT,
+        receipt_no,
+        {
+            "kind": doc.kind.value,
+            "document_id": row.id,
+            "sha256": audit_digest(doc.sha256),
+            "reprint": doc.reprint,
+            "purpose": purpose,
+        },
+        at=now,
+    )
+    return replace(doc, document_id=row.id, printed_at=now)
+
+
+def build_document(ctx: CaseContext, actor: Actor, case_id: int, kind: DocKind) -> IssuedDocument:
+    """Build ``kind`` for the case without archiving it: for the screen, or for the printer or a
+    file before the clerk has confirmed the print dialog or the file was written. It counts as
+    issued (archived, audited, and making the next copy a 补打) only once ``archive_document``
+    records it — a print dialog cancelled in between leaves no trace."""
+    with ctx.sessions() as session:
+        built, _ = _build(session, actor, case_id, kind, ctx.clock())
+        return built
+
+
+def archive_document(
+    ctx: CaseContext, actor: Actor, doc: IssuedDocument, *, purpose: str
+) -> IssuedDocument:
+    """Archive and audit the exact bytes of a document built by ``build_document`` that has now
+    reached the printer (``purpose="print"``) or a file (``"save"``).
+
+    The row says what the paper says: ``doc.reprint`` as it was built. Two first copies of one
+    kind could only come from two builds racing each other before either was archived (one
+    window has one writer thread and a modal print dialog); the second is then still recorded,
+    as issued, rather than left out of the archive."""
+    if purpose not in ("print", "save"):
+        raise ValidationError("用途", f"未知的文书用途：{purpose}")
+    if doc.document_id is not None:
+        raise ValidationError("文书", "该文书已存档。")
+    now = ctx.clock()
+    with ctx.sessions() as session, session.begin():
+        case = get_case(session, doc.case_id)
+        check_visible(actor, case)
+        return _archive(session, actor, doc, case.receipt_no, purpose, now)
+
+
 def issue_document(
     ctx: CaseContext, actor: Actor, case_id: int, kind: DocKind, *, purpose: str = "print"
 ) -> IssuedDocument:
-    """Build ``kind`` for the case, archive the bytes and their hash, audit the print.
+    """Build ``kind`` for the case, archive the bytes and their hash, audit the issue, in one
+    transaction (for callers with no dialog in between: the sample CLI, benchmarks).
 
     ``purpose="preview"`` only builds it for the screen: nothing is archived or audited and it
     does not count as issued (a document first previewed, then printed, is not a 补打); what
-    reaches paper or a file always goes through "print" or "save"."""
+    reaches paper or a file always goes through "print" or "save". The desks use
+    ``build_document`` + ``archive_document`` instead, so that a cancelled print dialog or a
+    failed save issues nothing."""
     if purpose not in PURPOSES:
         raise ValidationError("用途", f"未知的文书用途：{purpose}")
-    layout = load_layout(kind)
     now = ctx.clock()
     with ctx.sessions() as session, session.begin():
-        case = get_case(session, case_id)
-        check_visible(actor, case)
-        earlier = select(PrintedDocument.id).where(
-            PrintedDocument.case_id == case_id, PrintedDocument.doc_type == kind.value
-        )
-        reprint = session.scalar(earlier.limit(1)) is not None
-        facts = gather(
-            session,
-            case_id,
-            title=layout.title,
-            reprint=reprint,
-            printed_by=actor.display_name,
-            today=local_date(now),
-        )
-        pdf = render_pdf(layout, facts, reprint=reprint)
-        digest = hashlib.sha256(pdf).hexdigest()
-        built = IssuedDocument(
-            document_id=None,
-            case_id=case_id,
-            kind=kind,
-            title=_title(kind, reprint),
-            pdf=pdf,
-            sha256=digest,
-            reprint=reprint,
-            printed_at=now,
-            printed_by=actor.display_name,
-        )
+        built, receipt_no = _build(session, actor, case_id, kind, now)
         if purpose == "preview":
             return built
-        row = PrintedDocument(
-            case_id=case_id,
-            doc_type=kind.value,
-            reprint=reprint,
-            sha256=digest,
-            pdf=pdf,
-            printed_by=actor.user_id or None,
-            workstation=actor.workstation,
-            printed_at=now,
-        )
-        session.add(row)
-        session.flush()
-        record_for(
-            session,
-            actor,
-            AuditEvent.PRINT,
-            case.receipt_no,
-            {
-                "kind": kind.value,
-                "document_id": row.id,
-                "sha256": audit_digest(digest),
-                "reprint": reprint,
-                "purpose": purpose,
-            },
-            at=now,
-        )
-        return replace(built, document_id=row.id)
+        return _archive(session, actor, built, receipt_no, purpose, now)
 
 
 def case_documents(session: Session, actor: Actor, case_id: int) -> list[DocumentRow]:

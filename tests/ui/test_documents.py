@@ -264,8 +264,8 @@ def test_cancelling_the_print_dialog_stops_print_all(
     dialogs.print_answer = False
     click(qtbot, env, child(offer, QPushButton, "offerPrintAll"))
     assert dialogs.printed == []
-    # Built and archived before the dialog; the second one was not built at all.
-    assert [r.doc_type for r in archived(centre, case_id)] == [ACCEPTANCE.value]
+    # Cancelled before it reached the printer: nothing issued, and the second one not built.
+    assert archived(centre, case_id) == []
     assert "已取消打印受理通知书" in child(offer, QLabel, "documentOfferStatus").text()
 
 
@@ -328,3 +328,47 @@ def test_staff_reprint_from_search_but_a_proxy_has_no_documents_tab(
     qtbot.addWidget(proxy)
     assert "文书" in tab_titles(clerk)
     assert "文书" not in tab_titles(proxy)
+
+
+def test_a_cancelled_print_issues_nothing_so_saving_afterwards_is_the_first_copy(
+    qtbot: QtBot, desk_env: EnvFor, centre: Centre, tmp_path: Path
+) -> None:
+    """Print → cancel the print dialog → 另存为 PDF: only the saved copy was issued."""
+    env = desk_env("clerk")
+    dialogs = env.dialogs
+    assert isinstance(dialogs, FakeDialogs)
+    desk, case_id = accept_dibao(qtbot, env, centre)
+    offer = the_offer(desk)
+    before = len(print_audits(centre))
+
+    dialogs.print_answer = False
+    click(qtbot, env, child(offer, QPushButton, f"offer_print_{ACCEPTANCE.value}"))
+    assert dialogs.printed == [] and archived(centre, case_id) == []
+    assert len(print_audits(centre)) == before
+    status = child(offer, QLabel, "documentOfferStatus").text()
+    assert "已取消打印受理通知书" in status and "未存档" in status
+
+    target = tmp_path / "受理通知书.pdf"
+    dialogs.save_path = target
+    click(qtbot, env, child(offer, QPushButton, f"offer_save_{ACCEPTANCE.value}"))
+    (doc,) = archived(centre, case_id)
+    assert not doc.reprint and target.read_bytes() == doc.pdf
+    assert "补打" not in pdf_text(doc.pdf)
+    (entry,) = print_audits(centre)[before:]
+    assert entry.detail["purpose"] == "save" and entry.detail["reprint"] is False
+    assert entry.detail["document_id"] == doc.id
+
+
+def test_a_save_that_fails_issues_nothing(
+    qtbot: QtBot, desk_env: EnvFor, centre: Centre, tmp_path: Path
+) -> None:
+    env = desk_env("clerk")
+    dialogs = env.dialogs
+    assert isinstance(dialogs, FakeDialogs)
+    desk, case_id = accept_dibao(qtbot, env, centre)
+    offer = the_offer(desk)
+    before = len(print_audits(centre))
+    dialogs.save_path = tmp_path / "no-such-folder" / "受理通知书.pdf"
+    click(qtbot, env, child(offer, QPushButton, f"offer_save_{ACCEPTANCE.value}"))
+    assert "另存为失败" in child(offer, QLabel, "documentOfferStatus").text()
+    assert archived(centre, case_id) == [] and len(print_audits(centre)) == before

@@ -1,5 +1,9 @@
-"""What the document buttons do: build + archive in the writer thread (``issue_document``) or
+"""What the document buttons do: build a document in the writer thread (``build_document``) or
 read an archived copy (``archived_pdf``), then preview, print or save the bytes on the UI thread.
+
+A new copy is archived and audited (``archive_document``) only after it was sent to the printer
+or written to its file: a cancelled print dialog or a failed save issues nothing, so the next
+copy is not a 补打 and the audit log records no print that never happened.
 
 Nothing here blocks the window except the OS print and save dialogs themselves (modal, behind
 ``Dialogs``). Outcomes are reported with ``said(text, is_error)``."""
@@ -14,7 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.errors import AppError
 from app.printing.kinds import DocKind
-from app.printing.service import IssuedDocument, archived_pdf, issue_document
+from app.printing.service import IssuedDocument, archive_document, archived_pdf, build_document
 from ui.desks.base import DeskEnv
 
 
@@ -50,19 +54,39 @@ class DocumentActions(QObject):
         self._stop()
         self.said.emit(str(error), True)
 
-    def _issue(
-        self, case_id: int, kind: DocKind, purpose: str, then: Callable[[IssuedDocument], None]
+    def _build(self, case_id: int, kind: DocKind, then: Callable[[IssuedDocument], None]) -> None:
+        """Build the document (nothing archived yet), then ``then(doc)``; still busy."""
+        b = self.env.backend
+        self.env.runner.write(  # the writer: a build queued after an archive sees that copy
+            lambda: b.act(build_document, case_id, kind),
+            then,
+            self._failed,
+            owner=self,
+            changes_cases=False,
+        )
+
+    def _record(
+        self,
+        doc: IssuedDocument,
+        purpose: str,
+        then: Callable[[IssuedDocument], None],
+        failed: Callable[[AppError], None],
     ) -> None:
+        """Archive and audit ``doc`` now that it reached the printer or its file."""
         b = self.env.backend
 
-        def issued(doc: IssuedDocument) -> None:
+        def archived(done: IssuedDocument) -> None:
             self._stop()
-            then(doc)
+            then(done)
+
+        def not_archived(error: AppError) -> None:
+            self._stop()
+            failed(error)
 
         self.env.runner.write(
-            lambda: b.act(issue_document, case_id, kind, purpose=purpose),
-            issued,
-            self._failed,
+            lambda: b.act(archive_document, doc, purpose=purpose),
+            archived,
+            not_archived,
             owner=self,
         )
 
@@ -71,19 +95,34 @@ class DocumentActions(QObject):
     def print_new(self, case_id: int, kind: DocKind) -> None:
         if self._start():
             self.said.emit(f"正在生成{kind.label}…", False)
-            self._issue(case_id, kind, "print", self._print)
+            self._build(case_id, kind, self._print)
 
     def preview_new(self, case_id: int, kind: DocKind, number: str = "") -> None:
         if self._start():
             self.said.emit(f"正在生成{kind.label}…", False)
-            self._issue(
-                case_id, kind, "preview", lambda doc: self._preview(doc, number, fresh=True)
-            )
+
+            def built(doc: IssuedDocument) -> None:
+                self._stop()
+                self._preview(doc, number, fresh=True)
+
+            self._build(case_id, kind, built)
 
     def save_new(self, case_id: int, kind: DocKind, number: str = "") -> None:
         path = self.env.dialogs.choose_save_path(self.host, suggested_name(kind.label, number))
         if path is not None and self._start():
-            self._issue(case_id, kind, "save", lambda doc: self._save(doc, path))
+            self._build(case_id, kind, lambda doc: self._save_new(doc, path))
+
+    def _save_new(self, doc: IssuedDocument, path: Path) -> None:
+        if not self._write(doc, path):
+            self._stop()
+            return
+
+        def not_archived(error: AppError) -> None:
+            # A copy that is not in the archive must not be out there either.
+            path.unlink(missing_ok=True)
+            self.said.emit(f"另存为失败：未能存档，文件已删除（{error}）", True)
+
+        self._record(doc, "save", lambda _: self._saved(doc, path), not_archived)
 
     # --- an archived document ---------------------------------------------------------------
 
@@ -107,18 +146,27 @@ class DocumentActions(QObject):
     def save_archived(self, document_id: int, title: str, number: str = "") -> None:
         path = self.env.dialogs.choose_save_path(self.host, suggested_name(title, number))
         if path is not None:
-            self._archived(document_id, lambda doc: self._save(doc, path))
+            self._archived(document_id, lambda doc: self.save_bytes(doc, path))
 
     # --- the bytes ----------------------------------------------------------------------------
 
     def _print(self, doc: IssuedDocument) -> None:
         what = doc.title  # says （补打） when it is one
-        sent = self.env.dialogs.print_pdf(self.host, what, doc.pdf)
-        if sent:
+        if not self.env.dialogs.print_pdf(self.host, what, doc.pdf):
+            self._stop()
+            self.said.emit(f"已取消打印{what}，未存档。", False)
+            self.printed.emit(False)
+            return
+
+        def archived(_: IssuedDocument) -> None:
             self.said.emit(f"{what}已送打印，已存档。", False)
-        else:
-            self.said.emit(f"已取消打印{what}（文书已生成存档，可在“文书”中补打）。", False)
-        self.printed.emit(sent)
+            self.printed.emit(True)
+
+        def not_archived(error: AppError) -> None:
+            self.said.emit(f"{what}已送打印，但未能存档：{error}", True)
+            self.printed.emit(False)
+
+        self._record(doc, "print", archived, not_archived)
 
     def _preview(self, doc: IssuedDocument, number: str, *, fresh: bool) -> None:
         from ui.documents.preview_dialog import PreviewDialog
@@ -131,12 +179,16 @@ class DocumentActions(QObject):
 
     def save_bytes(self, doc: IssuedDocument, path: Path) -> None:
         """Write the exact archived bytes (a PDF is small: no task needed)."""
-        self._save(doc, path)
+        if self._write(doc, path):
+            self._saved(doc, path)
 
-    def _save(self, doc: IssuedDocument, path: Path) -> None:
+    def _write(self, doc: IssuedDocument, path: Path) -> bool:
         try:
             path.write_bytes(doc.pdf)
         except OSError as error:
             self.said.emit(f"另存为失败：{path}（{error.strerror or error}）", True)
-            return
+            return False
+        return True
+
+    def _saved(self, doc: IssuedDocument, path: Path) -> None:
         self.said.emit(f"{doc.title}已另存为 {path}。", False)
