@@ -2,23 +2,48 @@
 window.
 
 The UI shows ``str(error)`` (``[code] message``); anything that is not an ``AppError`` is a bug and
-goes to the crash handler instead.
+goes to the crash handler instead. The base class and the store's errors are defined in
+``db.errors`` (the store raises them and must not import ``app``) and re-exported here, so the
+program imports every error from this module.
 """
 
 from __future__ import annotations
 
+from db.errors import (
+    AppError,
+    NoKeyringError,
+    StoreBusy,
+    StoreCorrupt,
+    StoreError,
+    StoreFull,
+    StoreIOError,
+    StoreReadOnly,
+    WrongKeyError,
+)
 
-class AppError(Exception):
-    """Base of every expected, user-explainable error."""
+__all__ = [
+    "AppError",
+    "AuthenticationError",
+    "CatalogRejected",
+    "IllegalTransition",
+    "InputFileError",
+    "InternalError",
+    "NoKeyringError",
+    "NotFound",
+    "PermissionDenied",
+    "StoreBusy",
+    "StoreCorrupt",
+    "StoreError",
+    "StoreFull",
+    "StoreIOError",
+    "StoreReadOnly",
+    "ValidationError",
+    "WrongKeyError",
+]
 
-    code: str = "E000"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return f"[{self.code}] {self.message}"
+INTERNAL_ERROR_MESSAGE = (
+    "程序内部错误，本次操作未完成，已记录日志。请重试；如果再次出现，请保存诊断包交给技术支持。"
+)
 
 
 class ValidationError(AppError):
@@ -40,24 +65,6 @@ class CatalogRejected(AppError):
         summary = "目录文件未通过校验，已拒绝载入，当前在用目录保持不变：\n" + "\n".join(problems)
         super().__init__(summary)
         self.problems = problems
-
-
-class StoreError(AppError):
-    """The local store cannot be opened (key missing or wrong, no keyring, damaged file)."""
-
-    code = "E300"
-
-
-class NoKeyringError(StoreError):
-    """No OS keyring backend to hold the store key."""
-
-    code = "E301"
-
-
-class WrongKeyError(StoreError):
-    """The key at hand does not open the store."""
-
-    code = "E302"
 
 
 class InputFileError(AppError):
@@ -88,3 +95,13 @@ class NotFound(AppError):
     """The case, user or item asked for does not exist (or is not visible to this user)."""
 
     code = "E404"
+
+
+class InternalError(AppError):
+    """What the caller of a background task gets for an unexpected exception (a bug): the task
+    did not finish, the traceback is in the log and the crash handler has been told."""
+
+    code = "E900"
+
+    def __init__(self, message: str = INTERNAL_ERROR_MESSAGE) -> None:
+        super().__init__(message)

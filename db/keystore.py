@@ -18,8 +18,8 @@ import keyring.backends.chainer
 import keyring.backends.fail
 from keyring.errors import KeyringError
 
-from app.errors import NoKeyringError, StoreError
 from db.engine import KEY_BYTES
+from db.errors import NoKeyringError, StoreError
 
 KEYRING_SERVICE = "OneWindow 一窗通 store key"
 KEY_FILE_HEADER = (

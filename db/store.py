@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.errors import StoreError
 from db.engine import check_open, make_engine, make_session_factory
+from db.errors import StoreError
 from db.keystore import KeySource, create_key, load_key
 from db.schema_version import HEAD, stored_revision
 
