@@ -7,7 +7,7 @@ show "…" until their page arrives.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -83,27 +83,46 @@ class CaseListModel(QAbstractTableModel):
         self._fetch = fetch
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, keep_rows: Iterable[int] = ()) -> None:
+        """Read the list again: the first page, and the pages around ``keep_rows`` (e.g. the
+        chosen case's row) in the same task, so a case chosen on a later page is still found
+        when the list is back instead of looking as if it had left the list."""
         if self._fetch is None:
             return
         self._generation += 1
         generation = self._generation
         fetch = self._fetch
+        pages = sorted(
+            {0}
+            | {
+                page
+                for row in keep_rows
+                for page in ((row - 1) // PAGE_SIZE, row // PAGE_SIZE, (row + 1) // PAGE_SIZE)
+                if page >= 0
+            }
+        )
+
+        def read() -> list[tuple[int, Listing]]:
+            return [(page, fetch(page * PAGE_SIZE, PAGE_SIZE)) for page in pages]
+
         self._runner.read(
-            lambda: fetch(0, PAGE_SIZE),
-            lambda listing: self._first_page(generation, listing),
+            read,
+            lambda listings: self._reloaded(generation, listings),
             lambda error: self.failed.emit(str(error)),
             owner=self,
         )
 
-    def _first_page(self, generation: int, listing: Listing) -> None:
+    def _reloaded(self, generation: int, listings: list[tuple[int, Listing]]) -> None:
         if generation != self._generation:
             return  # a newer list was asked for meanwhile
+        total = listings[0][1].total
+        last_page = (total - 1) // PAGE_SIZE
+        kept = [(page, listing.rows) for page, listing in listings if page <= last_page]
         self.beginResetModel()
-        self._total = listing.total
-        self._pages = {0: listing.rows}
-        self._texts = {0: _texts(listing.rows)}
-        self._requested = {0}
+        self._total = total
+        self._pages = dict(kept) or {0: []}
+        self._texts = {page: _texts(rows) for page, rows in self._pages.items()}
+        self._requested = set(self._pages)
         self.endResetModel()
         self.loaded.emit()
 

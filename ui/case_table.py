@@ -9,9 +9,14 @@ from ui.case_list_model import CaseListModel
 
 
 class CaseTable(QTableView):
-    """``case_chosen`` fires with the case id when a row becomes current (click or keys)."""
+    """``case_chosen`` fires with the case id when a row becomes current (click or keys).
+
+    A row can become current before its page has arrived (Ctrl+End, Page Down in a long
+    queue): then ``case_unknown`` fires at once — whatever showed the previous case must stop
+    showing it — and ``case_chosen`` follows when the row's page arrives."""
 
     case_chosen = Signal(int)
+    case_unknown = Signal()
 
     def __init__(
         self, model: CaseListModel, object_name: str, accessible: str, parent: QWidget | None = None
@@ -36,12 +41,25 @@ class CaseTable(QTableView):
         header.setStretchLastSection(True)
         for column, width in enumerate((210, 200, 80, 150, 110, 130)):
             self.setColumnWidth(column, width)
+        self._waiting = False  # the current row's case is not known yet
         self.selectionModel().currentRowChanged.connect(self._current_changed)
+        model.dataChanged.connect(self._rows_arrived)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        case_id = self._model.case_id(current.row()) if current.isValid() else None
-        if case_id is not None:
+        if not current.isValid():
+            self._waiting = False
+            return
+        case_id = self._model.case_id(current.row())  # asks for the page when not there
+        self._waiting = case_id is None
+        if case_id is None:
+            self.case_unknown.emit()
+        else:
             self.case_chosen.emit(case_id)
+
+    def _rows_arrived(self, top: QModelIndex, bottom: QModelIndex, _roles: object = None) -> None:
+        current = self.currentIndex()
+        if self._waiting and current.isValid() and top.row() <= current.row() <= bottom.row():
+            self._current_changed(current, current)
 
     def current_case_id(self) -> int | None:
         index = self.currentIndex()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+import ui.case_list_model
 from app.cases import decisions
 from app.errors import PermissionDenied
 from db.models import CaseAction
@@ -432,3 +433,88 @@ def test_keyboard_only_start_review_and_record_an_opinion(
     assert p.stack.currentWidget() is p.suspension and p.suspension.reason.hasFocus()
     qtbot.keyClick(p.suspension.reason, Qt.Key.Key_Escape)
     assert p.stack.currentWidget() is p.opinion
+
+
+def current_case(desk: ReviewDesk) -> int | None:
+    """The case of the queue's current row (the highlighted one), as the list has it."""
+    table = desk.queue.table
+    return table.current_case_id()
+
+
+def shows(desk: ReviewDesk, case_id: int | None) -> bool:
+    """The desk's detail and actions are those of ``case_id``: its number in the summary."""
+    if case_id is None or desk.case_id != case_id or desk.view is None:
+        return False
+    row = desk.view.detail.row
+    return row.case_id == case_id and (row.official_no or row.receipt_no) in (
+        desk.detail.summary.text()
+    )
+
+
+QUEUE_LENGTH = 32  # the queue shows about 20 rows at 1366×768
+
+
+@pytest.fixture
+def long_queue(monkeypatch: pytest.MonkeyPatch, centre: Centre) -> list[int]:
+    """More accepted cases than the queue shows at once, in pages of five: the last rows arrive
+    only when reached, as the rows past the first hundred of a real queue do."""
+    monkeypatch.setattr(ui.case_list_model, "PAGE_SIZE", 5)
+    return [accepted(centre, (DIBAO, GAOLING, ZHAIJIDI)[n % 3]) for n in range(QUEUE_LENGTH)]
+
+
+def test_ctrl_end_and_arrow_keys_always_show_the_current_rows_case(
+    qtbot: QtBot, long_queue: list[int], desk_env: EnvFor
+) -> None:
+    desk = open_desk(qtbot, desk_env("approver"))
+    table = desk.queue.table
+    first = desk.queue.model.case_id(0)
+    assert first is not None
+    choose(qtbot, desk, first)
+    assert shows(desk, first)
+
+    qtbot.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    # The last row's page is on its way: the previous case is no longer shown nor acted on.
+    assert table.currentIndex().row() == QUEUE_LENGTH - 1
+    assert desk.case_id != first and not desk.panel.start.isEnabled()
+    wait_idle(qtbot, desk.env.runner)
+    assert current_case(desk) is not None and shows(desk, current_case(desk))
+    assert set(listed_ids(desk)) == set(long_queue)
+
+    last = QUEUE_LENGTH - 1
+    for key, row in (
+        (Qt.Key.Key_Up, last - 1),
+        (Qt.Key.Key_Up, last - 2),
+        (Qt.Key.Key_Down, last - 1),
+    ):
+        qtbot.keyClick(table, key)
+        wait_idle(qtbot, desk.env.runner)
+        assert table.currentIndex().row() == row
+        assert shows(desk, current_case(desk)), (key, row)
+
+    qtbot.keyClick(table, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, desk.env.runner)
+    assert table.currentIndex().row() == 0 and shows(desk, first)
+
+
+def test_f6_keeps_the_case_chosen_and_shown_even_past_the_first_page(
+    qtbot: QtBot, long_queue: list[int], centre: Centre, desk_env: EnvFor
+) -> None:
+    desk = open_desk(qtbot, desk_env("approver"))
+    table = desk.queue.table
+    table.scrollToBottom()  # the approver scrolls down and clicks the last case
+    table.viewport().repaint()
+    wait_idle(qtbot, desk.env.runner)
+    last = desk.queue.model.case_id(QUEUE_LENGTH - 1)
+    assert last is not None
+    choose(qtbot, desk, last)
+    assert current_case(desk) == last and shows(desk, last)
+
+    desk.activateWindow()
+    qtbot.waitActive(desk)
+    qtbot.keyClick(table, Qt.Key.Key_F6)  # 开始审查
+    qtbot.waitUntil(lambda: "已开始审查" in desk.notice.text())
+    wait_idle(qtbot, desk.env.runner)
+    assert case_row(centre.store, last).state == "in_review"
+    assert current_case(desk) == last and shows(desk, last)
+    assert "审查中" in desk.detail.summary.text()
+    assert desk.panel.opinion.submit.isEnabled()  # the next step is on the same case

@@ -1,8 +1,11 @@
 """A desk's work list: tabs with counts (categories, or 待出件 / 已出件) over a lazy case table.
 
-Shared by the 审批台 and the 出件台. After every refresh (a write anywhere emits
-``runner.data_changed``) the case that was chosen is chosen again if it is still listed;
-otherwise ``left`` fires so the desk clears its detail.
+Shared by the 审批台 and the 出件台. The chosen case is always the current row's: keys
+(arrows, Page Down, Ctrl+End) choose as clicks do, and while the current row's page is still on
+its way ``left`` fires so the desk never shows — nor acts on — the previous case meanwhile.
+After every refresh (a write anywhere emits ``runner.data_changed``) the case that was chosen is
+chosen again if it is still listed (its page is read again with the first); otherwise ``left``
+fires so the desk clears its detail.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ Tab = tuple[Hashable, str, int]
 
 class QueuePane(QWidget):
     case_chosen = Signal(int)
-    left = Signal()  # the chosen case is no longer in the list
+    left = Signal()  # no case is chosen: it left the list, or its row's page is on its way
     failed = Signal(str)
 
     def __init__(
@@ -61,6 +64,7 @@ class QueuePane(QWidget):
         self._set_tabs([first_tab])
         self.tabs.currentChanged.connect(self._tab_changed)
         self.table.case_chosen.connect(self._case_chosen)
+        self.table.case_unknown.connect(self._case_unknown)
         self.model.loaded.connect(self._loaded)
         self.model.failed.connect(self.failed)
         self.model.set_fetch(fetch_for(first_tab[0]))
@@ -85,7 +89,8 @@ class QueuePane(QWidget):
 
     def refresh(self) -> None:
         self._runner.read(self._read_tabs, self._set_tabs, self._tabs_failed, owner=self)
-        self.model.reload()
+        row = self.model.row_of(self._chosen) if self._chosen is not None else None
+        self.model.reload(keep_rows=() if row is None else (row,))
 
     def _tabs_failed(self, error: AppError) -> None:
         self.failed.emit(str(error))
@@ -115,6 +120,11 @@ class QueuePane(QWidget):
     def _case_chosen(self, case_id: int) -> None:
         self._chosen = case_id
         self.case_chosen.emit(case_id)
+
+    def _case_unknown(self) -> None:
+        if self._chosen is not None:
+            self._chosen = None
+            self.left.emit()
 
     def _loaded(self) -> None:
         total = self.model.total
