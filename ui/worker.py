@@ -6,9 +6,12 @@ Anki's task manager). One read thread, not a pool: each extra Python thread comp
 UI thread for the GIL, and measured on 2 cores a second reader raised the UI thread's p99 gap
 while scrolling a 6,000-case queue from ~70 to ~110 ms; pages and searches take ~15 ms each.
 
-Callbacks run on the UI thread. Expected errors (:class:`AppError`) go to
-the caller's ``failed`` callback; anything else is a bug and goes to ``sys.excepthook`` (the
-crash handler in the app, a failing test under pytest-qt).
+Callbacks run on the UI thread. The caller is always released: an expected error
+(:class:`AppError`) goes to its ``failed`` callback as it is; anything else is a bug, and the
+caller's ``failed`` gets an :class:`InternalError` (E900) so the desk is usable again, then the
+exception goes to the crash handler (``crash``, by default ``sys.excepthook``: the app installs
+``ui.crash.CrashHandler`` there; under pytest-qt it fails the test). A bug in a ``done`` callback
+is treated the same way, so a desk that set itself busy is never left so.
 """
 
 from __future__ import annotations
@@ -18,14 +21,16 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any, TypeAlias, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from app.errors import AppError
+from app.errors import AppError, InternalError
 
 T = TypeVar("T")
+ExceptHook: TypeAlias = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 log = logging.getLogger(__name__)
 
 
@@ -60,8 +65,16 @@ class Runner(QObject):
     data_changed = Signal()  # after every successful write: open queues and panes refresh
     _finished = Signal(int, object, object)
 
-    def __init__(self, parent: QObject | None = None, read_threads: int = 1) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        read_threads: int = 1,
+        *,
+        crash: ExceptHook | None = None,
+    ) -> None:
         super().__init__(parent)
+        # Where bugs go; None: whatever sys.excepthook is when one happens.
+        self.crash = crash
         self._reads = QThreadPool(self)
         self._reads.setMaxThreadCount(read_threads)
         self._writes = QThreadPool(self)
@@ -121,23 +134,51 @@ class Runner(QObject):
     @Slot(int, object, object)
     def _on_finished(self, task_id: int, result: object, error: object) -> None:
         pending = self._pending.pop(task_id)
+        bugs: list[BaseException] = []
         try:
             alive = pending.owner is None or shiboken6.isValid(pending.owner)
             if isinstance(error, AppError):
-                if alive and pending.failed is not None:
-                    pending.failed(error)
-                elif alive:
-                    log.warning("unhandled %s in background task", error.code)
+                self._release(pending, alive, error, bugs)
             elif isinstance(error, BaseException):
-                sys.excepthook(type(error), error, error.__traceback__)
+                bugs.append(error)
+                self._release(pending, alive, InternalError(), bugs)
             else:
-                if pending.notify:
-                    self.data_changed.emit()
-                if alive and pending.done is not None:
-                    pending.done(result)
+                try:
+                    if pending.notify:
+                        self.data_changed.emit()
+                    if alive and pending.done is not None:
+                        pending.done(result)
+                except Exception as bug:  # the work is done; its caller must not stay busy
+                    bugs.append(bug)
+                    self._release(pending, alive, InternalError(), bugs)
         finally:
             if not self._pending:
                 self.busy_changed.emit(False)
+        # Last, once the caller is usable again: the crash handler may show a modal dialog.
+        for found in bugs:
+            self._report(found)
+
+    @staticmethod
+    def _release(
+        pending: _Pending, alive: bool, error: AppError, bugs: list[BaseException]
+    ) -> None:
+        """Hand ``error`` to the caller's ``failed``; a bug in ``failed`` joins ``bugs``."""
+        if not alive:
+            return  # its widget is gone: nobody is waiting
+        if pending.failed is None:
+            log.warning("unhandled %s in background task", error.code)
+            return
+        try:
+            pending.failed(error)
+        except Exception as bug:
+            bugs.append(bug)
+
+    def _report(self, bug: BaseException) -> None:
+        hook = self.crash or sys.excepthook
+        try:
+            hook(type(bug), bug, bug.__traceback__)
+        except Exception:  # a failing crash handler must not take the runner down with it
+            log.exception("crash handler failed")
 
     def shutdown(self) -> None:
         """Wait for running work to finish (on close: a write is never cut off)."""
