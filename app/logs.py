@@ -19,6 +19,8 @@ __all__ = [
     "LOG_FILE_NAME",
     "RedactingFilter",
     "configure_logging",
+    "current_log_file",
+    "log_files",
     "redact",
     "stop_logging",
 ]
@@ -107,3 +109,17 @@ def stop_logging() -> None:
         logging.getLogger().removeHandler(_handler)
         _handler.close()
         _handler = None
+
+
+def current_log_file() -> Path | None:
+    """The file :func:`configure_logging` writes to now (flushed), or None before it ran."""
+    if _handler is None:
+        return None
+    _handler.flush()
+    return Path(_handler.baseFilename)
+
+
+def log_files(path: Path) -> list[Path]:
+    """``path`` and its rotated copies that exist, newest first (``onewindow.log``, ``.1``…)."""
+    candidates = [path, *(path.with_name(f"{path.name}.{n}") for n in range(1, BACKUP_COUNT + 1))]
+    return [p for p in candidates if p.is_file()]

@@ -113,3 +113,18 @@ def test_configuring_again_replaces_the_handler(tmp_path: Path) -> None:
     logging.getLogger("x").warning("only in b")
     assert "only in b" in read(second)
     assert "only in b" not in read(first)
+
+
+def test_current_log_file_and_its_rotated_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert logs.current_log_file() is None
+    monkeypatch.setattr(logs, "MAX_BYTES", 2_000)
+    path = logs.configure_logging(tmp_path)
+    for n in range(60):
+        logging.getLogger("app.sync").info("推送第 %d 条操作", n)
+    assert logs.current_log_file() == path
+    rotated = sorted(p.name for p in path.parent.glob("onewindow.log.*"))
+    assert len(rotated) >= 1
+    assert logs.log_files(path) == [path, *(path.with_name(n) for n in rotated)]
+    assert logs.log_files(tmp_path / "none.log") == []
