@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.errors import AppError
 from app.paths import default_data_dir, demo_key_file
+from ui.crash import CrashHandler
 from ui.dialogs import Dialogs, QtDialogs
 from ui.login_dialog import LoginDialog
 from ui.startup import Opened, open_for_gui, preload_desks
@@ -87,7 +88,12 @@ def run_gui(args: argparse.Namespace) -> int:
     smoke = bool(os.environ.get(SMOKE_ENV))
     data_dir, key_file = resolve_data_dir(args)
 
-    runner = Runner()
+    dialogs = QtDialogs()
+    # Every bug, from a Qt callback (sys.excepthook), a thread or a runner task, is logged and
+    # offered as a diagnostics bundle; the desk that ran it is released by the runner.
+    crash = CrashHandler(dialogs)
+    crash.install()
+    runner = Runner(crash=crash.excepthook)
     login = LoginDialog(runner, demo=args.demo)
     login.show()
     if smoke:
@@ -99,7 +105,8 @@ def run_gui(args: argparse.Namespace) -> int:
     sessions: list[SessionController] = []
 
     def opened(result: Opened) -> None:
-        session = build_session(result.store, args.demo, runner=runner)
+        crash.store = result.store
+        session = build_session(result.store, args.demo, dialogs, runner)
         session.start(login)
         sessions.append(session)
         runner.read(preload_desks)
@@ -119,7 +126,9 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         return app.exec()
     finally:
+        crash.store = None
         for session in sessions:
             session.shutdown()
             session.store.close()
         runner.shutdown()
+        crash.uninstall()

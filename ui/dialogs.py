@@ -11,15 +11,19 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 class Dialogs(Protocol):
     def choose_catalog_files(self, parent: QWidget) -> list[Path]: ...
 
-    def show_error(self, parent: QWidget, title: str, text: str) -> None: ...
+    def show_error(self, parent: QWidget | None, title: str, text: str) -> None: ...
 
-    def show_info(self, parent: QWidget, title: str, text: str) -> None: ...
+    def show_info(self, parent: QWidget | None, title: str, text: str) -> None: ...
 
     def confirm(self, parent: QWidget, title: str, text: str) -> bool: ...
 
     def print_pdf(self, parent: QWidget, title: str, pdf: bytes) -> bool: ...
 
     def choose_save_path(self, parent: QWidget, suggested: str) -> Path | None: ...
+
+    def offer_diagnostics(self, parent: QWidget | None, title: str, text: str) -> bool: ...
+
+    def choose_diagnostics_path(self, parent: QWidget | None, suggested: str) -> Path | None: ...
 
 
 class QtDialogs:
@@ -31,10 +35,10 @@ class QtDialogs:
         )
         return [Path(f) for f in files]
 
-    def show_error(self, parent: QWidget, title: str, text: str) -> None:
+    def show_error(self, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.critical(parent, title, text)
 
-    def show_info(self, parent: QWidget, title: str, text: str) -> None:
+    def show_info(self, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.information(parent, title, text)
 
     def confirm(self, parent: QWidget, title: str, text: str) -> bool:
@@ -52,3 +56,17 @@ class QtDialogs:
         if not path:
             return None
         return Path(path if path.lower().endswith(".pdf") else f"{path}.pdf")
+
+    def offer_diagnostics(self, parent: QWidget | None, title: str, text: str) -> bool:
+        """The crash message; True when the user asks to save a diagnostics bundle."""
+        box = QMessageBox(QMessageBox.Icon.Critical, title, text, parent=parent)
+        save = box.addButton("保存诊断包…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is save
+
+    def choose_diagnostics_path(self, parent: QWidget | None, suggested: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(parent, "保存诊断包", suggested, "诊断包 (*.zip)")
+        if not path:
+            return None
+        return Path(path if path.lower().endswith(".zip") else f"{path}.zip")

@@ -18,14 +18,18 @@ class FakeDialogs:
         self.print_answer = True  # the print dialog's OK (False: cancelled)
         self.save_path: Path | None = None  # what the save dialog returns
         self.save_suggestions: list[str] = []
+        self.crash_offers: list[tuple[str, str]] = []  # (title, text) of crash messages shown
+        self.save_diagnostics = False  # the crash message's answer: 保存诊断包… (True) or 关闭
+        self.diagnostics_path: Path | None = None  # what the bundle's save dialog returns
+        self.diagnostics_suggestions: list[str] = []
 
     def choose_catalog_files(self, parent: QWidget) -> list[Path]:
         return self.next_files
 
-    def show_error(self, parent: QWidget, title: str, text: str) -> None:
+    def show_error(self, parent: QWidget | None, title: str, text: str) -> None:
         self.errors.append((title, text))
 
-    def show_info(self, parent: QWidget, title: str, text: str) -> None:
+    def show_info(self, parent: QWidget | None, title: str, text: str) -> None:
         self.infos.append((title, text))
 
     def confirm(self, parent: QWidget, title: str, text: str) -> bool:
@@ -40,3 +44,11 @@ class FakeDialogs:
     def choose_save_path(self, parent: QWidget, suggested: str) -> Path | None:
         self.save_suggestions.append(suggested)
         return self.save_path
+
+    def offer_diagnostics(self, parent: QWidget | None, title: str, text: str) -> bool:
+        self.crash_offers.append((title, text))
+        return self.save_diagnostics
+
+    def choose_diagnostics_path(self, parent: QWidget | None, suggested: str) -> Path | None:
+        self.diagnostics_suggestions.append(suggested)
+        return self.diagnostics_path
