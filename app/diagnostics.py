@@ -3,8 +3,8 @@
 The person at the window saves it from the crash dialog (``ui/crash.py``) and hands it on. A zip of:
 
 - ``README.txt``: what is inside, in Chinese;
-- ``versions.json``: OneWindow, Python, PySide6/Qt (the UI passes Qt's), SQLAlchemy, SQLite,
-  SQLCipher, the operating system;
+- ``versions.json``: OneWindow, Python, PySide6/Qt (the UI passes Qt's), SQLAlchemy, sqlcipher3,
+  SQLite and SQLCipher (as the store reports them), the operating system;
 - ``store_health.json``: ``db.health.store_health`` (schema revision, ``quick_check``, file sizes,
   rows per table, outbox rows waiting — counts and SQLite's reports, never a row's content);
 - ``logs/onewindow.log`` and its rotated copies.
@@ -134,11 +134,18 @@ def build_bundle(
     ``store``: None when it never opened (its health then says so); ``log_file``: the current
     application log (``app.logs.current_log_file()``), None when there is none yet.
     """
-    names = known_names(store) if store is not None else set()
-    health: object = store_health(store) if store is not None else {"error": "本地数据库未打开"}
+    versions = program_versions(extra_versions)
+    if store is not None:
+        names = known_names(store)
+        health = store_health(store)
+        for name, key in (("SQLite", "sqlite_version"), ("SQLCipher", "sqlcipher_version")):
+            if isinstance(health.get(key), str):
+                versions[name] = str(health[key])
+    else:
+        names, health = set(), {"error": "本地数据库未打开"}
     members = {
         "README.txt": README,
-        "versions.json": _json(program_versions(extra_versions)),
+        "versions.json": _json(versions),
         "store_health.json": _json(health),
     }
     for path in log_files(log_file) if log_file is not None else []:

@@ -69,7 +69,7 @@ def test_the_bundle_holds_versions_health_and_the_log_but_no_personal_data(
     assert {"OneWindow", "Python", "PySide6", "SQLAlchemy", "sqlcipher3", "platform"} <= set(
         versions
     )
-    assert versions["Qt"] == "6.x"
+    assert versions["Qt"] == "6.x" and versions["SQLCipher"].startswith("4.")
     health = json.loads(files["store_health.json"])
     assert health["schema_revision"] == health["expected_schema_revision"] == HEAD
     assert health["quick_check"] == ["ok"]
