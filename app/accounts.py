@@ -37,12 +37,14 @@ __all__ = [
     "check_role_combination",
     "create_user",
     "list_users",
+    "lock_workstation",
     "logout",
     "password_change_required",
     "reset_lockout",
     "reset_password",
     "set_active",
     "set_roles",
+    "unlock_workstation",
 ]
 
 WRONG_CREDENTIALS = "用户名或密码不正确"
@@ -206,8 +208,17 @@ def authenticate(
 
 
 def _known_user(
-    session: Session, user: User, password: str, workstation: str, at: datetime
+    session: Session,
+    user: User,
+    password: str,
+    workstation: str,
+    at: datetime,
+    *,
+    ok_event: AuditEvent = AuditEvent.LOGIN_OK,
+    failed_event: AuditEvent = AuditEvent.LOGIN_FAILED,
 ) -> Actor | _Refusal:
+    """Check ``user``'s password with the lockout; ``ok_event``/``failed_event`` name what is
+    audited (a sign-in, or the unlock of a locked workstation: the same checks and counter)."""
     max_failures, lock_minutes = _lockout_policy(session)
 
     def failed(reason: str, **detail: JsonValue) -> None:
@@ -215,7 +226,7 @@ def _known_user(
             session,
             actor=user.username,
             workstation=workstation,
-            event=AuditEvent.LOGIN_FAILED,
+            event=failed_event,
             subject=user.username,
             detail={"reason": reason, "user_id": user.id, **detail},
             at=at,
@@ -261,7 +272,7 @@ def _known_user(
         session,
         actor=user.username,
         workstation=workstation,
-        event=AuditEvent.LOGIN_OK,
+        event=ok_event,
         subject=user.username,
         detail={"user_id": user.id, "roles": _role_codes(roles)},
         at=at,
@@ -344,6 +355,45 @@ def _unknown_user(
     return _Refusal(
         AccountLocked(f"{WRONG_CREDENTIALS}。{_locked_message(lock_minutes)}", lock_minutes)
     )
+
+
+LOCK_REASONS = frozenset({"manual", "idle"})
+
+
+def lock_workstation(session: Session, actor: Actor, *, reason: str) -> None:
+    """The signed-in user's workstation was locked: by hand (Ctrl+L) or after idle time."""
+    if reason not in LOCK_REASONS:
+        raise ValidationError("锁定原因", f"未知的锁定原因：{reason}")
+    with session.begin():
+        record_for(
+            session, actor, AuditEvent.WORKSTATION_LOCKED, actor.username, {"reason": reason}
+        )
+
+
+def unlock_workstation(
+    session: Session, actor: Actor, password: str, *, now: datetime | None = None
+) -> None:
+    """The locked workstation's own user gives the password again.
+
+    Audited as an unlock (``WORKSTATION_UNLOCKED`` / ``UNLOCK_FAILED``), not as a sign-in; a
+    wrong password counts towards the account's lockout exactly as at the login window, and a
+    locked, disabled or role-less account is refused as there (the user can only sign out)."""
+    at = _now(now)
+    with session.begin():
+        user = session.get(User, actor.user_id, options=[selectinload(User.roles)])
+        if user is None or user.username != actor.username:
+            raise AuthenticationError("账号不存在，请重新登录")
+        outcome = _known_user(
+            session,
+            user,
+            password,
+            actor.workstation,
+            at,
+            ok_event=AuditEvent.WORKSTATION_UNLOCKED,
+            failed_event=AuditEvent.UNLOCK_FAILED,
+        )
+    if isinstance(outcome, _Refusal):
+        raise outcome.error
 
 
 def logout(session: Session, actor: Actor) -> None:

@@ -71,6 +71,10 @@ class AuditEvent(StrEnum):
     LOGIN_FAILED = "login_failed"  # every refused attempt; detail.reason says why
     LOGIN_LOCKED = "login_locked"  # the account has just been locked
     LOGOUT = "logout"
+    # The workstation's idle or manual lock and its unlock by the same user: not a sign-in.
+    WORKSTATION_LOCKED = "workstation_locked"  # detail.reason: manual | idle
+    WORKSTATION_UNLOCKED = "workstation_unlocked"
+    UNLOCK_FAILED = "unlock_failed"  # a refused unlock; counts towards the lockout like a login
     PASSWORD_CHANGED = "password_changed"
     PASSWORD_CHANGE_FAILED = "password_change_failed"
     PASSWORD_RESET = "password_reset"
@@ -93,6 +97,9 @@ EVENT_LABELS: Mapping[str, str] = {
     AuditEvent.LOGIN_FAILED: "登录失败",
     AuditEvent.LOGIN_LOCKED: "账号锁定",
     AuditEvent.LOGOUT: "退出登录",
+    AuditEvent.WORKSTATION_LOCKED: "锁定工作站",
+    AuditEvent.WORKSTATION_UNLOCKED: "解锁工作站",
+    AuditEvent.UNLOCK_FAILED: "解锁失败",
     AuditEvent.PASSWORD_CHANGED: "修改密码",
     AuditEvent.PASSWORD_CHANGE_FAILED: "修改密码失败",
     AuditEvent.PASSWORD_RESET: "重置密码",

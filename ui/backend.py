@@ -66,9 +66,10 @@ def sign_in(store: Store, username: str, password: str, workstation_code: str) -
 
 
 def unlock(store: Store, actor: Actor, password: str) -> None:
-    """The locked workstation's own user signs in again (failures count towards lockout)."""
+    """The locked workstation's own user gives the password again: audited as an unlock, not a
+    sign-in (failures count towards lockout)."""
     with store.session() as session:
-        accounts.authenticate(session, actor.username, password, actor.workstation)
+        accounts.unlock_workstation(session, actor, password)
 
 
 class DeskBackend:

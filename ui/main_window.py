@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWidget
 
+from app.accounts import lock_workstation
 from ui.desks.base import Desk, DeskEnv
-from ui.lock_screen import IdleWatcher, LockScreen
+from ui.lock_screen import IDLE, MANUAL, HiddenWindows, IdleWatcher, LockScreen
 from ui.password_dialog import PasswordDialog
 
 OFFLINE_TEXT = "县级系统：未连接（离线办理，数据保存在本机）"
@@ -57,7 +59,7 @@ class MainWindow(QMainWindow):
         self.lock_action = QAction("锁定工作站(&L)", self)
         self.lock_action.setObjectName("lockAction")
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.lock_action.triggered.connect(self.lock)
+        self.lock_action.triggered.connect(lambda: self.lock(MANUAL))
         self.password_action = QAction("修改密码(&P)…", self)
         self.password_action.setObjectName("passwordAction")
         self.password_action.triggered.connect(self.change_password)
@@ -89,8 +91,10 @@ class MainWindow(QMainWindow):
         env.runner.busy_changed.connect(self._busy)
 
         self.lock_screen: LockScreen | None = None
+        self._hidden: HiddenWindows | None = None
+        self._focus: QWidget | None = None  # where the user was typing when it locked
         self.idle = IdleWatcher(idle_lock_ms, self)
-        self.idle.idle.connect(self.lock)
+        self.idle.idle.connect(lambda: self.lock(IDLE))
         if self.desks:
             self.desks[0].activate()
 
@@ -115,20 +119,62 @@ class MainWindow(QMainWindow):
         else:
             QApplication.restoreOverrideCursor()
 
-    def lock(self) -> None:
+    def lock(self, reason: str = MANUAL) -> None:
+        """Cover the whole window until the same user's password is given again (``reason``:
+        MANUAL for Ctrl+L or the menu, IDLE for the idle timer — the lock page says which)."""
         if self.lock_screen is not None:
             return
         self.idle.pause()
-        screen = LockScreen(self.env.backend.store, self.env.runner, self.env.backend.actor, self)
+        backend = self.env.backend
+        self._focus = QApplication.focusWidget()
+        self._hidden = HiddenWindows(self)
+        screen = LockScreen(
+            backend.store,
+            self.env.runner,
+            backend.actor,
+            self,
+            reason=reason,
+            locked_at=backend.ctx.clock(),
+        )
         screen.unlocked.connect(self._unlocked)
         screen.switch_user.connect(self.sign_out_requested)
         self.lock_screen = screen
-        screen.open()
+        self._set_locked(True)
+        screen.setGeometry(self.rect())
+        screen.show()
+        screen.raise_()
         screen.password.setFocus()
+        self.env.runner.write(
+            lambda: backend.admin(lock_workstation, reason=reason), changes_cases=False
+        )
+
+    def _set_locked(self, locked: bool) -> None:
+        # Hidden desks and disabled actions: no shortcut reaches a desk from the lock page.
+        self.tabs.setVisible(not locked)
+        self.menuBar().setEnabled(not locked)
+        self.statusBar().setVisible(not locked)
+        for action in (*self.actions(), self.lock_action, self.password_action):
+            action.setEnabled(not locked)
 
     def _unlocked(self) -> None:
+        screen = self.lock_screen
         self.lock_screen = None
+        self._set_locked(False)
+        if screen is not None:
+            screen.hide()
+            screen.deleteLater()
+        if self._hidden is not None:
+            self._hidden.restore()
+            self._hidden = None
+        focus, self._focus = self._focus, None
+        if focus is not None and shiboken6.isValid(focus) and focus.isVisible():
+            focus.setFocus()
         self.idle.restart()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.lock_screen is not None:
+            self.lock_screen.setGeometry(self.rect())
 
     def change_password(self, *, required: bool = False) -> PasswordDialog:
         dialog = PasswordDialog(self.env.backend, self.env.runner, required=required, parent=self)
