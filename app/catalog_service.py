@@ -117,25 +117,36 @@ def install_catalog(session: Session, catalog: Catalog, loaded_by: str) -> Catal
                 release_id=release.id,
             )
         )
-    existing = {item.code: item for item in session.scalars(select(Item))}
-    incoming = {item.code for item in catalog.items}
-    for code, row in existing.items():
-        if code not in incoming:
-            row.active = False
-    for item in catalog.items:
-        found = existing.get(item.code)
-        row = found if found is not None else Item(code=item.code)
-        if found is None:
-            session.add(row)
-        else:
-            # Delete the old materials and steps before inserting the new ones: the ORM would
-            # otherwise insert first and trip the (item, key) unique constraints.
-            row.materials.clear()
-            row.steps.clear()
-            session.flush()
-        _fill_item(row, item, release.id)
+    _install_item_versions(session, catalog, release.id)
     session.flush()
     return release
+
+
+def _install_item_versions(session: Session, catalog: Catalog, release_id: int) -> None:
+    """Put each incoming item's version in force: the stored version with the same content, or a
+    new one. Versions are never edited, so cases filed under an older one keep its rules; every
+    other version of the code, and every code the catalogue dropped, is retired."""
+    versions: dict[str, list[Item]] = {}
+    for row in session.scalars(select(Item).order_by(Item.code, Item.version)):
+        versions.setdefault(row.code, []).append(row)
+    for rows in versions.values():
+        for row in rows:
+            row.active = False
+    session.flush()  # retire before putting in force: at most one active version per code
+    for item in catalog.items:
+        digest = item.content_hash()
+        stored = versions.get(item.code, [])
+        same = next((row for row in stored if row.content_hash == digest), None)
+        if same is not None:
+            same.active = True
+            continue
+        row = Item(
+            code=item.code,
+            version=max((r.version for r in stored), default=0) + 1,
+            content_hash=digest,
+        )
+        _fill_item(row, item, release_id)
+        session.add(row)
 
 
 def _check_template_immutability(session: Session, catalog: Catalog) -> None:

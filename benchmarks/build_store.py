@@ -61,6 +61,7 @@ from app.demo_forms import (
 from app.demo_seed import POPULARITY, STATE_MIX
 from app.demo_users import seed_demo_users
 from app.identity import masked
+from app.sync.envelope import ENVELOPE_VERSION
 from app.workcalendar import WorkCalendar
 from app.workflow import guards, transitions
 from app.workflow.fold import CHINA_TZ, ActionRecord, Projection, apply, local_date
@@ -141,6 +142,9 @@ def resident_name(rng: random.Random) -> str:
 class ItemInfo:
     id: int
     code: str
+    content_hash: str
+    template_key: str
+    template_version: int
     name: str
     category: str
     template_id: int
@@ -187,6 +191,13 @@ class People:
     def approver_for(self, category: str) -> Actor:
         return self.approvers[zlib.crc32(category.encode()) % len(self.approvers)]
 
+    def user_id(self, username: str | None) -> int | None:
+        """This store's id of a user the action log names by username."""
+        if username is None:
+            return None
+        everyone = [*self.clerks, *self.approvers, self.supervisor, *self.proxies]
+        return next(a.user_id for a in everyone if a.username == username)
+
 
 class FastCalendar(WorkCalendar):
     """The store's calendar with ``next_working_day`` memoised (same answers, fewer loops)."""
@@ -224,6 +235,9 @@ def load_items(store: Store, rng: random.Random) -> list[ItemInfo]:
                 ItemInfo(
                     id=item.id,
                     code=item.code,
+                    content_hash=item.content_hash,
+                    template_key=row.template_key,
+                    template_version=row.version,
                     name=item.name,
                     category=item.category,
                     template_id=row.id,
@@ -420,7 +434,7 @@ class CaseFactory:
             add(
                 A.CREATE_DRAFT,
                 proxy,
-                {"proxy_user_id": proxy.user_id, "authorization_id": auth[0], "form_data": form},
+                {"proxy": proxy.username, "authorization_no": auth[1], "form_data": form},
             )
             if target is S.DRAFT:
                 return steps
@@ -617,7 +631,7 @@ class CaseFactory:
                 ),
                 step.action,
             )
-            record = ActionRecord(step.action, at, step.actor.user_id, payload)
+            record = ActionRecord(step.action, at, step.actor.username, payload)
             before = proj.state
             proj = apply(proj, record, item.rules, self.cal)
             assert proj.state is not None
@@ -716,11 +730,13 @@ class CaseFactory:
         official_no = None
         if proj.received_at is not None:  # the county numbered it when the receipt synced
             official_no = f"{COUNTY}-{received_day.year}-{case_id:07d}"
-        p = projected_columns(proj)
+        p = projected_columns(proj, self.people)
         form_json = json.dumps(form)
+        uid = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
         out.cases.append(
             (
                 case_id,
+                uid,
                 receipt_no,
                 official_no,
                 item.id,
@@ -751,10 +767,25 @@ class CaseFactory:
             )
         )
         self._materials(out, case_id, item, done)
+        case_ref = json.dumps(
+            {
+                "uid": uid,
+                "receipt_no": receipt_no,
+                "item_code": item.code,
+                "item_version": item.content_hash,
+                "template_key": item.template_key,
+                "template_version": item.template_version,
+            },
+            ensure_ascii=False,
+        )
         for entry in done:
-            out.actions.append(self.action_rows(case_id, receipt_no, entry, form_json))
+            out.actions.append(
+                self.action_rows(case_id, (uid, receipt_no, case_ref), entry, form_json)
+            )
 
-    def action_rows(self, case_id: int, receipt_no: str, entry: Done, form_json: str) -> ActionRows:
+    def action_rows(
+        self, case_id: int, case: tuple[str, str, str], entry: Done, form_json: str
+    ) -> ActionRows:
         """The ``case_actions``, ``outbox`` and ``audit_log`` rows of one action, as the engine
         writes them, less what only the writer knows (ids, the audit chain's previous hash)."""
         record, actor = entry.record, entry.step.actor
@@ -767,17 +798,18 @@ class CaseFactory:
         event = audit.case_event(action)
         before = "null" if entry.from_state is None else f'"{entry.from_state}"'
         detail_json = f'{{"from": {before}, "seq": {entry.seq}, "to": "{entry.to_state}"}}'
+        uid, receipt_no, case_ref = case
         prefix, suffix = chain_text(
             at, actor.username, actor.workstation, event, receipt_no, detail_json
         )
+        envelope = envelope_json(op_id, case_ref, entry, payload_json)
         return (
             at,
             case_id,
             entry.seq,
-            (case_id, entry.seq, action, entry.from_state, entry.to_state, actor.user_id,
+            (op_id, case_id, entry.seq, action, entry.from_state, entry.to_state, actor.username,
              entry.role, actor.workstation, stamp, stamp, payload_json),
-            (op_id, case_id, "case.action",
-             outbox_json(receipt_no, entry.seq, action, at, actor.workstation, payload_json),
+            (op_id, uid, case_id, "case.action", envelope,
              "acked" if acked else "pending", 1 if acked else 0, stamp),
             (stamp, actor.username, actor.workstation, event, receipt_no, detail_json),
             prefix,
@@ -833,14 +865,20 @@ def payload_to_json(payload: Mapping[str, Any], form_json: str) -> str:
     )
 
 
-def outbox_json(
-    receipt_no: str, seq: int, action: str, at: dt.datetime, workstation: str, payload_json: str
-) -> str:
-    """``json.dumps`` of the outbox payload ``engine.perform`` writes, reusing the action's JSON."""
+def envelope_json(op_id: str, case_ref: str, entry: Done, payload_json: str) -> str:
+    """``json.dumps`` of the envelope ``engine.perform`` puts in the outbox (``CaseActionEnvelope``
+    dumped as JSON), reusing the action's JSON; the smoke test parses every one with the model."""
+    actor = entry.step.actor
+    before = "null" if entry.from_state is None else f'"{entry.from_state}"'
+    occurred = entry.record.occurred_at.astimezone(dt.UTC).replace(tzinfo=None).isoformat()
     return (
-        f'{{"receipt_no": {json.dumps(receipt_no)}, "seq": {seq}, "action": "{action}", '
-        f'"occurred_at": "{at.isoformat()}", "workstation": "{workstation}", '
-        f'"payload": {payload_json}}}'
+        f'{{"envelope_version": {ENVELOPE_VERSION}, "op_id": "{op_id}", "kind": "case.action", '
+        f'"key": {json.dumps(json.loads(case_ref)["uid"])}, "occurred_at": "{occurred}Z", '
+        f'"actor": {{"username": "{actor.username}", "role": "{entry.role}"}}, '
+        f'"workstation": "{actor.workstation}", "centre": "{demo.DEMO_TOWN_CODE}", '
+        f'"payload": {payload_json}, "case": {case_ref}, "base_seq": {entry.seq - 1}, '
+        f'"seq": {entry.seq}, "action": "{entry.record.action.value}", '
+        f'"from_state": {before}, "to_state": "{entry.to_state}"}}'
     )
 
 
@@ -880,7 +918,7 @@ def _applicant_row(applicant_id: int, block: Mapping[str, Any], at: dt.datetime)
     )
 
 
-def projected_columns(p: Projection) -> dict[str, Any]:
+def projected_columns(p: Projection, people: People) -> dict[str, Any]:
     """The ``cases`` columns ``engine.perform`` writes from a projection (``_write_projection``)."""
     assert p.state is not None
     return {
@@ -899,9 +937,9 @@ def projected_columns(p: Projection) -> dict[str, Any]:
         "extension_days": p.extension_days,
         "result": p.result,
         "result_no": p.result_no,
-        "assignee_id": p.assignee_id,
+        "assignee_id": people.user_id(p.assignee),
         "last_action_seq": p.last_seq,
-        "proxy_user_id": p.proxy_user_id,
+        "proxy_user_id": people.user_id(p.proxy),
     }
 
 
@@ -1003,8 +1041,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "valid_from", "valid_until", "signed_on", "created_at",
     ),
     "cases": (
-        "id", "receipt_no", "official_no", "item_id", "category", "template_id", "applicant_id",
-        "proxy_user_id", "authorization_id", "assignee_id", "workstation", "state",
+        "id", "uid", "receipt_no", "official_no", "item_id", "category", "template_id",
+        "applicant_id", "proxy_user_id", "authorization_id", "assignee_id", "workstation", "state",
         "state_before_suspension", "current_step", "deficiency", "deficiency_due", "result",
         "result_no", "form_data", "received_at", "accepted_on", "due_date", "due_provisional",
         "extension_days", "watchdog_due", "created_at", "updated_at", "last_action_seq",
@@ -1013,11 +1051,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "case_id", "material_key", "name", "form", "copies", "received_at", "pending", "due_on",
     ),
     "case_actions": (
-        "id", "case_id", "seq", "action", "from_state", "to_state", "actor_id", "actor_role",
+        "id", "op_id", "case_id", "seq", "action", "from_state", "to_state", "actor", "actor_role",
         "workstation", "occurred_at", "recorded_at", "payload",
     ),
     "outbox": (
-        "id", "op_id", "case_id", "action_id", "kind", "payload", "status", "attempts",
+        "id", "op_id", "key", "case_id", "action_id", "kind", "payload", "status", "attempts",
         "created_at",
     ),
     "audit_log": (
@@ -1085,7 +1123,7 @@ class Writer:
             if self.audit_id <= self.CHECK_FIRST:
                 self._check(at, audit_row, prev, entry_hash)
             actions.append((action_id, *action_row))
-            outbox.append((action_id, outbox_row[0], outbox_row[1], action_id, *outbox_row[2:]))
+            outbox.append((action_id, *outbox_row[:3], action_id, *outbox_row[3:]))
             entries.append((self.audit_id, *audit_row, prev, entry_hash))
             self.prev_hash = entry_hash
         self._insert("case_actions", actions)

@@ -31,7 +31,30 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade_to_head(engine: Engine) -> None:
+    migrate(engine, "head")
+
+
+def migrate(engine: Engine, target: str, *, down: bool = False) -> None:
+    """Upgrade (or, ``down``, downgrade) to ``target`` in one transaction, foreign keys off.
+
+    Batch mode rebuilds a table by copying it and dropping the old one, which SQLite refuses
+    while other tables' rows refer to it and foreign keys are enforced; SQLite's own recipe for
+    such changes turns enforcement off around the transaction and checks the keys before commit.
+    """
     config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")  # outside a transaction, or SQLite ignores it
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                if down:
+                    command.downgrade(config, target)
+                else:
+                    command.upgrade(config, target)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                if broken is not None:
+                    raise RuntimeError(f"migration left a broken foreign key: {tuple(broken)}")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")

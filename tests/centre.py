@@ -58,7 +58,7 @@ class Centre:
 
     def item_id(self, name: str) -> int:
         with self.store.session() as session:
-            return session.scalars(select(Item.id).where(Item.name == name)).one()
+            return session.scalars(select(Item.id).where(Item.name == name, Item.active)).one()
 
     def template(self, item_name: str) -> FormTemplate:
         catalog = bundled_catalog()

@@ -19,6 +19,7 @@ from app.workflow.states import CaseState
 from benchmarks import build_store, queries
 from db.models import AuditEntry, Case, CaseAction, OutboxEntry
 from db.store import Store
+from tests.cases.helpers import assert_outbox_mirrors_actions
 
 CASES = 2_000
 
@@ -46,9 +47,12 @@ def test_the_built_cases_are_what_the_engine_would_have_written(
         states = set(session.scalars(select(Case.state).distinct()))
         sample = session.scalars(select(Case).where(Case.id % 7 == 0)).all()
         for case in sample:  # a sample: folding every case takes a while
-            assert projection_matches(case, project(session, case, calendar)) == [], case.id
+            assert projection_matches(session, case, project(session, case, calendar)) == [], (
+                case.id
+            )
         actions = session.scalar(select(func.count()).select_from(CaseAction))
         outbox = session.scalar(select(func.count()).select_from(OutboxEntry))
+        assert_outbox_mirrors_actions(session)
         case_entries = session.scalar(
             select(func.count()).select_from(AuditEntry).where(AuditEntry.event.startswith("case."))
         )

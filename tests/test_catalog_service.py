@@ -103,13 +103,17 @@ def test_changing_a_published_template_version_is_refused(store: Store, tmp_path
     with store.session() as session:
         catalog_service.load_catalog_files(session, [folder2], "admin1")
     with store.session() as session:
-        item = session.scalars(select(Item).where(Item.name == "最低生活保障")).one()
+        item, old = session.scalars(
+            select(Item).where(Item.name == "最低生活保障").order_by(Item.active.desc())
+        ).all()
         versions = session.scalars(
             select(FormTemplateVersion.version).where(
                 FormTemplateVersion.template_key == item.template_key
             )
         ).all()
-    assert item.template_version == 2
+    assert (item.active, item.version, item.template_version) == (True, 2, 2)
+    # The item's earlier version is kept as it was: its cases keep their form and rules.
+    assert (old.active, old.version, old.template_version) == (False, 1, 1)
     assert sorted(versions) == [1, 2]
 
 

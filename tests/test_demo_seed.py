@@ -24,6 +24,7 @@ from app.demo_seed import (
 )
 from app.demo_users import DEMO_USERS
 from app.errors import ValidationError
+from app.sync.envelope import CASE_ACTION, ENVELOPE_VERSION, CaseActionEnvelope, parse_envelope
 from app.workflow.fold import local_date
 from app.workflow.states import CaseState
 from db.models import (
@@ -37,7 +38,7 @@ from db.models import (
     UserRole,
 )
 from db.store import Store, open_store
-from tests.cases.helpers import assert_consistent
+from tests.cases.helpers import assert_consistent, assert_no_local_ids
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # Mon 23 Nov 2026, 10:00 China time
 TODAY = local_date(NOW)
@@ -126,7 +127,9 @@ def test_every_case_is_the_fold_of_its_actions_and_the_audit_chain_verifies(
     store, report = seeded
     with store.session() as session:
         calendar = work_calendar(session)
-        outbox = session.scalar(select(func.count()).select_from(OutboxEntry))
+        outbox = session.scalar(
+            select(func.count()).select_from(OutboxEntry).where(OutboxEntry.kind == CASE_ACTION)
+        )
         case_entries = session.scalar(
             select(func.count()).select_from(AuditEntry).where(AuditEntry.event.startswith("case."))
         )
@@ -134,6 +137,42 @@ def test_every_case_is_the_fold_of_its_actions_and_the_audit_chain_verifies(
     assert_consistent(store, calendar)
     assert outbox == case_entries == report.actions
     assert verification.ok, verification.message
+
+
+def test_every_outbox_row_is_a_complete_envelope(seeded: tuple[Store, SeedReport]) -> None:
+    """What sync will push: each row stands alone — every field filled, global references only."""
+    store, _ = seeded
+    with store.reader() as session:
+        rows = session.scalars(select(OutboxEntry).order_by(OutboxEntry.id)).all()
+        uids = {case_id: uid for case_id, uid in session.execute(select(Case.id, Case.uid))}
+        users = set(session.scalars(select(User.username)))
+        authorizations = set(session.scalars(select(ProxyAuthorization.authorization_no)))
+        items = {(i.code, i.content_hash) for i in session.scalars(select(Item))}
+    kinds = {row.kind for row in rows}
+    assert kinds == {CASE_ACTION, "authorization.register"}
+    for row in rows:
+        assert_no_local_ids(row.payload)
+        envelope = parse_envelope(row.payload)
+        assert envelope.envelope_version == ENVELOPE_VERSION
+        assert (envelope.op_id, envelope.key, envelope.kind) == (row.op_id, row.key, row.kind)
+        assert envelope.centre == "511899101000" and envelope.workstation
+        assert envelope.actor.username in users and envelope.actor.role
+        if row.kind != CASE_ACTION:
+            assert envelope.key == envelope.payload["authorization_no"] in authorizations
+            assert envelope.payload["proxy"] in users
+            continue
+        case = envelope
+        assert isinstance(case, CaseActionEnvelope)
+        assert row.case_id is not None
+        assert case.case.uid == uids[row.case_id] == row.key
+        assert (case.case.item_code, case.case.item_version) in items
+        assert case.case.template_key and case.case.template_version >= 1
+        assert case.seq == case.base_seq + 1 and case.action and case.to_state
+        for field, table in (("proxy", users), ("assignee", users)):
+            if field in case.payload:
+                assert case.payload[field] in table
+        if "authorization_no" in case.payload:
+            assert case.payload["authorization_no"] in authorizations
 
 
 def test_every_role_has_work_and_the_centre_looks_real(seeded: tuple[Store, SeedReport]) -> None:

@@ -47,21 +47,39 @@ def act(
     """Take one action in its own transaction; ``before``/``after`` run inside it too."""
     now = ctx.clock()
     with ctx.sessions() as session, session.begin():
-        case = get_case(session, case_id)
-        if before is not None:
-            before(session, case, now)
-        change = perform(
-            session,
-            actor=actor,
-            case=case,
-            action=action,
-            payload=payload,
-            calendar=ctx.calendar,
-            now=now,
+        return act_in(
+            session, ctx, actor, case_id, action, payload, now, before=before, after=after
         )
-        if after is not None:
-            after(session, case, now)
-        return change
+
+
+def act_in(
+    session: Session,
+    ctx: CaseContext,
+    actor: Actor,
+    case_id: int,
+    action: Action,
+    payload: Mapping[str, Any],
+    now: datetime,
+    *,
+    before: CaseHook | None = None,
+    after: CaseHook | None = None,
+) -> CaseChange:
+    """:func:`act` inside the caller's transaction (a composite use case's steps)."""
+    case = get_case(session, case_id)
+    if before is not None:
+        before(session, case, now)
+    change = perform(
+        session,
+        actor=actor,
+        case=case,
+        action=action,
+        payload=payload,
+        calendar=ctx.calendar,
+        now=now,
+    )
+    if after is not None:
+        after(session, case, now)
+    return change
 
 
 def accept(ctx: CaseContext, actor: Actor, case_id: int) -> CaseChange:
@@ -311,9 +329,14 @@ def terminate(ctx: CaseContext, actor: Actor, case_id: int, reason: str) -> Case
 
 
 def reassign(ctx: CaseContext, actor: Actor, case_id: int, assignee_id: int) -> CaseChange:
-    with ctx.sessions() as session:
-        is_approver = session.get(UserRole, (assignee_id, Role.APPROVER.value)) is not None
+    """改派 to another approver on duty, checked in the transaction that records it; the action
+    names the new assignee by username."""
+    now = ctx.clock()
+    with ctx.sessions() as session, session.begin():
         user = session.get(User, assignee_id)
-    if user is None or not user.active or not is_approver:
-        raise ValidationError("承办人", "只能改派给在岗的后台审批人员。")
-    return act(ctx, actor, case_id, Action.REASSIGN, {"assignee_id": assignee_id})
+        is_approver = session.get(UserRole, (assignee_id, Role.APPROVER.value)) is not None
+        if user is None or not user.active or not is_approver:
+            raise ValidationError("承办人", "只能改派给在岗的后台审批人员。")
+        return act_in(
+            session, ctx, actor, case_id, Action.REASSIGN, {"assignee": user.username}, now
+        )

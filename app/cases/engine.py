@@ -1,12 +1,15 @@
 """Performing one action on a case: check, append the action, update the projection, write the
-outbox row and the audit entry — all in the caller's transaction, or nothing at all."""
+outbox envelope and the audit entry — all in the caller's transaction, or nothing at all.
+
+The rules are the item version the case was filed under (``cases.item_id`` names a version, and
+versions never change), so a catalogue reload never moves a promised date already printed.
+"""
 
 from __future__ import annotations
 
-import uuid
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -15,12 +18,15 @@ from sqlalchemy.orm import Session, selectinload
 from app import audit
 from app.actor import Actor
 from app.cases.access import check_visible, require_case_role
+from app.sync.envelope import ActorRef, CaseActionEnvelope, CaseRef
+from app.sync.ids import new_uid
+from app.sync.outbox import centre_code, enqueue_case_action
 from app.workcalendar import WorkCalendar
 from app.workflow import guards, transitions
 from app.workflow.fold import ActionRecord, Projection, apply, fold, local_date
 from app.workflow.rules import ItemRules, StepInfo
 from app.workflow.states import Action, CaseState
-from db.models import Case, CaseAction, Item, OutboxEntry
+from db.models import Case, CaseAction, FormTemplateVersion, Item, User
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,7 @@ def records_of(session: Session, case_id: int) -> list[ActionRecord]:
     rows = session.scalars(
         select(CaseAction).where(CaseAction.case_id == case_id).order_by(CaseAction.seq)
     )
-    return [ActionRecord(Action(r.action), r.occurred_at, r.actor_id, r.payload) for r in rows]
+    return [ActionRecord(Action(r.action), r.occurred_at, r.actor, r.payload) for r in rows]
 
 
 def project(session: Session, case: Case, calendar: WorkCalendar) -> Projection:
@@ -76,35 +82,42 @@ def perform(
     action: Action,
     payload: Mapping[str, Any],
     calendar: WorkCalendar,
-    now: datetime,
+    now: dt.datetime,
+    from_county: str | None = None,
 ) -> CaseChange:
-    """Take ``action`` on ``case`` (already added to the session for a new case)."""
+    """Take ``action`` on ``case`` (already added to the session for a new case).
+
+    ``from_county``: the op_id of an action that arrived from the county; it is recorded under
+    that id and writes no outbox row (it is already there).
+    """
     require_case_role(actor)
     if case.id is not None:
         check_visible(actor, case)
-    rules = item_rules(load_item(session, case.item_id))
+    item = load_item(session, case.item_id)
+    rules = item_rules(item)
     records = records_of(session, case.id) if case.id is not None else []
     before = fold(records, rules, calendar)
     row = transitions.find(action, before.state, actor)
     guards.check(
         guards.GuardContext(before, rules, payload, actor, calendar, local_date(now)), action
     )
-    record = ActionRecord(action, now, actor.user_id, dict(payload))
+    record = ActionRecord(action, now, actor.username, dict(payload))
     after = apply(before, record, rules, calendar)
     assert after.state is transitions.resolve_target(
         row, before.state, before.state_before_suspension
     )
 
-    _write_projection(case, after)
+    _write_projection(session, case, after)
     session.add(case)
     session.flush()  # the case needs its id before its first action
     action_row = CaseAction(
+        op_id=from_county or new_uid(),
         case_id=case.id,
         seq=after.last_seq,
         action=action.value,
         from_state=before.state.value if before.state else None,
         to_state=after.state.value,
-        actor_id=actor.user_id,
+        actor=actor.username,
         actor_role=",".join(sorted(r.value for r in actor.roles & row.roles)),
         workstation=actor.workstation,
         occurred_at=now,
@@ -112,22 +125,13 @@ def perform(
     )
     session.add(action_row)
     session.flush()
-    session.add(
-        OutboxEntry(
-            op_id=str(uuid.uuid4()),
-            case_id=case.id,
-            action_id=action_row.id,
-            kind="case.action",
-            payload={
-                "receipt_no": case.receipt_no,
-                "seq": action_row.seq,
-                "action": action.value,
-                "occurred_at": now.isoformat(),
-                "workstation": actor.workstation,
-                "payload": dict(payload),
-            },
+    if from_county is None:
+        enqueue_case_action(
+            session,
+            _envelope(session, case, item, action_row, before.last_seq),
+            case.id,
+            action_row.id,
         )
-    )
     audit.record_for(
         session,
         actor,
@@ -137,6 +141,39 @@ def perform(
         at=now,
     )
     return CaseChange(case.id, case.receipt_no, action, after.state, after.last_seq)
+
+
+def _envelope(
+    session: Session, case: Case, item: Item, action: CaseAction, base_seq: int
+) -> CaseActionEnvelope:
+    template = session.get(FormTemplateVersion, case.template_id)
+    assert template is not None
+    return CaseActionEnvelope(
+        op_id=action.op_id,
+        key=case.uid,
+        occurred_at=action.occurred_at,
+        actor=actor_ref_of(action),
+        workstation=action.workstation,
+        centre=centre_code(session),
+        payload=action.payload,
+        case=CaseRef(
+            uid=case.uid,
+            receipt_no=case.receipt_no,
+            item_code=item.code,
+            item_version=item.content_hash,
+            template_key=template.template_key,
+            template_version=template.version,
+        ),
+        base_seq=base_seq,
+        seq=action.seq,
+        action=action.action,
+        from_state=action.from_state,
+        to_state=action.to_state,
+    )
+
+
+def actor_ref_of(action: CaseAction) -> ActorRef:
+    return ActorRef(username=action.actor, role=action.actor_role)
 
 
 def _projected_values(p: Projection) -> dict[str, Any]:
@@ -158,18 +195,26 @@ def _projected_values(p: Projection) -> dict[str, Any]:
         "extension_days": p.extension_days,
         "result": p.result,
         "result_no": p.result_no,
-        "assignee_id": p.assignee_id,
         "last_action_seq": p.last_seq,
     }
 
 
-def _write_projection(case: Case, p: Projection) -> None:
+def _user_id(session: Session, username: str | None) -> int | None:
+    if username is None:
+        return None
+    return session.scalar(select(User.id).where(User.username == username))
+
+
+def _write_projection(session: Session, case: Case, p: Projection) -> None:
     for column, value in _projected_values(p).items():
         setattr(case, column, value)
-    if p.proxy_user_id is not None:
-        case.proxy_user_id = p.proxy_user_id
+    # The log names people by username; the row keeps this store's ids for the queues.
+    case.assignee_id = _user_id(session, p.assignee)
+    if p.proxy is not None:
+        case.proxy_user_id = _user_id(session, p.proxy)
 
 
-def projection_matches(case: Case, p: Projection) -> list[str]:
+def projection_matches(session: Session, case: Case, p: Projection) -> list[str]:
     """Columns where the stored case row disagrees with the fold (empty when they agree)."""
-    return [c for c, value in _projected_values(p).items() if getattr(case, c) != value]
+    expected = {**_projected_values(p), "assignee_id": _user_id(session, p.assignee)}
+    return [c for c, value in expected.items() if getattr(case, c) != value]

@@ -23,6 +23,8 @@ from app.cases.numbers import next_receipt_no
 from app.catalog.schema import ApplicantKind, FieldType, FormField, FormTemplate
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.forms import FormInvalid, check_applicant_block, check_form
+from app.sync.ids import new_uid
+from app.sync.outbox import enqueue
 from app.workflow.fold import local_date
 from app.workflow.states import Action
 from db.models import (
@@ -111,6 +113,7 @@ def _new_case(
     session.add(applicant)
     session.flush()
     return Case(
+        uid=new_uid(),
         receipt_no=next_receipt_no(
             session,
             settings.TOWN_CODE.get(session),
@@ -201,8 +204,8 @@ def create_proxy_draft(
             case=case,
             action=Action.CREATE_DRAFT,
             payload={
-                "proxy_user_id": actor.user_id,
-                "authorization_id": auth.id,
+                "proxy": actor.username,
+                "authorization_no": auth.authorization_no,
                 "form_data": form,
             },
             calendar=ctx.calendar,
@@ -285,6 +288,23 @@ def register_authorization(
         )
         session.add(auth)
         session.flush()
+        enqueue(
+            session,
+            actor,
+            "authorization.register",
+            auth.authorization_no,
+            {
+                "authorization_no": auth.authorization_no,
+                "proxy": actor.username,
+                "resident": block,
+                "matters": auth.matters,
+                "may_collect": may_collect,
+                "valid_from": today.isoformat(),
+                "valid_until": valid_until.isoformat(),
+                "signed_on": today.isoformat(),
+            },
+            now=now,
+        )
         return auth.id
 
 

@@ -290,18 +290,19 @@ def case_detail(
             select(CaseAction).where(CaseAction.case_id == case_id).order_by(CaseAction.seq)
         )
     )
-    actor_ids = {a.actor_id for a in actions if a.actor_id is not None}
     names = {
-        uid: name
-        for uid, name in session.execute(
-            select(User.id, User.display_name).where(User.id.in_(actor_ids))
+        username: name
+        for username, name in session.execute(
+            select(User.username, User.display_name).where(
+                User.username.in_({a.actor for a in actions})
+            )
         )
     }
     timeline = [
         TimelineEntry(
             a.seq,
             Action(a.action),
-            names.get(a.actor_id, "") if a.actor_id is not None else "",
+            names.get(a.actor, a.actor),
             a.actor_role,
             a.occurred_at,
             CaseState(a.from_state) if a.from_state else None,

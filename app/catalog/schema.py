@@ -352,6 +352,13 @@ class Item(_Model):
     def material(self, material_id: str) -> Material | None:
         return next((m for m in self.materials if m.id == material_id), None)
 
+    def content_hash(self) -> str:
+        """SHA-256 (hex) of the item as canonical JSON, defaults omitted: the identity of this
+        version of the item on every machine (a catalogue gives items no version number)."""
+        data = self.model_dump(mode="json", exclude_defaults=True)
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
 
 class FormField(_Model):
     """One field of a form template (JSON: an element of ``sections[].fields``)."""

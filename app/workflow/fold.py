@@ -30,7 +30,7 @@ class ActionRecord:
 
     action: Action
     occurred_at: dt.datetime
-    actor_id: int | None
+    actor: str  # username: the log means the same on every machine
     payload: Mapping[str, Any]
 
 
@@ -53,8 +53,8 @@ class Projection:
     due_provisional: bool = False
     result: str | None = None
     result_no: str | None = None
-    assignee_id: int | None = None
-    proxy_user_id: int | None = None
+    assignee: str | None = None  # username
+    proxy: str | None = None  # username of the proxy agent who filed it
     last_seq: int = 0
     extras: Mapping[str, Any] = field(default_factory=dict)
 
@@ -73,7 +73,7 @@ def apply(
     p = replace(proj, state=new_state, last_seq=proj.last_seq + 1)
 
     if action is Action.CREATE_DRAFT:
-        p = replace(p, proxy_user_id=payload.get("proxy_user_id"))
+        p = replace(p, proxy=payload.get("proxy"))
     elif action is Action.RECEIVE or action is Action.SUPPLEMENT:
         p = replace(
             p,
@@ -81,8 +81,6 @@ def apply(
             received_materials=p.received_materials | set(payload.get("materials", ())),
             watchdog_due=calendar.add_working_days(today, WATCHDOG_WORKING_DAYS),
         )
-        if action is Action.RECEIVE and p.proxy_user_id is None:
-            p = replace(p, proxy_user_id=payload.get("proxy_user_id"))
     elif action in (Action.ACCEPT, Action.ACCEPT_WITH_DEFICIENCY):
         p = replace(p, accepted_on=today, watchdog_due=None)
         if action is Action.ACCEPT_WITH_DEFICIENCY:
@@ -106,7 +104,7 @@ def apply(
         )
     elif action is Action.START_REVIEW:
         first = rules.review_steps[0] if rules.review_steps else None
-        p = replace(p, current_step=first, assignee_id=p.assignee_id or record.actor_id)
+        p = replace(p, current_step=first, assignee=p.assignee or record.actor)
     elif action is Action.RECORD_OPINION:
         assert p.current_step is not None
         p = replace(p, opinions=p.opinions | {p.current_step})
@@ -140,7 +138,7 @@ def apply(
     elif action is Action.EXTEND:
         p = replace(p, extension_days=p.extension_days + int(payload["days"]))
     elif action is Action.REASSIGN:
-        p = replace(p, assignee_id=payload["assignee_id"])
+        p = replace(p, assignee=payload["assignee"])
 
     return _with_deadline(p, rules, calendar, today)
 

@@ -233,8 +233,8 @@ def _reason(label: str) -> Callable[[GuardContext], None]:
 
 
 def _reassign(g: GuardContext) -> None:
-    value = g.payload.get("assignee_id")
-    if not isinstance(value, int):
+    value = g.payload.get("assignee")
+    if not isinstance(value, str) or not value:
         raise ValidationError("承办人", "请选择新的承办人。")
 
 

@@ -62,10 +62,14 @@ class Case(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The case's global identity (UUIDv7), made here and never changed: the same on every
+    # machine, unlike ``id``, which is this store's own.
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
     # 收件号: provisional, made offline (town code + workstation + date + serial); never collides.
     receipt_no: Mapped[str] = mapped_column(String(40), unique=True)
     # 办件编号 issued by the county on sync; replaces the receipt number on documents.
     official_no: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The item version and template version the case was filed under, for ever.
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
     category: Mapped[str] = mapped_column(String(50))  # the item's, for queues by category
     template_id: Mapped[int] = mapped_column(ForeignKey("form_templates.id"))
@@ -100,18 +104,24 @@ class Case(Base):
 
 
 class CaseAction(Base):
-    """办件操作: one thing done to a case. Append-only."""
+    """办件操作: one thing done to a case. Append-only.
+
+    Its payload holds global references only (usernames, authorization numbers), never this
+    store's integer ids, so the same action means the same on every machine.
+    """
 
     __tablename__ = "case_actions"
     __table_args__ = (UniqueConstraint("case_id", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The operation's global id: the outbox row's op_id for an action taken here.
+    op_id: Mapped[str] = mapped_column(String(36), unique=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     seq: Mapped[int]
     action: Mapped[str] = mapped_column(String(40))
     from_state: Mapped[str | None] = mapped_column(String(30))
     to_state: Mapped[str] = mapped_column(String(30))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(64))  # username
     actor_role: Mapped[str] = mapped_column(String(20))
     workstation: Mapped[str] = mapped_column(String(40))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,9 +1,10 @@
 """The item catalogue in force (事项目录): items, their materials and steps, form template versions.
 
-Loaded from a validated catalogue file (see ``app.catalog``). Items are keyed by their county code
-and updated in place on a new release; an item missing from a later release is deactivated, never
-deleted, because cases refer to it. Template versions are immutable: a case keeps the version it
-was filed under.
+Loaded from a validated catalogue file (see ``app.catalog``). Item versions and template versions
+are immutable: a reload that changes an item adds a new version of it and retires the old one, never
+edits a row, because a case keeps the item version and template version it was filed under for
+ever (its promised time limit and steps among them). An item missing from a later release has all
+its versions retired, never deleted.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, UTCDateTime, utcnow
@@ -49,12 +50,25 @@ class FormTemplateVersion(Base):
 
 
 class Item(Base):
-    """A delegated approval or service item (赋权事项)."""
+    """One immutable version of a delegated approval or service item (赋权事项).
+
+    ``active`` marks the version in force (at most one per code, a partial unique index); older
+    versions stay for the cases filed under them. ``content_hash`` is the version's identity on
+    every machine (a catalogue carries no item version number); ``version`` counts this store's
+    versions of the code, for people.
+    """
 
     __tablename__ = "items"
+    __table_args__ = (
+        UniqueConstraint("code", "version"),
+        UniqueConstraint("code", "content_hash"),
+        Index("uq_items_code_active", "code", unique=True, sqlite_where=text("active")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
+    code: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    content_hash: Mapped[str] = mapped_column(String(64))
     basic_code: Mapped[str | None] = mapped_column(String(64))
     implementation_code: Mapped[str | None] = mapped_column(String(64))
     handling_code: Mapped[str | None] = mapped_column(String(64))

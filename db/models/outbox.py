@@ -1,4 +1,9 @@
-"""Outbox (DESIGN §7): one row per case action to push to the county, written in its transaction."""
+"""Outbox: one row per operation to push to the county, written in the transaction that made it.
+
+``payload`` is a self-contained, versioned envelope (``app.sync.envelope``) that the county can
+apply without this workstation's database. ``key`` orders operations: those with the same key
+(a case's uid, a username) go up first in, first out.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +18,14 @@ from db.base import Base, UTCDateTime, utcnow
 
 class OutboxEntry(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_case", "status", "case_id", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_status_case", "status", "case_id", "id"),
+        Index("ix_outbox_status_key", "status", "key", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     op_id: Mapped[str] = mapped_column(String(36), unique=True)  # sent as Idempotency-Key
+    key: Mapped[str] = mapped_column(String(64))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     action_id: Mapped[int | None] = mapped_column(ForeignKey("case_actions.id"))
     kind: Mapped[str] = mapped_column(String(40))

@@ -55,7 +55,7 @@ CALENDAR = default_calendar()
 
 
 def _payload(
-    action: Action, item_code: str, data: st.DataObject, approver_id: int, *, valid: bool
+    action: Action, item_code: str, data: st.DataObject, approver: str, *, valid: bool
 ) -> dict[str, Any]:
     """A payload for ``action``: well-formed when ``valid``, otherwise possibly broken."""
     draw = data.draw
@@ -111,7 +111,7 @@ def _payload(
     if action is Action.EXTEND:
         return {"days": pick([5, 10], [0]), "reason": reason}
     if action is Action.REASSIGN:
-        return {"assignee_id": approver_id}
+        return {"assignee": approver}
     return {"reason": reason, "note": reason}
 
 
@@ -198,7 +198,7 @@ class CentreMachine(RuleBasedStateMachine):
         else:
             action = data.draw(st.sampled_from(sorted(set(Action) - UNGENERATED)), label="any")
             role = data.draw(st.sampled_from(ROLES), label="anyone")
-        payload = _payload(action, item_code, data, self.actors[Role.APPROVER].user_id, valid=tame)
+        payload = _payload(action, item_code, data, self.actors[Role.APPROVER].username, valid=tame)
         permitted = any(
             role in row.roles for row in transitions_for(action) if state in row.sources
         )

@@ -1,0 +1,1 @@
+"""What travels between a workstation and the county: envelopes and the outbox that holds them."""
