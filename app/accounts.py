@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app import passwords, settings
@@ -26,7 +26,7 @@ from app.audit import AuditEvent, JsonValue, authorize, record, record_for
 from app.errors import AuthenticationError, NotFound, ValidationError
 from app.permissions import Permission
 from db.base import utcnow
-from db.models import AuditEntry, User, UserRole
+from db.models import User, UserRole
 
 __all__ = [
     "AccountDisabled",
@@ -45,6 +45,7 @@ __all__ = [
     "set_active",
     "set_roles",
     "unlock_workstation",
+    "wrong_credentials",
 ]
 
 WRONG_CREDENTIALS = "用户名或密码不正确"
@@ -141,6 +142,15 @@ def _locked_message(minutes: int) -> str:
     return f"账号已锁定，请在 {minutes} 分钟后重试，或联系系统管理员解锁"
 
 
+def wrong_credentials(session: Session) -> AuthenticationError:
+    """The one answer to a wrong password and to an unknown user name alike: it names the
+    lockout policy (the same for every account) but nothing about this account."""
+    max_failures, minutes = _lockout_policy(session)
+    return AuthenticationError(
+        f"{WRONG_CREDENTIALS}。连续输错 {max_failures} 次，账号将锁定 {minutes} 分钟"
+    )
+
+
 def _lockout_policy(session: Session) -> tuple[int, int]:
     max_failures = max(1, settings.LOCKOUT_MAX_FAILURES.get(session))
     minutes = max(1, settings.LOCKOUT_MINUTES.get(session))
@@ -183,10 +193,15 @@ def authenticate(
 ) -> Actor:
     """Sign in; returns the :class:`Actor` or raises :class:`AuthenticationError`.
 
-    A wrong password says how many tries are left; the ``LOCKOUT_MAX_FAILURES``-th in a row locks
-    the account for ``LOCKOUT_MINUTES`` and every attempt during the lock states the wait. An
-    unknown user name is treated exactly like a known one with a wrong password (same wording, same
-    count, same lock, same time spent), so the login screen does not reveal which names exist.
+    Whoever does not give the right password learns nothing about the account: a wrong password
+    and an unknown user name get the same answer (``wrong_credentials``: same words, same code
+    E410, same time spent on a password hash), never a count of tries left, whether the account
+    is locked or has just been locked — a count or a lock that others' attempts had changed
+    would show that the name exists. The lockout still holds: the ``LOCKOUT_MAX_FAILURES``-th
+    wrong password in a row locks the account for ``LOCKOUT_MINUTES`` (audited), and during the
+    lock even the right password is refused; only then, to someone who has just shown they know
+    the password, does the answer say it is locked and for how long (``AccountLocked``, E411),
+    as only then is it said that an account is disabled.
     Every attempt is audited; a failed attempt commits its audit entry and counter before raising.
     """
     at = _now(now)
@@ -232,16 +247,20 @@ def _known_user(
             at=at,
         )
 
+    # The password is checked even during a lock: the same time spent as for any other attempt,
+    # and the answer may name the lock only to someone who knows the password.
+    right = passwords.verify_password(user.password_hash, password)
     if user.locked_until is not None and user.locked_until > at:
         failed("locked", locked_until=user.locked_until.isoformat())
+        if not right:
+            return _Refusal(wrong_credentials(session))
         minutes = _minutes_left(user.locked_until, at)
         return _Refusal(AccountLocked(_locked_message(minutes), minutes))
-    if not passwords.verify_password(user.password_hash, password):
+    if not right:
         user.failed_attempts += 1
         failed("wrong_password", failures=user.failed_attempts)
         if user.failed_attempts < max_failures:
-            left = max_failures - user.failed_attempts
-            return _Refusal(AuthenticationError(f"{WRONG_CREDENTIALS}，还可尝试 {left} 次"))
+            return _Refusal(wrong_credentials(session))
         user.failed_attempts = 0
         user.locked_until = at + timedelta(minutes=lock_minutes)
         record(
@@ -253,9 +272,7 @@ def _known_user(
             detail={"user_id": user.id, "locked_until": user.locked_until.isoformat()},
             at=at,
         )
-        return _Refusal(
-            AccountLocked(f"{WRONG_CREDENTIALS}。{_locked_message(lock_minutes)}", lock_minutes)
-        )
+        return _Refusal(wrong_credentials(session))  # the lock is named only to the password
     # The password is right: only now may the answer reveal more about the account.
     if not user.active:
         failed("disabled")
@@ -289,72 +306,19 @@ def _known_user(
 def _unknown_user(
     session: Session, name: str, password: str, workstation: str, at: datetime
 ) -> _Refusal:
-    """Refuse a name with no account, counting and locking it as if it had one.
-
-    The count lives in the audit log itself (failures of this name since its last lock), so
-    there is nothing to clean up and nothing an attacker could tell apart from a real account.
-    """
+    """Refuse a name with no account exactly as a wrong password (same answer, same hashing
+    time); audited, so an auditor sees names being tried."""
     passwords.verify_dummy(password)
-    max_failures, lock_minutes = _lockout_policy(session)
-    last_lock = session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.event == AuditEvent.LOGIN_LOCKED, AuditEntry.actor == name)
-        .order_by(AuditEntry.id.desc())
-        .limit(1)
-    ).one_or_none()
-    if last_lock is not None:
-        locked_text = last_lock.detail.get("locked_until")
-        locked_until = datetime.fromisoformat(locked_text) if isinstance(locked_text, str) else None
-        if locked_until is not None and locked_until > at:
-            record(
-                session,
-                actor=name,
-                workstation=workstation,
-                event=AuditEvent.LOGIN_FAILED,
-                subject=name,
-                detail={"reason": "locked", "locked_until": locked_text},
-                at=at,
-            )
-            minutes = _minutes_left(locked_until, at)
-            return _Refusal(AccountLocked(_locked_message(minutes), minutes))
-    since_id = last_lock.id if last_lock is not None else 0
-    earlier = session.scalar(
-        select(func.count())
-        .select_from(AuditEntry)
-        .where(
-            AuditEntry.event == AuditEvent.LOGIN_FAILED,
-            AuditEntry.actor == name,
-            AuditEntry.id > since_id,
-            # Attempts refused during a lock do not count (as for a real account).
-            func.json_extract(AuditEntry.detail, "$.reason") == "unknown_user",
-        )
-    )
-    failures = (earlier or 0) + 1
     record(
         session,
         actor=name,
         workstation=workstation,
         event=AuditEvent.LOGIN_FAILED,
         subject=name,
-        detail={"reason": "unknown_user", "failures": failures},
+        detail={"reason": "unknown_user"},
         at=at,
     )
-    if failures < max_failures:
-        left = max_failures - failures
-        return _Refusal(AuthenticationError(f"{WRONG_CREDENTIALS}，还可尝试 {left} 次"))
-    locked_until = at + timedelta(minutes=lock_minutes)
-    record(
-        session,
-        actor=name,
-        workstation=workstation,
-        event=AuditEvent.LOGIN_LOCKED,
-        subject=name,
-        detail={"locked_until": locked_until.isoformat(), "unknown_user": True},
-        at=at,
-    )
-    return _Refusal(
-        AccountLocked(f"{WRONG_CREDENTIALS}。{_locked_message(lock_minutes)}", lock_minutes)
-    )
+    return _Refusal(wrong_credentials(session))
 
 
 LOCK_REASONS = frozenset({"manual", "idle"})

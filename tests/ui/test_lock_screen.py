@@ -210,8 +210,8 @@ def test_five_wrong_unlock_passwords_lock_the_account(
         qtbot.keyClicks(screen.password, "not-it")
         qtbot.keyClick(screen.password, Qt.Key.Key_Return)
         wait_idle(qtbot, runner)
-    assert "账号已锁定" in screen.message.text()
-    qtbot.keyClicks(screen.password, PASSWORD)  # even the right one, while the account is locked
+    assert screen.message.text().startswith("用户名或密码不正确")  # the lock is not named…
+    qtbot.keyClicks(screen.password, PASSWORD)  # …until the right password, refused all the same
     qtbot.keyClick(screen.password, Qt.Key.Key_Return)
     wait_idle(qtbot, runner)
     assert lock_of(window) is screen and "账号已锁定" in screen.message.text()

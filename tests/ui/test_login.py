@@ -42,6 +42,17 @@ def _type(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
     qtbot.keyClicks(edit, text)
 
 
+GENERIC = "用户名或密码不正确。连续输错 5 次，账号将锁定 15 分钟"
+
+
+def _attempt(qtbot: QtBot, dialog: LoginDialog, runner: Runner, user: str, password: str) -> str:
+    _type(qtbot, dialog.username, user)
+    _type(qtbot, dialog.password, password)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: runner.pending == 0)
+    return dialog.message.text()
+
+
 def test_wrong_password_then_lockout_then_right_password(qtbot: QtBot, centre: Centre) -> None:
     _set_password(centre, "clerk")
     runner = Runner()
@@ -49,8 +60,8 @@ def test_wrong_password_then_lockout_then_right_password(qtbot: QtBot, centre: C
     _type(qtbot, dialog.username, "clerk")
     _type(qtbot, dialog.password, "wrong-one")
     qtbot.mouseClick(dialog.button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "还可尝试 4 次" in dialog.message.text())
-    assert "用户名或密码不正确" in dialog.message.text()
+    qtbot.waitUntil(lambda: runner.pending == 0)
+    assert dialog.message.text() == GENERIC
     assert dialog.password.text() == ""  # cleared for the next try
     assert dialog.isVisible()
 
@@ -58,19 +69,29 @@ def test_wrong_password_then_lockout_then_right_password(qtbot: QtBot, centre: C
         _type(qtbot, dialog.password, "wrong-again")
         qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: runner.pending == 0)
-    assert "账号已锁定" in dialog.message.text()
-    assert "15 分钟" in dialog.message.text()
+    assert dialog.message.text() == GENERIC  # locked now, but not said to a wrong password
 
-    # Even the right password is refused while locked, and says how long to wait.
+    # The right password is refused while locked: only it is told of the lock and the wait.
     _type(qtbot, dialog.password, PASSWORD)
     dialog.submit()
     qtbot.waitUntil(lambda: runner.pending == 0)
-    assert "账号已锁定" in dialog.message.text()
+    assert "账号已锁定" in dialog.message.text() and "15 分钟" in dialog.message.text()
     with centre.store.reader() as session:
         locks = session.scalars(
             select(AuditEntry).where(AuditEntry.event == AuditEvent.LOGIN_LOCKED)
         ).all()
     assert len(locks) == 1
+
+
+def test_a_wrong_password_and_an_unknown_user_read_the_same(qtbot: QtBot, centre: Centre) -> None:
+    """The login window tells nobody which user names exist: not by the words, not by a count."""
+    _set_password(centre, "clerk")
+    runner = Runner()
+    dialog = _login(qtbot, centre, runner)
+    known = [_attempt(qtbot, dialog, runner, "clerk", "wrong-one") for _ in range(3)]
+    unknown = [_attempt(qtbot, dialog, runner, "nobody", "wrong-one") for _ in range(3)]
+    assert known == unknown == [GENERIC] * 3
+    assert "还可尝试" not in dialog.message.text()
 
 
 def test_right_password_signs_in_with_enter(qtbot: QtBot, centre: Centre) -> None:
@@ -133,7 +154,7 @@ def test_idle_lock_keeps_the_work_and_asks_for_the_password(qtbot: QtBot, centre
     assert screen is not None and screen.isVisible()
     qtbot.keyClicks(screen.password, "not-it")
     screen.submit()
-    qtbot.waitUntil(lambda: "还可尝试" in screen.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: screen.message.text() == GENERIC, timeout=10_000)
     assert locked(window)  # still locked
 
     qtbot.keyClicks(screen.password, PASSWORD)
