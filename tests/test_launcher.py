@@ -25,19 +25,32 @@ def _run(*args: str, extra_env: dict[str, str] | None = None) -> subprocess.Comp
     )
 
 
+DATA_DIR_LINE = "演示中心的数据目录："
+
+
+def printed_data_dir(stderr: str) -> Path:
+    """The data directory the demo says it uses (one line on stderr, before the window)."""
+    (line,) = [line for line in stderr.splitlines() if line.startswith(DATA_DIR_LINE)]
+    return Path(line.removeprefix(DATA_DIR_LINE).split("（")[0].strip())
+
+
 def test_demo_launch_creates_an_encrypted_store_and_shows_the_window(tmp_path: Path) -> None:
-    data_dir = tmp_path / "demo"
-    result = _run("--demo", "--data-dir", str(data_dir))
+    # No --data-dir: a fresh directory (under TMPDIR), which the demo names on stderr.
+    result = _run("--demo", extra_env={"TMPDIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert "login window shown" in result.stdout
     assert "login window ready" in result.stdout  # the store opened behind it
+    data_dir = printed_data_dir(result.stderr)
+    assert data_dir.parent == tmp_path and data_dir.name.startswith("onewindow-demo-")
     db_bytes = (data_dir / DB_NAME).read_bytes()
     assert not db_bytes.startswith(b"SQLite format 3")
     assert "最低生活保障".encode() not in db_bytes
     assert (data_dir / "DEMO-KEY-NOT-SECRET.key").exists()
-    # A second launch on the same directory reopens it (key file, schema already at head).
+    # A second launch on the same directory reopens it (key file, schema already at head), and
+    # names the directory it was given.
     again = _run("--demo", "--data-dir", str(data_dir))
     assert again.returncode == 0, again.stderr
+    assert printed_data_dir(again.stderr) == data_dir
 
 
 def test_launch_without_keyring_explains_the_way_forward(tmp_path: Path) -> None:
