@@ -35,14 +35,13 @@ from app import demo, settings
 from app.actor import Actor, Role
 from app.calendar_service import work_calendar
 from app.cases import decisions as d
-from app.cases import intake
+from app.cases import delivery, intake
 from app.cases.context import CaseContext
 from app.cases.engine import item_rules, load_item
 from app.catalog.schema import FormTemplate
 from app.demo_forms import id_number, mobile, person_name, sample_form_data
 from app.demo_users import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
 from app.errors import AppError, ValidationError
-from app.identity import masked
 from app.workcalendar import WorkCalendar, natural_deadline, working_deadline
 from app.workflow.fold import CHINA_TZ, local_date
 from app.workflow.rules import ItemRules
@@ -746,9 +745,10 @@ class _Performer:
             tracking = f"EMS{rng.randrange(10**9, 10**10)}CN"
             d.deliver_by_mail(ctx, window, case_id, tracking, address)
         else:
+            # The collector's card is checked against the applicant, as at the real window.
             name = block.get("legal_representative") or block["name"]
-            shown = masked(block.get("id_number") or id_number(rng))
-            d.deliver_at_window(ctx, window, case_id, name, shown)
+            card = block.get("id_number") or id_number(rng)
+            delivery.deliver_to_applicant(ctx, window, case_id, name, card)
 
 
 # --- the use cases --------------------------------------------------------------------------------

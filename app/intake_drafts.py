@@ -131,8 +131,13 @@ def load_draft(session: Session, actor: Actor, token: str) -> Draft:
 def discard_draft(session: Session, actor: Actor, token: str) -> bool:
     """Delete the actor's draft; False if there was none (already decided or discarded)."""
     with session.begin():
-        row = _own(session, actor, token)
-        if row is None:
-            return False
-        session.delete(row)
-        return True
+        return drop_draft(session, actor, token)
+
+
+def drop_draft(session: Session, actor: Actor, token: str) -> bool:
+    """:func:`discard_draft` inside the caller's transaction (the window's decision)."""
+    row = _own(session, actor, token)
+    if row is None:
+        return False
+    session.delete(row)
+    return True

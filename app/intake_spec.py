@@ -11,12 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.actor import Actor
+from app.cases.engine import item_rules, load_item
 from app.cases.intake import template_of
 from app.catalog.schema import DEFER_RULES, FormTemplate, Material
 from app.catalog.schema import Item as CatalogItem
 from app.catalog_service import ItemSummary, items_in_force, limit_text
 from app.errors import NotFound
 from app.workcalendar import WorkCalendar, natural_deadline, working_deadline
+from app.workflow.rules import ItemRules
 from db.models import Case, Item
 
 
@@ -30,6 +32,7 @@ class IntakeSpec:
     promised_limit: str
     template: FormTemplate
     materials: list[Material]
+    rules: ItemRules
     promised_days: int = 0
     promised_unit: str = "working"  # working | natural
 
@@ -39,9 +42,11 @@ class IntakeSpec:
         return [m for m in self.materials if m.deficiency_allowed]
 
 
-def intake_spec(session: Session, item_id: int) -> IntakeSpec:
+def intake_spec(session: Session, item_id: int, *, in_force: bool = True) -> IntakeSpec:
+    """The item version ``item_id`` as the desk takes it in; ``in_force=False`` for a pending
+    case, which keeps the version it was filed under even after a reload retired it."""
     item = session.get(Item, item_id)
-    if item is None or not item.active:
+    if item is None or (in_force and not item.active):
         raise NotFound("该事项不在当前事项目录中，请重新选择事项。")
     _, template = template_of(session, item)
     detail = CatalogItem.model_validate(item.detail, context={DEFER_RULES: True})
@@ -54,6 +59,7 @@ def intake_spec(session: Session, item_id: int) -> IntakeSpec:
         promised_limit=limit_text(item.promised_limit_days, item.promised_limit_unit),
         template=template,
         materials=list(detail.materials),
+        rules=item_rules(load_item(session, item.id)),
         promised_days=item.promised_limit_days,
         promised_unit=item.promised_limit_unit,
     )

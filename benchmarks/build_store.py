@@ -429,6 +429,10 @@ class CaseFactory:
         def add(action: Action, actor: Actor, payload: dict[str, Any], gap: int = 0) -> None:
             steps.append(Step(action, actor, payload, gap))
 
+        def handed_over(keys: Sequence[str]) -> dict[str, Any]:
+            """What ``intake`` records of the materials handed over: keys and copies."""
+            return {"materials": list(keys), "copies": {k: item.materials[k][2] for k in keys}}
+
         if proxy is not None:
             assert auth is not None
             add(
@@ -441,9 +445,9 @@ class CaseFactory:
             add(A.SUBMIT, proxy, {}, rng.randint(0, 2))
             if target is S.SUBMITTED:
                 return steps
-            add(A.RECEIVE, clerk, {"materials": received_keys}, rng.randint(0, 3))
+            add(A.RECEIVE, clerk, handed_over(received_keys), rng.randint(0, 3))
         else:
-            add(A.RECEIVE, clerk, {"materials": received_keys, "form_data": form})
+            add(A.RECEIVE, clerk, {**handed_over(received_keys), "form_data": form})
         if supplement:
             missing = [
                 {"name": item.materials[k][0], "how": "请携带原件到窗口补正"} for k in omitted
@@ -451,7 +455,7 @@ class CaseFactory:
             add(A.REQUEST_SUPPLEMENT, clerk, {"missing": missing})
             if target is S.AWAITING_SUPPLEMENT:
                 return steps
-            add(A.SUPPLEMENT, clerk, {"materials": list(omitted)}, rng.randint(1, 5))
+            add(A.SUPPLEMENT, clerk, handed_over(omitted), rng.randint(1, 5))
         if target is S.RECEIVED:
             return steps
         if target in (S.REFUSED, S.WITHDRAWN) and (target is S.REFUSED or rng.random() < 0.5):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -82,20 +83,33 @@ def act_in(
     return change
 
 
-def accept(ctx: CaseContext, actor: Actor, case_id: int) -> CaseChange:
-    return act(ctx, actor, case_id, Action.ACCEPT, {})
+@dataclass(frozen=True)
+class Step:
+    """One action with its payload and what it records beside the case, ready to take."""
+
+    action: Action
+    payload: Mapping[str, Any]
+    after: CaseHook | None = None
 
 
-def accept_with_deficiency(
-    ctx: CaseContext,
-    actor: Actor,
-    case_id: int,
-    pending_materials: Sequence[str],
-    due: dt.date,
-    *,
-    commitment_signed: bool,
+def take(ctx: CaseContext, actor: Actor, case_id: int, step: Step) -> CaseChange:
+    return act(ctx, actor, case_id, step.action, step.payload, after=step.after)
+
+
+def take_in(
+    session: Session, ctx: CaseContext, actor: Actor, case_id: int, step: Step, now: datetime
 ) -> CaseChange:
-    """容缺受理: only 容缺-able materials, the applicant's signed promise, a due date in time."""
+    """:func:`take` inside the caller's transaction."""
+    return act_in(session, ctx, actor, case_id, step.action, step.payload, now, after=step.after)
+
+
+def acceptance() -> Step:
+    return Step(Action.ACCEPT, {})
+
+
+def deficiency(pending_materials: Sequence[str], due: dt.date, *, commitment_signed: bool) -> Step:
+    """容缺受理: only 容缺-able materials, the applicant's signed promise, a due date in time;
+    the materials still to come are recorded as pending."""
 
     def record_pending(session: Session, case: Case, now: datetime) -> None:
         specs = {m.material_key: m for m in load_item(session, case.item_id).materials}
@@ -113,40 +127,51 @@ def accept_with_deficiency(
                 )
             )
 
-    return act(
-        ctx,
-        actor,
-        case_id,
-        Action.ACCEPT_WITH_DEFICIENCY,
-        {
-            "pending_materials": list(pending_materials),
-            "deficiency_due": due.isoformat(),
-            "commitment": commitment_signed,
-        },
-        after=record_pending,
-    )
+    payload = {
+        "pending_materials": list(pending_materials),
+        "deficiency_due": due.isoformat(),
+        "commitment": commitment_signed,
+    }
+    return Step(Action.ACCEPT_WITH_DEFICIENCY, payload, record_pending)
+
+
+def supplement_request(missing: Sequence[Mapping[str, str]]) -> Step:
+    """一次性告知: every missing material at once, each with what is wrong or how to supply it."""
+    return Step(Action.REQUEST_SUPPLEMENT, {"missing": [dict(m) for m in missing]})
+
+
+def refusal(reasons: Sequence[str], competent_organ: str = "") -> Step:
+    """不予受理, with reasons (and the competent organ when the item is not ours)."""
+    return Step(Action.REFUSE, {"reasons": list(reasons), "competent_organ": competent_organ})
+
+
+def accept(ctx: CaseContext, actor: Actor, case_id: int) -> CaseChange:
+    return take(ctx, actor, case_id, acceptance())
+
+
+def accept_with_deficiency(
+    ctx: CaseContext,
+    actor: Actor,
+    case_id: int,
+    pending_materials: Sequence[str],
+    due: dt.date,
+    *,
+    commitment_signed: bool,
+) -> CaseChange:
+    step = deficiency(pending_materials, due, commitment_signed=commitment_signed)
+    return take(ctx, actor, case_id, step)
 
 
 def request_supplement(
     ctx: CaseContext, actor: Actor, case_id: int, missing: Sequence[Mapping[str, str]]
 ) -> CaseChange:
-    """一次性告知: every missing material at once, each with what is wrong or how to supply it."""
-    return act(
-        ctx, actor, case_id, Action.REQUEST_SUPPLEMENT, {"missing": [dict(m) for m in missing]}
-    )
+    return take(ctx, actor, case_id, supplement_request(missing))
 
 
 def refuse(
     ctx: CaseContext, actor: Actor, case_id: int, reasons: Sequence[str], competent_organ: str = ""
 ) -> CaseChange:
-    """不予受理, with reasons (and the competent organ when the item is not ours)."""
-    return act(
-        ctx,
-        actor,
-        case_id,
-        Action.REFUSE,
-        {"reasons": list(reasons), "competent_organ": competent_organ},
-    )
+    return take(ctx, actor, case_id, refusal(reasons, competent_organ))
 
 
 def supply_deficient(
@@ -233,18 +258,6 @@ def _decision(approved: bool, result_no: str, reasons: Sequence[str], by: str) -
 
 def mark_ready(ctx: CaseContext, actor: Actor, case_id: int) -> CaseChange:
     return act(ctx, actor, case_id, Action.MARK_READY, {})
-
-
-def deliver_at_window(
-    ctx: CaseContext, actor: Actor, case_id: int, collector_name: str, collector_id_masked: str
-) -> CaseChange:
-    return act(
-        ctx,
-        actor,
-        case_id,
-        Action.DELIVER,
-        {"method": "window", "collector_name": collector_name, "collector_id": collector_id_masked},
-    )
 
 
 def deliver_by_mail(

@@ -49,6 +49,7 @@ def item_rules(item: Item) -> ItemRules:
             m.material_key for m in item.materials if m.deficiency_allowed
         ),
         required_materials=frozenset(m.material_key for m in item.materials if m.required),
+        material_names={m.material_key: m.name for m in item.materials},
     )
 
 

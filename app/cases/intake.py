@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app import settings
 from app.actor import Actor, Role
 from app.cases.context import CaseContext
-from app.cases.decisions import act
+from app.cases.decisions import act_in
 from app.cases.engine import CaseChange, load_item, perform
 from app.cases.numbers import next_receipt_no
 from app.catalog.schema import ApplicantKind, FieldType, FormField, FormTemplate
@@ -158,22 +158,44 @@ def receive_walk_in(
     """A resident at the window: check the form and materials, open the case as 已收件."""
     now = ctx.clock()
     with ctx.sessions() as session, session.begin():
-        item = _active_item(session, item_id)
-        tpl_row, template = template_of(session, item)
-        form = _checked_form(template, form_data)
-        received = _checked_materials(item, materials)
-        case = _new_case(session, actor, item, tpl_row, form, _applicant_from(template, form), now)
-        change = perform(
-            session,
-            actor=actor,
-            case=case,
-            action=Action.RECEIVE,
-            payload={"materials": [m.key for m in received], "form_data": form},
-            calendar=ctx.calendar,
-            now=now,
-        )
-        _record_materials(session, case, item, received, now)
+        return receive_walk_in_in(session, ctx, actor, item_id, form_data, materials, now)
+
+
+def receive_walk_in_in(
+    session: Session,
+    ctx: CaseContext,
+    actor: Actor,
+    item_id: int,
+    form_data: Mapping[str, Any],
+    materials: Sequence[MaterialIn],
+    now: dt.datetime,
+) -> CaseChange:
+    """:func:`receive_walk_in` inside the caller's transaction."""
+    item = _active_item(session, item_id)
+    tpl_row, template = template_of(session, item)
+    form = _checked_form(template, form_data)
+    received = _checked_materials(item, materials)
+    case = _new_case(session, actor, item, tpl_row, form, _applicant_from(template, form), now)
+    change = perform(
+        session,
+        actor=actor,
+        case=case,
+        action=Action.RECEIVE,
+        payload=_materials_payload(received) | {"form_data": form},
+        calendar=ctx.calendar,
+        now=now,
+    )
+    _record_materials(session, case, item, received, now)
     return change
+
+
+def _materials_payload(materials: Sequence[MaterialIn]) -> dict[str, Any]:
+    """The materials handed over, as the action records them: keys (what the workflow checks)
+    and copies (so the county's copy of the case needs no materials table of ours)."""
+    return {
+        "materials": [m.key for m in materials],
+        "copies": {m.key: m.copies for m in materials},
+    }
 
 
 def create_proxy_draft(
@@ -182,8 +204,12 @@ def create_proxy_draft(
     item_id: int,
     form_data: Mapping[str, Any],
     authorization_id: int,
+    *,
+    submit: bool = False,
 ) -> CaseChange:
-    """A proxy agent starts a filing on a resident's behalf, under a signed 代办委托书."""
+    """A proxy agent starts a filing on a resident's behalf, under a signed 代办委托书, and with
+    ``submit`` sends it to the window in the same transaction (a failed submission leaves no
+    draft behind, so a retry never files twice)."""
     if Role.PROXY not in actor.roles:
         raise PermissionDenied("只有代办员可以代为申请。")
     now = ctx.clock()
@@ -198,7 +224,7 @@ def create_proxy_draft(
         form = _checked_form(template, _with_resident(template, form_data, applicant))
         case = _new_case(session, actor, item, tpl_row, form, applicant, now)
         case.authorization_id = auth.id
-        return perform(
+        change = perform(
             session,
             actor=actor,
             case=case,
@@ -211,6 +237,9 @@ def create_proxy_draft(
             calendar=ctx.calendar,
             now=now,
         )
+        if submit:
+            change = act_in(session, ctx, actor, change.case_id, Action.SUBMIT, {}, now)
+        return change
 
 
 def _with_resident(
@@ -309,7 +338,9 @@ def register_authorization(
 
 
 def submit(ctx: CaseContext, actor: Actor, case_id: int) -> CaseChange:
-    return act(ctx, actor, case_id, Action.SUBMIT, {})
+    now = ctx.clock()
+    with ctx.sessions() as session, session.begin():
+        return act_in(session, ctx, actor, case_id, Action.SUBMIT, {}, now)
 
 
 def receive_submitted(
@@ -323,15 +354,30 @@ def supplement(
     ctx: CaseContext, actor: Actor, case_id: int, materials: Sequence[MaterialIn]
 ) -> CaseChange:
     """补正收件: the materials named in the one-time notice arrive; back to 已收件."""
-    if not materials:
-        raise ValidationError("补正材料", "请登记收到的补正材料。")
     return _take_materials(ctx, actor, case_id, Action.SUPPLEMENT, materials)
 
 
 def _take_materials(
     ctx: CaseContext, actor: Actor, case_id: int, action: Action, materials: Sequence[MaterialIn]
 ) -> CaseChange:
-    """An action that hands materials over at the window: checked before, recorded after."""
+    now = ctx.clock()
+    with ctx.sessions() as session, session.begin():
+        return take_materials_in(session, ctx, actor, case_id, action, materials, now)
+
+
+def take_materials_in(
+    session: Session,
+    ctx: CaseContext,
+    actor: Actor,
+    case_id: int,
+    action: Action,
+    materials: Sequence[MaterialIn],
+    now: dt.datetime,
+) -> CaseChange:
+    """An action that hands materials over at the window, in the caller's transaction: checked
+    before, recorded after."""
+    if action is Action.SUPPLEMENT and not materials:
+        raise ValidationError("补正材料", "请登记收到的补正材料。")
 
     def check(session: Session, case: Case, now: dt.datetime) -> None:
         _checked_materials(load_item(session, case.item_id), materials)
@@ -339,5 +385,14 @@ def _take_materials(
     def record(session: Session, case: Case, now: dt.datetime) -> None:
         _record_materials(session, case, load_item(session, case.item_id), materials, now)
 
-    payload = {"materials": [m.key for m in materials]}
-    return act(ctx, actor, case_id, action, payload, before=check, after=record)
+    return act_in(
+        session,
+        ctx,
+        actor,
+        case_id,
+        action,
+        _materials_payload(materials),
+        now,
+        before=check,
+        after=record,
+    )

@@ -146,8 +146,11 @@ def file_for_resident(
     item_id: int,
     form_data: Mapping[str, Any],
     authorization_id: int,
+    *,
+    submit: bool = False,
 ) -> CaseChange:
-    """A proxy's draft with the applicant block taken from the authorization's resident.
+    """A proxy's filing with the applicant block taken from the authorization's resident: a
+    draft, or with ``submit`` filed and submitted as one unit of work.
 
     The proxy desk never holds the resident's full ID number: it sends the form without the
     applicant block, and ``intake.create_proxy_draft`` fills it from the signed 代办委托书 in
@@ -156,7 +159,9 @@ def file_for_resident(
     from app.cases import intake  # intake → decisions → this module: import when called
 
     _require_proxy(actor)
-    return intake.create_proxy_draft(ctx, actor, item_id, form_data, authorization_id)
+    return intake.create_proxy_draft(
+        ctx, actor, item_id, form_data, authorization_id, submit=submit
+    )
 
 
 @dataclass(frozen=True)

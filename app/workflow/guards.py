@@ -8,7 +8,7 @@ written. Each failure names the field (``ValidationError``) or explains the stat
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from app.actor import Actor, Role
@@ -70,25 +70,39 @@ def _missing_required(g: GuardContext) -> set[str]:
     return set(g.rules.required_materials) - set(g.proj.received_materials)
 
 
+MATERIALS_FIELD = "必交材料"
+
+
 def _accept(g: GuardContext) -> None:
     missing = _missing_required(g)
     if missing:
-        raise IllegalTransition(
-            f"还有 {len(missing)} 项必要材料未收齐，不能直接受理；"
-            "可出具一次性告知书，或对允许容缺的材料办理容缺受理。"
+        raise ValidationError(
+            MATERIALS_FIELD,
+            f"以下必交材料未收齐，不能直接受理：{g.rules.named(missing)}。"
+            "可出具一次性告知，或对允许容缺的材料办理容缺受理。",
         )
+
+
+def not_deferrable(rules: ItemRules, pending: Iterable[str]) -> str | None:
+    """Why these materials may not be left for later under 容缺, or None (the desk asks before
+    it offers the 容缺 panel; the guard asks again before anything is written)."""
+    refused = [m for m in pending if m not in rules.deficiency_allowed]
+    if not refused:
+        return None
+    return f"以下材料不允许容缺：{rules.named(refused)}；主要材料必须齐全，可出具一次性告知。"
 
 
 def _accept_with_deficiency(g: GuardContext) -> None:
     pending = g.texts("pending_materials", "容缺材料")
-    not_allowed = [m for m in pending if m not in g.rules.deficiency_allowed]
-    if not_allowed:
-        raise ValidationError(
-            "容缺材料", f"以下材料不允许容缺：{'、'.join(not_allowed)}；主要材料必须齐全。"
-        )
+    refused = not_deferrable(g.rules, pending)
+    if refused is not None:
+        raise ValidationError("容缺材料", refused)
     still_missing = _missing_required(g) - set(pending)
     if still_missing:
-        raise IllegalTransition(f"除容缺材料外，仍有 {len(still_missing)} 项必要材料未收齐。")
+        raise ValidationError(
+            MATERIALS_FIELD,
+            f"除容缺材料外，以下必交材料仍未收齐：{g.rules.named(still_missing)}。",
+        )
     if g.payload.get("commitment") is not True:
         raise ValidationError("容缺受理承诺书", "容缺受理须由申请人签署《容缺受理承诺书》。")
     raw_due = g.payload.get("deficiency_due")

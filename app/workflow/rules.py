@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from app.actor import Role
 
@@ -25,6 +26,14 @@ class ItemRules:
     steps: tuple[StepInfo, ...]
     deficiency_allowed: frozenset[str] = frozenset()  # material keys that may be 容缺
     required_materials: frozenset[str] = frozenset()
+    material_names: Mapping[str, str] = field(default_factory=dict)  # key -> 材料名称
+
+    def named(self, keys: Iterable[str]) -> str:
+        """``“A”、“B”`` in the item's own order, for a message naming materials."""
+        wanted = set(keys)
+        ordered = [k for k in self.material_names if k in wanted]
+        ordered += sorted(wanted - set(ordered))
+        return "、".join(f"“{self.material_names.get(k, k)}”" for k in ordered)
 
     @property
     def review_steps(self) -> tuple[int, ...]:

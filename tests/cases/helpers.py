@@ -9,7 +9,7 @@ from app import audit
 from app.cases.engine import project, projection_matches
 from app.sync.envelope import CASE_ACTION, CaseActionEnvelope
 from app.workcalendar import WorkCalendar
-from db.models import Case, CaseAction, OutboxEntry
+from db.models import Applicant, Case, CaseAction, OutboxEntry
 from db.store import Store
 
 
@@ -65,6 +65,9 @@ def assert_no_local_ids(value: object, path: str = "$", key: str = "") -> None:
     only where a number belongs (or in the resident's form data)."""
     if key == "form_data":
         return
+    if key == "copies" and isinstance(value, dict):  # material key -> number of copies
+        assert all(isinstance(n, int) and n > 0 for n in value.values()), f"{path} = {value!r}"
+        return
     if isinstance(value, dict):
         for inner_key, inner in value.items():
             assert_no_local_ids(inner, f"{path}.{inner_key}", inner_key)
@@ -85,3 +88,13 @@ def case_row(store: Store, case_id: int) -> Case:
         case = session.get(Case, case_id)
         assert case is not None
         return case
+
+
+def applicant_of(store: Store, case_id: int) -> tuple[str, str]:
+    """The applicant's name and full ID number, as the card at the delivery window shows them."""
+    with store.reader() as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        applicant = session.get(Applicant, case.applicant_id)
+        assert applicant is not None and applicant.id_number is not None
+        return applicant.name, applicant.id_number

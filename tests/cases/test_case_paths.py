@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app import settings
 from app.cases import decisions as d
-from app.cases import intake
+from app.cases import delivery, intake
 from app.catalog.loader import bundled_catalog
 from app.demo_forms import sample_form_data
 from app.errors import IllegalTransition, NotFound, PermissionDenied, ValidationError
@@ -18,7 +18,7 @@ from app.forms import FormInvalid
 from app.validators import id_check_digit
 from app.workflow.states import CaseState
 from db.models import ProxyAuthorization
-from tests.cases.helpers import action_count, assert_consistent, case_row
+from tests.cases.helpers import action_count, applicant_of, assert_consistent, case_row
 from tests.centre import Centre
 
 DIBAO = "最低生活保障"  # 5 steps: intake, two approver steps, supervisor opinion, county decision
@@ -57,7 +57,8 @@ def test_dibao_from_window_to_county_and_back_to_the_window(centre: Centre) -> N
         c.ctx, approver, received.case_id, approved=True, result_no="民低保2026-0088"
     )
     d.mark_ready(c.ctx, clerk, received.case_id)
-    done = d.deliver_at_window(c.ctx, clerk, received.case_id, "申请人本人", "511899********1234")
+    name, card = applicant_of(c.store, received.case_id)
+    done = delivery.deliver_to_applicant(c.ctx, clerk, received.case_id, name, card)
     assert done.state is CaseState.DELIVERED
     assert d.archive(c.ctx, clerk, received.case_id).state is CaseState.ARCHIVED
     row = case_row(c.store, received.case_id)
@@ -117,7 +118,7 @@ def test_supplement_notice_then_supplement_then_accept(centre: Centre) -> None:
     clerk = c.actor("clerk")
     required = c.required_materials(DIBAO)
     case = c.walk_in(DIBAO, materials=required[:-2])
-    with pytest.raises(IllegalTransition, match="必要材料未收齐"):
+    with pytest.raises(ValidationError, match="必交材料未收齐"):
         d.accept(c.ctx, clerk, case.case_id)
     missing = [{"name": key, "how": "原件及复印件各一份"} for key in required[-2:]]
     d.request_supplement(c.ctx, clerk, case.case_id, missing)

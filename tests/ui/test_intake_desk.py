@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import pytest
@@ -25,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from app.cases import decisions, intake, queries
+from app.cases import decisions, intake, queries, window
 from app.cases.queries import CaseDetail, CaseRow
 from app.catalog.loader import bundled_catalog
 from app.demo_forms import id_number, sample_form_data
@@ -405,37 +407,35 @@ def test_a_store_error_is_shown_and_everything_typed_is_kept(
     assert child(desk, QCheckBox, "material_photo").isChecked()
 
 
-def test_a_decision_refused_after_the_intake_keeps_the_case_open_to_decide_again(
+def test_a_decision_refused_after_the_intake_leaves_nothing_and_can_be_retried(
     qtbot: QtBot,
     desk_env: Callable[[str], DeskEnv],
     centre: Centre,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """收件 went through but the decision did not (the case changed under us): the desk goes on
-    with the received case, so the resident is never taken in twice."""
+    """收件 went through inside the transaction but the decision did not (the case changed
+    under us): nothing is on file, the form and materials stay, and the retry takes the
+    resident in once."""
     desk = open_desk(qtbot, desk_env("clerk"))
     pick_dibao(qtbot, desk)
     fill_dibao(qtbot, desk)
     tick(qtbot, desk, REQUIRED)
-    accept = decisions.accept
+    step = window._step
 
-    def refused(*args: object, **kwargs: object) -> object:
+    def refused(session: Session, case: object, now: object) -> None:
         raise IllegalTransition("办件状态已变化，请刷新后再办理。")
 
-    monkeypatch.setattr(decisions, "accept", refused)
+    monkeypatch.setattr(window, "_step", lambda decision: replace(step(decision), after=refused))
     press(qtbot, desk, Qt.Key.Key_Return, ctrl=True)
-    (row,) = rows_named(centre, NAME)
-    assert row.state is CaseState.RECEIVED
-    assert notice(desk) == (
-        "已收件（收件号 511899101000-W01-20260302-0001），但办理未成功：办件状态已变化，"
-        "请刷新后再办理。该件已在右侧打开，可更正后继续办理。"
-    )
-    assert desk.workspace.case is not None and desk.workspace.form is None
+    assert rows_named(centre, NAME) == []
+    assert notice(desk) == "[E500] 办件状态已变化，请刷新后再办理。"
+    assert desk.workspace.case is None and desk.workspace.form is not None
+    assert line(desk, "field_applicant_name").text() == NAME
     assert child(desk, QCheckBox, "material_application").isChecked()
 
-    monkeypatch.setattr(decisions, "accept", accept)
+    monkeypatch.setattr(window, "_step", step)
     press(qtbot, desk, Qt.Key.Key_Return, ctrl=True)
-    (row,) = rows_named(centre, NAME)  # still one case
+    (row,) = rows_named(centre, NAME)  # one case
     assert row.state is CaseState.ACCEPTED
     assert notice(desk).startswith("已受理，收件号 511899101000-W01-20260302-0001")
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
+from app.cases.window import Kind
 from app.workflow.states import CaseState
-from ui.desks.intake_tasks import Kind
 from ui.widgets import push_button
 
 # kind: (objectName, label, shortcut shown, key sequences)

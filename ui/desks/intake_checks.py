@@ -1,5 +1,7 @@
-"""What the desk checks before a decision is sent, so a refused decision writes nothing and the
-clerk reads why in one sentence naming the materials. The use cases check everything again."""
+"""What the desk works out before it offers a decision panel: which materials to list and which
+due date to suggest for 容缺, whether a one-time notice has anything to list. The rules
+themselves are the workflow's guards (``not_deferrable`` is the guard's own check); whatever
+the clerk confirms is checked again by the use case, in the transaction that writes it."""
 
 from __future__ import annotations
 
@@ -12,25 +14,13 @@ from app.catalog.schema import Material
 from app.forms import FormCheck
 from app.intake_spec import IntakeSpec, default_deficiency_due, promised_due
 from app.workcalendar import WorkCalendar
-
-
-def names(materials: Sequence[Material]) -> str:
-    return "、".join(f"“{m.name}”" for m in materials)
+from app.workflow.guards import not_deferrable
 
 
 def form_problem_text(check: FormCheck) -> str:
     first = check.problems[0].message
     more = f"等 {len(check.problems)} 处" if len(check.problems) > 1 else ""
     return f"表单填写有误（{first}{more}），请更正后再办理；未保存任何办件。"
-
-
-def accept_problem(missing: Sequence[Material]) -> str | None:
-    if not missing:
-        return None
-    return (
-        f"以下必交材料未收齐，不能直接受理：{names(missing)}。"
-        "可出具一次性告知，或对允许容缺的材料办理容缺受理。"
-    )
 
 
 @dataclass(frozen=True)
@@ -46,9 +36,9 @@ def deficiency_plan(
     """The materials to defer and the due date to offer, or why 容缺 is not possible."""
     if not missing:
         return "必交材料已齐全，请直接受理。"
-    not_allowed = [m for m in missing if not m.deficiency_allowed]
-    if not_allowed:
-        return f"以下材料不允许容缺：{names(not_allowed)}；主要材料必须齐全，可出具一次性告知。"
+    refused = not_deferrable(spec.rules, [m.id for m in missing])
+    if refused is not None:
+        return refused
     due = default_deficiency_due(spec, calendar, today)
     if due is None:
         return "本事项为即办件，当场办结，不能容缺受理。"

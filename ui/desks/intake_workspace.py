@@ -1,8 +1,9 @@
 """The intake in front of the clerk: a new walk-in (its form and materials) or a pending case
 (its details and materials), with the decision buttons and the inline decision panels.
 
-Loading runs in the background; a decision is checked here first (nothing is written if the form
-or the materials are not right) and then runs as one write task (:mod:`ui.desks.intake_tasks`).
+Loading runs in the background; a decision runs as one use case and one transaction
+(:mod:`app.cases.window`): a refused decision writes nothing, and the clerk reads why with the
+form and the ticked materials as they were.
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.cases import window
 from app.cases.intake import MaterialIn
-from app.errors import AppError
+from app.cases.window import Decision, Kind, Outcome
+from app.errors import AppError, ValidationError
 from app.forms import FormInvalid
 from app.intake_drafts import Draft
 from app.intake_spec import IntakeSpec, intake_spec
+from app.workflow.guards import MATERIALS_FIELD
 from app.workflow.states import CaseState
 from ui.case_detail_view import CaseDetailView
 from ui.desks.base import DeskEnv
@@ -31,23 +35,13 @@ from ui.desks.intake_autosave import DraftKeeper
 from ui.desks.intake_buttons import DecisionButtons, focusables
 from ui.desks.intake_checks import (
     DeficiencyPlan,
-    accept_problem,
     deficiency_plan,
     form_problem_text,
     supplement_problem,
 )
 from ui.desks.intake_panels import DecisionPanel, MaterialsColumn
 from ui.desks.intake_pending import PENDING_STATES
-from ui.desks.intake_tasks import (
-    Decision,
-    Kind,
-    OpenCase,
-    Outcome,
-    load_case,
-    outcome_text,
-    run_existing,
-    run_walk_in,
-)
+from ui.desks.intake_tasks import OpenCase, load_case, outcome_text
 from ui.documents.offer import offer_documents
 from ui.form import FormView, MaterialsChecklist
 
@@ -271,11 +265,6 @@ class IntakeWorkspace(QWidget):
             return
         missing = self.checklist.missing_required()
         if kind is Kind.ACCEPT:
-            problem = accept_problem(missing)
-            if problem is not None:
-                self.said.emit(problem, True)
-                self.checklist.checkbox(missing[0].id).setFocus(Qt.FocusReason.OtherFocusReason)
-                return
             self._run(Decision(Kind.ACCEPT))
         elif kind is Kind.DEFICIENCY:
             backend = self.env.backend
@@ -342,15 +331,17 @@ class IntakeWorkspace(QWidget):
             item_id, form, token = self.spec.item_id, self.form.value(), self.keeper.token
             self.keeper.hold(True)
             self.env.runner.write(
-                lambda: run_walk_in(backend, item_id, form, materials, decision, token),
+                lambda: backend.act(
+                    window.receive_and_decide, item_id, form, materials, decision, token
+                ),
                 self._decided,
                 self._refused,
                 owner=self,
             )
         else:
-            case_id, state = self.case.view.detail.row.case_id, self.case.view.detail.row.state
+            case_id = self.case.view.detail.row.case_id
             self.env.runner.write(
-                lambda: run_existing(backend, case_id, state, materials, decision),
+                lambda: backend.act(window.take_in_and_decide, case_id, materials, decision),
                 self._decided,
                 self._refused,
                 owner=self,
@@ -358,14 +349,14 @@ class IntakeWorkspace(QWidget):
 
     def _decided(self, outcome: Outcome) -> None:
         self.buttons.set_busy(False)
-        self.said.emit(outcome_text(outcome), outcome.error is not None)
-        if outcome.error is not None or not outcome.decided:
-            self.open_case(outcome.change.case_id)  # carry on with the case now on file
+        self.said.emit(outcome_text(outcome), False)
+        if not outcome.decided:
+            self.open_case(outcome.change.case_id)  # received: carry on with it to decide
             return
         self._reset()
         self.done.emit()
         offer_documents(
-            self, self.env, outcome.change.case_id, outcome.change.action, outcome.change.receipt_no
+            self, self.env, outcome.change.case_id, outcome.documents, outcome.change.receipt_no
         )
 
     def _refused(self, error: AppError) -> None:
@@ -376,6 +367,11 @@ class IntakeWorkspace(QWidget):
         if isinstance(error, FormInvalid) and self.form is not None:
             self.form.check()
             self.form.focus_first_problem()
+        elif isinstance(error, ValidationError) and error.field == MATERIALS_FIELD:
+            missing = self.checklist.missing_required() if self.checklist else []
+            if missing:  # the first material the use case found missing, to tick it
+                assert self.checklist is not None
+                self.checklist.checkbox(missing[0].id).setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- leaving ----------------------------------------------------------------------------
 

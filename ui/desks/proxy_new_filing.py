@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.cases import intake, proxy
+from app.cases import proxy
 from app.cases.engine import CaseChange
 from app.cases.proxy import AuthorizationRow
 from app.errors import AppError
@@ -221,13 +221,8 @@ class NewFilingPane(QWidget):
         if filing is None:
             return
         backend = self.desk.env.backend
-
-        def write() -> CaseChange:
-            draft = backend.act(proxy.file_for_resident, *filing)
-            return backend.act(intake.submit, draft.case_id)
-
         self.desk.env.runner.write(
-            write,
+            lambda: backend.act(proxy.file_for_resident, *filing, submit=True),
             lambda change: self._filed(change, "已提交代办申请"),
             self._refused,
             owner=self,

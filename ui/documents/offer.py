@@ -5,6 +5,8 @@ panel is shown)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -30,11 +32,15 @@ def _host_of(widget: QWidget) -> QWidget:
 
 
 def offer_documents(
-    widget: QWidget, env: DeskEnv, case_id: int, action: Action, number: str = ""
+    widget: QWidget,
+    env: DeskEnv,
+    case_id: int,
+    offered: Action | Sequence[DocKind],
+    number: str = "",
 ) -> DocumentOffer | None:
-    """Offer what ``action`` produces for the case (nothing when it produces no document);
-    replaces the desk's previous offer."""
-    kinds = documents_for(action)
+    """Offer the documents a use case named, or those ``offered`` (an action) produces, for the
+    case (nothing when there are none); replaces the desk's previous offer."""
+    kinds = documents_for(offered) if isinstance(offered, Action) else list(offered)
     host = _host_of(widget)
     old = host.findChild(DocumentOffer, OBJECT_NAME)
     if old is not None:
