@@ -89,6 +89,7 @@ class AuditEvent(StrEnum):
     PRINT = "print"
     EXPORT = "export"
     CATALOG_LOADED = "catalog_loaded"
+    CALENDAR_YEAR_ADDED = "calendar_year_added"
     SETTINGS_CHANGED = "settings_changed"
 
 
@@ -114,6 +115,7 @@ EVENT_LABELS: Mapping[str, str] = {
     AuditEvent.PRINT: "打印",
     AuditEvent.EXPORT: "导出",
     AuditEvent.CATALOG_LOADED: "载入事项目录",
+    AuditEvent.CALENDAR_YEAR_ADDED: "载入节假日安排",
     AuditEvent.SETTINGS_CHANGED: "修改设置",
 }
 

@@ -9,11 +9,12 @@ from typing import TextIO
 from sqlalchemy.orm import Session
 
 from app import calendar_service
+from app.actor import Actor
 from app.workcalendar import DayType
 
 
-def add_year(session: Session, path: Path, by: str, out: TextIO) -> int:
-    table = calendar_service.add_year_from_file(session, path, by)
+def add_year(session: Session, actor: Actor, path: Path, out: TextIO) -> int:
+    table = calendar_service.add_year_as(session, actor, path)
     print(
         f"{table.year}年 已载入：放假 {len(table.holidays)} 天，调休上班 {len(table.workdays)} 天"
         f"（来源：{table.source}）",

@@ -15,7 +15,10 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.actor import Actor
+from app.audit import AuditEvent, authorize, record_for
 from app.errors import InputFileError
+from app.permissions import Permission
 from app.workcalendar import WorkCalendar, YearTable, YearTableError, default_calendar
 from db.base import utcnow
 from db.models import CalendarYear
@@ -53,8 +56,29 @@ def store_year(session: Session, table: YearTable, source: Source, by: str) -> N
     row.updated_at = utcnow()
 
 
-def add_year_from_file(session: Session, path: Path, by: str) -> YearTable:
-    """An admin adds a year from a JSON file; a bad one raises ``YearTableError``, saves nothing."""
+def add_year_as(session: Session, actor: Actor, path: Path) -> YearTable:
+    """An admin adds (or replaces) a year's table from a JSON file, audited; a bad file raises
+    ``YearTableError`` naming it and saves nothing."""
+    authorize(session, actor, Permission.CALENDAR_EDIT)
+    table = _read_year(path)
+    with session.begin():
+        store_year(session, table, "admin", actor.username)
+        record_for(
+            session,
+            actor,
+            AuditEvent.CALENDAR_YEAR_ADDED,
+            f"calendar:{table.year}",
+            {
+                "year": table.year,
+                "holidays": len(table.holidays),
+                "workdays": len(table.workdays),
+                "file": path.name,
+            },
+        )
+    return table
+
+
+def _read_year(path: Path) -> YearTable:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -63,8 +87,6 @@ def add_year_from_file(session: Session, path: Path, by: str) -> YearTable:
         table = YearTable.from_json(text)
     except YearTableError as exc:
         raise YearTableError([f"{path}：{problem}" for problem in exc.problems]) from exc
-    with session.begin():
-        store_year(session, table, "admin", by)
     return table
 
 

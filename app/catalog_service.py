@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app import settings
-from app.catalog.loader import load_catalog
 from app.catalog.schema import Catalog
 from app.catalog.schema import Item as CatalogItem
 from app.errors import CatalogRejected
@@ -75,16 +72,6 @@ def limit_text(days: int, unit: str) -> str:
 def catalog_digest(catalog: Catalog) -> str:
     canonical = json.dumps(catalog.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def load_catalog_files(session: Session, paths: Sequence[Path], loaded_by: str) -> CatalogStatus:
-    """Validate the files and make them the catalogue in force, or refuse them all."""
-    catalog = load_catalog(paths)  # raises CatalogRejected naming file, item and field
-    with session.begin():
-        install_catalog(session, catalog, loaded_by)
-    status = catalog_status(session)
-    assert status is not None
-    return status
 
 
 def install_catalog(session: Session, catalog: Catalog, loaded_by: str) -> CatalogRelease:

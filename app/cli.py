@@ -19,6 +19,8 @@ from app.logs import configure_logging, stop_logging
 from app.paths import default_data_dir
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from db.store import Store
 
 
@@ -43,7 +45,6 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     load = catalog.add_parser("load", help="validate files and make them the catalogue in force")
     load.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    load.add_argument("--by", default="admin", help="who loads it (recorded)")
     schema = catalog.add_parser("schema", help="write the catalogue JSON Schema")
     schema.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
 
@@ -52,7 +53,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_year = calendar.add_parser("add-year", help="add or replace a year's holiday table (admin)")
     add_year.add_argument("file", type=Path, help="year table JSON (see docs/calendar.md)")
-    add_year.add_argument("--by", default="admin", help="who adds it (recorded)")
     show = calendar.add_parser("show", help="list a year's holidays and make-up working days")
     show.add_argument("year", type=int)
 
@@ -149,10 +149,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.catalog_command == "validate":
             return run_validate(args.paths, sys.stdout)
         if args.catalog_command == "load":
-            from app.catalog_service import load_catalog_files
+            from app.settings_service import load_catalog_as
 
             with open_cli_store(args) as store, store.session() as session:
-                status = load_catalog_files(session, args.paths, args.by)
+                status = load_catalog_as(session, _operator(session), args.paths)
             print(
                 f"已载入事项目录 {status.catalog_version}：{status.item_count} 个事项，"
                 f"{status.template_count} 个表单模板"
@@ -164,7 +164,9 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         with open_cli_store(args) as store, store.session() as session:
             if args.calendar_command == "add-year":
-                return calendar_commands.add_year(session, args.file, args.by, sys.stdout)
+                return calendar_commands.add_year(
+                    session, _operator(session), args.file, sys.stdout
+                )
             return calendar_commands.show_year(session, args.year, sys.stdout)
     if args.command == "audit":
         return _audit_verify(args)
@@ -206,30 +208,43 @@ def _read_password(args: argparse.Namespace) -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def _users_create(args: argparse.Namespace) -> int:
-    """Create an account from the command line: whoever holds the store key acts as admin here
-    (this is how the first administrator is made); the audit log names the OS user."""
+def _operator(session: Session) -> Actor:
+    """Whoever holds the store key acts as admin at the command line (this is how the first
+    administrator is made, a catalogue or a year's holidays loaded by the county's IT person);
+    the audit log names the OS user as ``cli:<name>``."""
     import getpass
 
-    from app import accounts, settings
+    from app import settings
 
-    password = _read_password(args)
     try:
         os_user = getpass.getuser()
     except (KeyError, OSError):
         os_user = "unknown"
+    workstation = settings.WORKSTATION_CODE.get(session)
+    session.rollback()  # end the read so the use case can open its own unit of work
+    return Actor(
+        user_id=0,
+        username=f"cli:{os_user}"[:64],
+        display_name="命令行",
+        roles=frozenset({Role.ADMIN}),
+        workstation=workstation,
+    )
+
+
+def _users_create(args: argparse.Namespace) -> int:
+    """Create an account from the command line: whoever holds the store key acts as admin here
+    (this is how the first administrator is made); the audit log names the OS user."""
+    from app import accounts
+
+    password = _read_password(args)
     with open_cli_store(args) as store, store.session() as session:
-        workstation = settings.WORKSTATION_CODE.get(session)
-        session.rollback()  # end the read so the use case can open its own unit of work
-        operator = Actor(
-            user_id=0,
-            username=f"cli:{os_user}"[:64],
-            display_name="命令行",
-            roles=frozenset({Role.ADMIN}),
-            workstation=workstation,
-        )
         summary = accounts.create_user(
-            session, operator, args.username, args.name, password, [Role(r) for r in args.roles]
+            session,
+            _operator(session),
+            args.username,
+            args.name,
+            password,
+            [Role(r) for r in args.roles],
         )
     print(
         f"已创建用户 {summary.username}（{summary.display_name}，{summary.role_text}），"

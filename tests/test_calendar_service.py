@@ -7,10 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from app import calendar_service
+from app.audit import AuditEvent
 from app.cli import main
 from app.workcalendar import YearTable, YearTableError, working_deadline
+from db.models import AuditEntry
 from db.store import Store, open_store
 
 # A made-up 2031 table (no such notice exists yet): 元旦 on Wed 1 January, a make-up Sunday after.
@@ -60,6 +63,16 @@ def test_cli_add_year_and_show(tmp_path: Path, capsys: pytest.CaptureFixture[str
     table_file.write_text(json.dumps(TABLE_2031, ensure_ascii=False), encoding="utf-8")
     assert main(["--data-dir", str(data_dir), "calendar", "add-year", str(table_file)]) == 0
     assert "2031年 已载入" in capsys.readouterr().out
+    store = open_store(data_dir)
+    with store.reader() as session:  # audited, naming who held the store key
+        (entry,) = session.scalars(
+            select(AuditEntry).where(AuditEntry.event == AuditEvent.CALENDAR_YEAR_ADDED)
+        )
+        assert entry.actor.startswith("cli:") and entry.subject == "calendar:2031"
+        assert entry.detail["year"] == 2031 and entry.detail["file"] == "2031.json"
+        (year,) = calendar_service.stored_years(session)
+        assert year.updated_by == entry.actor
+    store.close()
     assert main(["--data-dir", str(data_dir), "calendar", "show", "2031"]) == 0
     shown = capsys.readouterr().out
     assert "2031-01-01  元旦放假" in shown

@@ -10,13 +10,17 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app import catalog_service
+from app import audit, catalog_service
+from app.actor import Actor, Role
 from app.catalog.loader import bundled_catalog
 from app.cli import main
 from app.errors import CatalogRejected
 from app.paths import catalog_dir
-from db.models import FormTemplateVersion, Item
+from app.settings_service import load_catalog_as
+from db.models import AuditEntry, FormTemplateVersion, Item
 from db.store import Store, open_store
+
+ADMIN = Actor(1, "admin1", "周磊", frozenset({Role.ADMIN}), "W01")
 
 
 def _copy_bundled(tmp_path: Path) -> Path:
@@ -39,7 +43,7 @@ def _names_in_force(store: Store) -> list[str]:
 def test_bundled_catalogue_installs_with_materials_steps_and_templates(store: Store) -> None:
     catalog = bundled_catalog()
     with store.session() as session:
-        status = catalog_service.load_catalog_files(session, [catalog_dir()], "admin1")
+        status = load_catalog_as(session, ADMIN, [catalog_dir()])
     assert status.item_count == len(catalog.items) >= 15
     assert status.template_count == len(catalog.templates)
     with store.session() as session:
@@ -59,7 +63,7 @@ def test_bundled_catalogue_installs_with_materials_steps_and_templates(store: St
 
 def test_bad_catalogue_is_refused_and_previous_stays_in_force(store: Store, tmp_path: Path) -> None:
     with store.session() as session:
-        catalog_service.load_catalog_files(session, [catalog_dir()], "admin1")
+        load_catalog_as(session, ADMIN, [catalog_dir()])
     before = _names_in_force(store)
     folder = _copy_bundled(tmp_path)
 
@@ -69,7 +73,7 @@ def test_bad_catalogue_is_refused_and_previous_stays_in_force(store: Store, tmp_
 
     _edit(folder / "dibao.json", break_it)
     with store.session() as session, pytest.raises(CatalogRejected) as caught:
-        catalog_service.load_catalog_files(session, [folder], "admin1")
+        load_catalog_as(session, ADMIN, [folder])
     assert "dibao.json" in caught.value.message and "copies" in caught.value.message
     assert _names_in_force(store) == before
     with store.session() as session:
@@ -79,7 +83,7 @@ def test_bad_catalogue_is_refused_and_previous_stays_in_force(store: Store, tmp_
 
 def test_changing_a_published_template_version_is_refused(store: Store, tmp_path: Path) -> None:
     with store.session() as session:
-        catalog_service.load_catalog_files(session, [catalog_dir()], "admin1")
+        load_catalog_as(session, ADMIN, [catalog_dir()])
     folder = _copy_bundled(tmp_path)
 
     def relabel(data: dict[str, Any]) -> None:
@@ -87,7 +91,7 @@ def test_changing_a_published_template_version_is_refused(store: Store, tmp_path
 
     _edit(folder / "dibao.json", relabel)
     with store.session() as session, pytest.raises(CatalogRejected, match="版本不可修改"):
-        catalog_service.load_catalog_files(session, [folder], "admin1")
+        load_catalog_as(session, ADMIN, [folder])
     with store.session() as session:
         titles = [t.title for t in session.scalars(select(FormTemplateVersion))]
     assert not any(title.endswith("（改）") for title in titles)
@@ -101,7 +105,7 @@ def test_changing_a_published_template_version_is_refused(store: Store, tmp_path
     folder2 = _copy_bundled(tmp_path / "v2")
     _edit(folder2 / "dibao.json", bump)
     with store.session() as session:
-        catalog_service.load_catalog_files(session, [folder2], "admin1")
+        load_catalog_as(session, ADMIN, [folder2])
     with store.session() as session:
         item, old = session.scalars(
             select(Item).where(Item.name == "最低生活保障").order_by(Item.active.desc())
@@ -121,11 +125,11 @@ def test_item_dropped_from_a_release_is_deactivated_not_deleted(
     store: Store, tmp_path: Path
 ) -> None:
     with store.session() as session:
-        catalog_service.load_catalog_files(session, [catalog_dir()], "admin1")
+        load_catalog_as(session, ADMIN, [catalog_dir()])
     folder = _copy_bundled(tmp_path)
     (folder / "menpai_bianzhi.json").unlink()
     with store.session() as session:
-        catalog_service.load_catalog_files(session, [folder], "admin1")
+        load_catalog_as(session, ADMIN, [folder])
     with store.session() as session:
         menpai = session.scalars(select(Item).where(Item.name.like("门牌%"))).one()
     assert menpai.active is False
@@ -145,4 +149,10 @@ def test_cli_load_refuses_bad_files_and_loads_good_ones(
     assert "已载入事项目录" in capsys.readouterr().out
     store = open_store(data_dir)
     assert len(_names_in_force(store)) == len(bundled_catalog().items)
+    with store.reader() as session:  # audited like the same load from the 管理 desk
+        (entry,) = session.scalars(
+            select(AuditEntry).where(AuditEntry.event == audit.AuditEvent.CATALOG_LOADED)
+        )
+        assert entry.actor.startswith("cli:") and entry.subject == "catalog:2026.1-demo"
+        assert audit.verify(session).ok
     store.close()
