@@ -24,7 +24,8 @@ from app import passwords, settings
 from app.actor import ROLE_LABELS, Actor, Role
 from app.audit import AuditEvent, JsonValue, authorize, record, record_for
 from app.errors import AuthenticationError, NotFound, ValidationError
-from app.permissions import Permission
+from app.permissions import Permission, require
+from app.units.declare import reads_guarded, writes
 from db.base import utcnow
 from db.models import User, UserRole
 
@@ -324,6 +325,7 @@ def _unknown_user(
 LOCK_REASONS = frozenset({"manual", "idle"})
 
 
+@writes
 def lock_workstation(session: Session, actor: Actor, *, reason: str) -> None:
     """The signed-in user's workstation was locked: by hand (Ctrl+L) or after idle time."""
     if reason not in LOCK_REASONS:
@@ -404,6 +406,7 @@ def change_password(session: Session, actor: Actor, old: str, new: str) -> None:
 # --- administration -----------------------------------------------------------------------------
 
 
+@writes
 def create_user(
     session: Session,
     admin: Actor,
@@ -453,6 +456,7 @@ def create_user(
         return _summary(user)
 
 
+@writes
 def set_roles(session: Session, admin: Actor, user_id: int, roles: Iterable[Role]) -> UserSummary:
     authorize(session, admin, Permission.USER_ADMIN)
     chosen = check_role_combination(roles)
@@ -481,6 +485,7 @@ def set_roles(session: Session, admin: Actor, user_id: int, roles: Iterable[Role
         return _summary(user)
 
 
+@writes
 def reset_lockout(session: Session, admin: Actor, user_id: int) -> UserSummary:
     """Unlock an account now and clear its failure count."""
     authorize(session, admin, Permission.USER_ADMIN)
@@ -499,6 +504,7 @@ def reset_lockout(session: Session, admin: Actor, user_id: int) -> UserSummary:
         return _summary(user)
 
 
+@writes
 def reset_password(session: Session, admin: Actor, user_id: int, new_password: str) -> UserSummary:
     """Set a temporary password (the user forgot theirs); it must be changed at next sign-in."""
     authorize(session, admin, Permission.USER_ADMIN)
@@ -513,6 +519,7 @@ def reset_password(session: Session, admin: Actor, user_id: int, new_password: s
         return _summary(user)
 
 
+@writes
 def set_active(session: Session, admin: Actor, user_id: int, active: bool) -> UserSummary:
     """Enable or disable an account (a disabled account cannot sign in; its history stays)."""
     authorize(session, admin, Permission.USER_ADMIN)
@@ -532,8 +539,9 @@ def set_active(session: Session, admin: Actor, user_id: int, active: bool) -> Us
         return _summary(user)
 
 
+@reads_guarded(Permission.USER_ADMIN)
 def list_users(session: Session, admin: Actor) -> list[UserSummary]:
-    authorize(session, admin, Permission.USER_ADMIN)
+    require(admin, Permission.USER_ADMIN)  # a refusal is recorded by the guarded unit
     with session.begin():
         users = session.scalars(
             select(User).options(selectinload(User.roles)).order_by(User.username)

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from app.actor import Actor
 from app.errors import PermissionDenied, ValidationError
 from app.permissions import Permission, require
+from app.units.declare import reads_guarded, writes
 from app.validators import id_check_digit
 from app.workflow.states import Action
 from db.base import utcnow
@@ -313,6 +314,7 @@ class AuditRow:
         return event_label(self.event)
 
 
+@reads_guarded(Permission.AUDIT_READ)
 def read_entries(
     session: Session,
     actor: Actor,
@@ -325,7 +327,7 @@ def read_entries(
 
     Only the auditor may read the log (:attr:`Permission.AUDIT_READ`).
     """
-    authorize(session, actor, Permission.AUDIT_READ)
+    require(actor, Permission.AUDIT_READ)  # a refusal is recorded by the guarded unit
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError("每页条数", f"每页条数应在1至{MAX_PAGE}之间")
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
@@ -460,6 +462,7 @@ def verify(session: Session) -> AuditVerification:
     return AuditVerification(True, checked, head_hash=None if checked == 0 else expected_prev)
 
 
+@writes
 def verify_as(session: Session, actor: Actor) -> AuditVerification:
     """:func:`verify` for the auditor's screen: needs ``AUDIT_VERIFY`` and is itself audited.
 

@@ -19,6 +19,7 @@ from app import settings
 from app.catalog.schema import Catalog
 from app.catalog.schema import Item as CatalogItem
 from app.errors import CatalogRejected
+from app.units.declare import reads
 from db.models import CatalogRelease, FormTemplateVersion, Item, ItemMaterial, ItemStep
 
 UNIT_TEXT = {"working": "个工作日", "natural": "个自然日"}
@@ -197,6 +198,7 @@ def _fill_item(row: Item, item: CatalogItem, release_id: int) -> None:
     ]
 
 
+@reads
 def catalog_status(session: Session) -> CatalogStatus | None:
     release = session.scalars(select(CatalogRelease).order_by(CatalogRelease.id.desc())).first()
     if release is None:
@@ -231,6 +233,7 @@ def _summary(item: Item, material_count: int) -> ItemSummary:
     )
 
 
+@reads
 def items_in_force(session: Session) -> list[ItemSummary]:
     counts: dict[int, int] = {
         item_id: count
@@ -247,6 +250,7 @@ def items_in_force(session: Session) -> list[ItemSummary]:
     return [_summary(item, counts.get(item.id, 0)) for item in items]
 
 
+@reads
 def item_detail(session: Session, item_id: int) -> ItemDetail:
     item = session.scalars(
         select(Item)

@@ -885,7 +885,7 @@ def seed_demo_centre(
             planner.schedule(plan)
         first_day = min(plan.days[0] for plan in plans)
         clock = _Clock(now)
-        ctx = CaseContext(sessions, calendar, clock)
+        ctx = CaseContext(sessions, sessions, calendar, clock)
         _register_authorizations(ctx, clock, planner, _back(calendar, first_day, 1))
         events = sorted(
             (moment, plan.index, n)

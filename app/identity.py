@@ -15,6 +15,7 @@ from app.actor import Actor
 from app.audit import AuditEvent, authorize, find_personal_data, record_for
 from app.errors import NotFound, ValidationError
 from app.permissions import Permission
+from app.units.declare import writes
 from app.validators import mask_id_number
 from db.models import Applicant
 
@@ -28,6 +29,7 @@ def masked(id_number: str) -> str:
     return mask_id_number(id_number)
 
 
+@writes
 def reveal_id_number(session: Session, actor: Actor, applicant_id: int, *, purpose: str) -> str:
     """The applicant's full ID number, for a stated purpose (e.g. 核验身份, 录入县级系统).
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.actor import Actor
 from app.cases.intake import template_of
 from app.errors import NotFound, PermissionDenied, ValidationError
+from app.units.declare import reads, writes
 from db.base import utcnow
 from db.models import IntakeDraft, Item
 
@@ -80,6 +81,7 @@ def _own(session: Session, actor: Actor, token: str) -> IntakeDraft | None:
     return row
 
 
+@writes
 def save_draft(
     session: Session,
     actor: Actor,
@@ -105,6 +107,7 @@ def save_draft(
         return DraftSummary(row.token, item.id, item.name, row.label, row.updated_at)
 
 
+@reads
 def list_drafts(session: Session, actor: Actor) -> list[DraftSummary]:
     """The actor's drafts, most recently saved first."""
     rows = session.execute(
@@ -116,6 +119,7 @@ def list_drafts(session: Session, actor: Actor) -> list[DraftSummary]:
     return [DraftSummary(d.token, d.item_id, name, d.label, d.updated_at) for d, name in rows]
 
 
+@reads
 def load_draft(session: Session, actor: Actor, token: str) -> Draft:
     row = _own(session, actor, token)
     if row is None:
@@ -128,6 +132,7 @@ def load_draft(session: Session, actor: Actor, token: str) -> Draft:
     )
 
 
+@writes
 def discard_draft(session: Session, actor: Actor, token: str) -> bool:
     """Delete the actor's draft; False if there was none (already decided or discarded)."""
     with session.begin():

@@ -17,6 +17,7 @@ from app.catalog.schema import DEFER_RULES, FormTemplate, Material
 from app.catalog.schema import Item as CatalogItem
 from app.catalog_service import ItemSummary, items_in_force, limit_text
 from app.errors import NotFound
+from app.units.declare import reads
 from app.workcalendar import WorkCalendar, natural_deadline, working_deadline
 from app.workflow.rules import ItemRules
 from db.models import Case, Item
@@ -42,6 +43,7 @@ class IntakeSpec:
         return [m for m in self.materials if m.deficiency_allowed]
 
 
+@reads
 def intake_spec(session: Session, item_id: int, *, in_force: bool = True) -> IntakeSpec:
     """The item version ``item_id`` as the desk takes it in; ``in_force=False`` for a pending
     case, which keeps the version it was filed under even after a reload retired it."""
@@ -104,6 +106,7 @@ class PickableItem:
         )
 
 
+@reads
 def pickable_items(session: Session) -> list[PickableItem]:
     short = {
         item_id: name
@@ -115,6 +118,7 @@ def pickable_items(session: Session) -> list[PickableItem]:
 RECENT_SCAN = 300  # cases looked at to find a workstation's recent items
 
 
+@reads
 def recent_item_ids(session: Session, actor: Actor, limit: int = 8) -> list[int]:
     """Items most recently taken in at the actor's workstation, newest first, still in force."""
     rows = session.scalars(

@@ -22,7 +22,8 @@ from app.audit import AuditEvent, JsonValue, authorize, record_for
 from app.catalog.loader import load_catalog
 from app.catalog_service import CatalogStatus, catalog_status, install_catalog
 from app.errors import ValidationError
-from app.permissions import Permission
+from app.permissions import Permission, require
+from app.units.declare import reads_guarded, writes
 from app.validators import check_division_code, normalize_text
 
 __all__ = [
@@ -132,9 +133,10 @@ def _current(session: Session) -> list[SettingValue]:
     return [SettingValue(o.key, o.label, o.get(session)) for o in EDITABLE]
 
 
+@reads_guarded(Permission.SETTINGS_EDIT)
 def read_settings(session: Session, actor: Actor) -> list[SettingValue]:
     """Every editable setting with its current value (its default if never written)."""
-    authorize(session, actor, Permission.SETTINGS_EDIT)
+    require(actor, Permission.SETTINGS_EDIT)  # a refusal is recorded by the guarded unit
     with session.begin():
         return _current(session)
 
@@ -150,6 +152,7 @@ def checked_values(values: Mapping[str, Any]) -> dict[str, str | int]:
     return cleaned
 
 
+@writes
 def save_settings(session: Session, actor: Actor, values: Mapping[str, Any]) -> list[SettingValue]:
     """Check every value, then write them all (or nothing) and audit what changed."""
     authorize(session, actor, Permission.SETTINGS_EDIT)
@@ -171,6 +174,7 @@ def save_settings(session: Session, actor: Actor, values: Mapping[str, Any]) -> 
         return _current(session)
 
 
+@writes
 def load_catalog_as(session: Session, actor: Actor, paths: Sequence[Path]) -> CatalogStatus:
     """Validate catalogue files and make them the catalogue in force, audited; a bad catalogue
     raises ``CatalogRejected`` listing every problem and the one in force stays."""

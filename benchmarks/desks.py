@@ -48,6 +48,7 @@ from app.cases.listing import Listing, badged, queue_listing, search_listing
 from app.catalog.loader import bundled_catalog
 from app.demo_forms import sample_form_data
 from app.demo_seed import ensure_demo_centre
+from app.units.declare import reads
 from app.workcalendar import WorkCalendar
 from benchmarks.build_store import store_paths
 from db.models import Case, Item, User
@@ -180,7 +181,7 @@ def queue_on_screen(app: QApplication, runner: Runner, backend: DeskBackend) -> 
     calendar, today = backend.calendar, backend.today()
 
     def fetch(offset: int, limit: int) -> Listing:
-        return backend.query(queue_listing, calendar, today, limit=limit, offset=offset)
+        return backend.run(queue_listing, calendar, today, limit=limit, offset=offset)
 
     start = time.perf_counter()
     model.set_fetch(fetch)
@@ -214,6 +215,7 @@ def largest_form(app: QApplication) -> tuple[str, float, list[float]]:
     return worst, medians[worst], sorted(medians.values())
 
 
+@reads
 def every_case(
     session: Session,
     actor: Actor,
@@ -247,7 +249,7 @@ def stall_while_working(
     table.show()
     calendar, today = backend.calendar, backend.today()
     model.set_fetch(
-        lambda offset, limit: backend.query(listing, calendar, today, limit=limit, offset=offset)
+        lambda offset, limit: backend.run(listing, calendar, today, limit=limit, offset=offset)
     )
     counts = {"pages": 0, "searches": 0, "writes": 0, "rows": 0}
     with store.reader() as session:
@@ -284,7 +286,7 @@ def stall_while_working(
                 runner.write(walk_in_and_accept)
                 counts["writes"] += 1
                 runner.read(
-                    lambda: backend.query(search_listing, calendar, today, "王"),
+                    lambda: backend.run(search_listing, calendar, today, "王"),
                 )
                 counts["searches"] += 1
             pump_for(app, 0.01)

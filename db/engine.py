@@ -90,9 +90,16 @@ def make_engine(db_path: Path, key: bytes, *, busy_timeout: float | None = None)
     def _on_begin(conn: Any) -> None:
         # Writers take the write lock up front (IMMEDIATE): two units of work that read then
         # write would otherwise fail with "database is locked" instead of waiting their turn.
-        # Read-only sessions (``reader``) begin deferred and never wait for a writer (WAL).
+        # Read-only sessions (``reader``) begin deferred and never wait for a writer (WAL), and
+        # their connection refuses writes (query_only), so a read unit can never write by
+        # mistake. Pooled connections serve both kinds: the flag is set at every begin.
         read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        if read_only:
+            conn.exec_driver_sql("PRAGMA query_only = ON")
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("PRAGMA query_only = OFF")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context: ExceptionContext) -> None:

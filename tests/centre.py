@@ -110,5 +110,5 @@ def centre(store: Store) -> Iterator[Centre]:
             actors[name] = Actor(user.id, name, name, frozenset(roles), "W01")
     clock = Clock(dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC))  # Mon 2026-03-02 10:00 CST
     calendar = default_calendar()
-    ctx = CaseContext(store.session, calendar, clock)
+    ctx = CaseContext(store.session, store.reader, calendar, clock)
     yield Centre(store, ctx, clock, actors, random.Random(7))

@@ -19,6 +19,7 @@ from app.audit import AuditEvent
 from app.cli import main
 from app.demo_users import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
 from app.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
+from app.units.runner import Units
 from db.models import AuditEntry, User
 from db.store import Store
 
@@ -445,14 +446,15 @@ def test_only_the_admin_administers_and_refusals_are_audited(store: Store, role:
         lambda s: accounts.reset_lockout(s, someone, target.user_id),
         lambda s: accounts.reset_password(s, someone, target.user_id, "Temp12345"),
         lambda s: accounts.set_active(s, someone, target.user_id, False),
-        lambda s: accounts.list_users(s, someone),
     ]
     for call in calls:
         with store.session() as session, pytest.raises(PermissionDenied) as caught:
             call(session)
         assert "管理用户账号" in caught.value.message
+    with pytest.raises(PermissionDenied, match="管理用户账号"):  # a read: its unit records it
+        Units(store.session, store.reader).run(someone, accounts.list_users)
     denied = [d["permission"] for e, a, d in events(store) if e == "permission_denied"]
-    assert denied == ["user_admin"] * len(calls)
+    assert denied == ["user_admin"] * (len(calls) + 1)
     assert user_row(store, "target1").active
 
 

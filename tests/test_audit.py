@@ -18,6 +18,7 @@ from app.actor import Actor, Role
 from app.audit import GENESIS_HASH, AuditEvent
 from app.cli import main
 from app.errors import PermissionDenied, ValidationError
+from app.units.runner import Units
 from db.models import AuditEntry
 from db.store import Store
 
@@ -220,7 +221,11 @@ def test_auditor_reads_newest_first_with_paging_and_filter(store: Store) -> None
 
 @pytest.mark.parametrize("reader", [CLERK, ADMIN])
 def test_only_the_auditor_reads_and_a_refusal_is_recorded(store: Store, reader: Actor) -> None:
-    with store.session() as session, pytest.raises(PermissionDenied):
+    units = Units(store.session, store.reader)
+    with pytest.raises(PermissionDenied):
+        units.run(reader, audit.read_entries, limit=10)  # the read itself runs read-only
+    # A caller with no unit runner is refused all the same (not recorded: no write unit).
+    with pytest.raises(PermissionDenied), store.reader() as session:
         audit.read_entries(session, reader, limit=10)
     with store.session() as session:
         (entry,) = session.scalars(select(AuditEntry)).all()

@@ -14,6 +14,7 @@ from app.catalog_service import catalog_status
 from app.errors import CatalogRejected, PermissionDenied, ValidationError
 from app.paths import catalog_dir
 from app.settings_service import load_catalog_as, read_settings, save_settings
+from app.units.runner import Units
 from db.models import AuditEntry
 from tests.centre import TOWN, Centre, centre
 
@@ -95,8 +96,8 @@ def test_bad_value_refused_naming_the_field_and_nothing_saved(
 def test_only_the_administrator_reads_or_saves(centre: Centre, user: str) -> None:
     with centre.store.session() as session, pytest.raises(PermissionDenied):
         save_settings(session, centre.actor(user), {"centre_name": "x"})
-    with centre.store.session() as session, pytest.raises(PermissionDenied):
-        read_settings(session, centre.actor(user))
+    with pytest.raises(PermissionDenied):
+        Units(centre.store.session, centre.store.reader).run(centre.actor(user), read_settings)
     assert len(_audit(centre, AuditEvent.PERMISSION_DENIED)) == 2
     with centre.store.reader() as session:
         assert settings.CENTRE_NAME.get(session) == "便民服务中心"

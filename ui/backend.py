@@ -1,9 +1,10 @@
-"""The desks' way to the use cases: one Session (or one use-case call) per user action.
+"""The desks' way to the use cases: one unit of work per user action.
 
 Widgets never hold a Session: they hand a use-case function and its arguments to a backend
-method, inside a :class:`ui.worker.Runner` task, and get plain data back::
+method, inside a :class:`ui.worker.Runner` task, and get plain data back. The use case declares
+its unit (``app.units.declare``: read-only, guarded read, write); the backend opens that one::
 
-    runner.read(lambda: backend.query(queries.my_queue, category="社会救助"), show_page)
+    runner.read(lambda: backend.run(queries.my_queue, category="社会救助"), show_page)
     runner.write(lambda: backend.act(decisions.accept, case_id), accepted, show_error)
 """
 
@@ -20,6 +21,7 @@ from app import accounts, settings
 from app.actor import Actor
 from app.calendar_service import work_calendar
 from app.cases.context import CaseContext
+from app.units.runner import Units
 from app.workcalendar import WorkCalendar
 from app.workflow.fold import local_date
 from db.base import utcnow
@@ -84,7 +86,8 @@ class DeskBackend:
     ) -> None:
         self.store = store
         self.actor = actor
-        self.ctx = CaseContext(store.session, calendar, clock)
+        self.ctx = CaseContext(store.session, store.reader, calendar, clock)
+        self.units = Units(store.session, store.reader)
 
     @property
     def calendar(self) -> WorkCalendar:
@@ -94,32 +97,24 @@ class DeskBackend:
         """The centre's local date (China time) by the use cases' clock."""
         return local_date(self.ctx.clock())
 
-    def query(
+    def run(
         self, fn: Callable[Concatenate[Session, Actor, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        """A read use case ``fn(session, actor, ...)`` in a read-only session."""
-        with self.store.reader() as session:
-            return fn(session, self.actor, *args, **kwargs)
+        """A use case ``fn(session, actor, ...)`` in the unit of work it declares
+        (:mod:`app.units.declare`): read-only, guarded read, or write."""
+        return self.units.run(self.actor, fn, *args, **kwargs)
 
-    def read(
+    def lookup(
         self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        """A read with no actor (the catalogue, an item's intake spec)."""
-        with self.store.reader() as session:
-            return fn(session, *args, **kwargs)
+        """Reference data with no actor (the catalogue, an item's intake spec), read-only."""
+        return self.units.lookup(fn, *args, **kwargs)
 
     def act(
         self, fn: Callable[Concatenate[CaseContext, Actor, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        """A case use case ``fn(ctx, actor, ...)``; it opens and commits its own transaction."""
+        """A case use case ``fn(ctx, actor, ...)``; it opens and commits its own units."""
         return fn(self.ctx, self.actor, *args, **kwargs)
-
-    def admin(
-        self, fn: Callable[Concatenate[Session, Actor, P], T], *args: P.args, **kwargs: P.kwargs
-    ) -> T:
-        """An account or settings use case ``fn(session, actor, ...)`` in a write session."""
-        with self.store.session() as session:
-            return fn(session, self.actor, *args, **kwargs)
 
     def change_password(self, old: str, new: str) -> None:
         with self.store.session() as session:

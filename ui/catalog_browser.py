@@ -29,7 +29,7 @@ class CatalogBrowser(CatalogView):
         self._wanted = item_id
         backend = self._backend
         self._runner.read(
-            lambda: backend.read(catalog_service.item_detail, item_id),
+            lambda: backend.lookup(catalog_service.item_detail, item_id),
             self._show_detail,
             self._failed,
             owner=self,

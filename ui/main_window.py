@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         screen.raise_()
         screen.password.setFocus()
         self.env.runner.write(
-            lambda: backend.admin(lock_workstation, reason=reason), changes_cases=False
+            lambda: backend.run(lock_workstation, reason=reason), changes_cases=False
         )
 
     def _set_locked(self, locked: bool) -> None:

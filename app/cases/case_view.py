@@ -17,6 +17,7 @@ from app.cases.decisions import get_case
 from app.cases.engine import item_rules, load_item, project
 from app.cases.queries import CaseDetail, case_detail
 from app.catalog.schema import FieldType, FormField, FormTemplate
+from app.units.declare import reads
 from app.workcalendar import WorkCalendar
 from app.workflow.states import Action, CaseState
 from app.workflow.transitions import available
@@ -68,6 +69,7 @@ def form_lines(template: FormTemplate, data: dict[str, Any]) -> list[tuple[str, 
     return lines
 
 
+@reads
 def case_view(
     session: Session, actor: Actor, case_id: int, calendar: WorkCalendar, today: dt.date
 ) -> CaseView:
@@ -105,6 +107,7 @@ class ReviewProgress:
         return self.current is not None and self.current + 1 < len(self.steps)
 
 
+@reads
 def review_progress(
     session: Session, actor: Actor, case_id: int, calendar: WorkCalendar
 ) -> ReviewProgress:
@@ -128,6 +131,7 @@ def review_progress(
     )
 
 
+@reads
 def approver_choices(session: Session, actor: Actor) -> list[tuple[int, str]]:
     """Active back-office approvers a case may be reassigned to (改派), by name."""
     require_case_role(actor)

@@ -13,6 +13,7 @@ from app import settings
 from app.actor import Actor
 from app.cases import queries
 from app.cases.queries import CaseRow, deadline_badge
+from app.units.declare import reads
 from app.workcalendar import WorkCalendar
 from app.workflow.states import CaseState
 
@@ -50,6 +51,7 @@ def badged(
     ]
 
 
+@reads
 def queue_listing(
     session: Session,
     actor: Actor,
@@ -67,6 +69,7 @@ def queue_listing(
     return Listing(badged(session, calendar, today, page.rows), page.total)
 
 
+@reads
 def search_listing(
     session: Session,
     actor: Actor,

@@ -17,6 +17,7 @@ from app.cases.engine import CaseChange
 from app.catalog.schema import FieldType, FormTemplate
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.identity import masked
+from app.units.declare import reads
 from app.workflow.states import CaseState
 from db.models import Applicant, Case, Item, ProxyAuthorization
 
@@ -80,6 +81,7 @@ def _require_proxy(actor: Actor) -> None:
         raise PermissionDenied("只有代办员可以查看和使用代办委托书。")
 
 
+@reads
 def list_authorizations(session: Session, actor: Actor, today: dt.date) -> list[AuthorizationRow]:
     """The proxy's own authorizations, newest first (never anyone else's)."""
     _require_proxy(actor)
@@ -120,6 +122,7 @@ def list_authorizations(session: Session, actor: Actor, today: dt.date) -> list[
     return result
 
 
+@reads
 def authorization_no(session: Session, actor: Actor, authorization_id: int) -> str:
     """The number of one of the proxy's own authorizations (for the success message)."""
     _require_proxy(actor)
@@ -176,6 +179,7 @@ class ReadyToCollect:
     may_collect: bool
 
 
+@reads
 def ready_to_collect(session: Session, actor: Actor) -> list[ReadyToCollect]:
     """The proxy's own filings in 待出件, oldest first."""
     _require_proxy(actor)

@@ -21,6 +21,7 @@ from app.actor import Actor, Role
 from app.cases.access import check_visible, restrict
 from app.cases.decisions import get_case
 from app.identity import masked
+from app.units.declare import reads
 from app.workcalendar import WorkCalendar, deadline_status, remaining_working_days
 from app.workflow.states import CLOCK_STATES, Action, CaseState
 from db.models import Applicant, Case, CaseAction, Item, ItemStep, MaterialReceived, User
@@ -176,6 +177,7 @@ def _page(session: Session, ids: Select[int], order: Sequence[Any]) -> list[Case
     return _rows(session, _base().where(Case.id.in_(ids)).order_by(*order))
 
 
+@reads
 def my_queue(
     session: Session,
     actor: Actor,
@@ -195,6 +197,7 @@ def my_queue(
     return QueuePage(_page(session, ids.limit(limit).offset(offset), QUEUE_ORDER), total)
 
 
+@reads
 def queue_categories(session: Session, actor: Actor) -> list[tuple[str, int]]:
     """(category, count) of the actor's queue, for the category tabs."""
     condition = _queue_filter(actor, None)
@@ -272,6 +275,7 @@ def _search_name_or_item(session: Session, actor: Actor, needle: str, limit: int
     return _page(session, select(united.c.id), newest)[:limit]
 
 
+@reads
 def case_detail(
     session: Session, actor: Actor, case_id: int, calendar: WorkCalendar, today: dt.date
 ) -> CaseDetail:

@@ -70,7 +70,9 @@ class _Sample:
             self.actors = _users(session)
             settings.COMPLAINT_PHONE.set(session, "12345")
         self.store = store
-        self.ctx = CaseContext(store.session, default_calendar(), lambda: SAMPLE_MOMENT)
+        self.ctx = CaseContext(
+            store.session, store.reader, default_calendar(), lambda: SAMPLE_MOMENT
+        )
         self.rng = random.Random(2026)
         self.catalog = bundled_catalog()
 

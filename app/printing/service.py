@@ -26,6 +26,7 @@ from app.printing.facts import gather
 from app.printing.kinds import DocKind, kinds_for_state
 from app.printing.layouts import load_layout
 from app.printing.render import render_pdf
+from app.units.declare import reads
 from app.workflow.fold import local_date
 from app.workflow.states import Action, CaseState
 from db.models import CaseAction, PrintedDocument, User
@@ -153,8 +154,11 @@ def build_document(ctx: CaseContext, actor: Actor, case_id: int, kind: DocKind) 
     """Build ``kind`` for the case without archiving it: for the screen, or for the printer or a
     file before the clerk has confirmed the print dialog or the file was written. It counts as
     issued (archived, audited, and making the next copy a 补打) only once ``archive_document``
-    records it — a print dialog cancelled in between leaves no trace."""
-    with ctx.sessions() as session:
+    records it — a print dialog cancelled in between leaves no trace.
+
+    A read unit: rendering takes tens of milliseconds and never holds the write lock, so the
+    next clerk's 受理 does not wait for a preview."""
+    with ctx.readers() as session:
         built, _ = _build(session, actor, case_id, kind, ctx.clock())
         return built
 
@@ -239,6 +243,7 @@ def issuable_kinds(session: Session, actor: Actor, case_id: int) -> list[DocKind
     )
 
 
+@reads
 def documents_tab(
     session: Session, actor: Actor, case_id: int
 ) -> tuple[list[DocumentRow], list[DocKind]]:
@@ -246,6 +251,7 @@ def documents_tab(
     return case_documents(session, actor, case_id), issuable_kinds(session, actor, case_id)
 
 
+@reads
 def archived_pdf(session: Session, actor: Actor, document_id: int) -> IssuedDocument:
     """The exact archived bytes of one document (to view or print again as it was)."""
     row = session.get(PrintedDocument, document_id)

@@ -123,7 +123,7 @@ class CentreMachine(RuleBasedStateMachine):
         self.tmp = Path(tempfile.mkdtemp(prefix="onewindow-stateful-"))
         self.store = open_store(self.tmp / "data")
         self.clock = Clock(dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC))
-        self.ctx = CaseContext(self.store.session, CALENDAR, self.clock)
+        self.ctx = CaseContext(self.store.session, self.store.reader, CALENDAR, self.clock)
         self.rng = random.Random(0)
         self.actors: dict[Role, Actor] = {}
         self.due: dict[int, dt.date] = {}

@@ -55,8 +55,8 @@ class CatalogPane(QWidget):
 
         def read() -> tuple[list[ItemSummary], CatalogStatus | None]:
             return (
-                backend.read(catalog_service.items_in_force),
-                backend.read(catalog_service.catalog_status),
+                backend.lookup(catalog_service.items_in_force),
+                backend.lookup(catalog_service.catalog_status),
             )
 
         self.desk.env.runner.read(read, self._show, self.desk.failed, owner=self)
@@ -74,7 +74,7 @@ class CatalogPane(QWidget):
         backend = self.desk.env.backend
         self.desk.say("正在校验事项目录文件…")
         self.desk.env.runner.write(
-            lambda: backend.admin(load_catalog_as, paths),
+            lambda: backend.run(load_catalog_as, paths),
             self._loaded,
             self._refused,
             owner=self,

@@ -92,7 +92,7 @@ class SettingsPane(QWidget):
     def refresh(self) -> None:
         backend = self.desk.env.backend
         self.desk.env.runner.read(
-            lambda: backend.admin(read_settings), self._show, self.desk.failed, owner=self
+            lambda: backend.run(read_settings), self._show, self.desk.failed, owner=self
         )
 
     def _show(self, values: list[SettingValue]) -> None:
@@ -113,7 +113,7 @@ class SettingsPane(QWidget):
         values = self.values()
         backend = self.desk.env.backend
         self.desk.env.runner.write(
-            lambda: backend.admin(save_settings, values), self._saved, self._refused, owner=self
+            lambda: backend.run(save_settings, values), self._saved, self._refused, owner=self
         )
 
     def _saved(self, values: list[SettingValue]) -> None:

@@ -167,7 +167,7 @@ class UsersPane(QWidget):
         keep = select_id if select_id is not None else (current.user_id if current else None)
         backend = self.desk.env.backend
         self.desk.env.runner.read(
-            lambda: backend.admin(accounts.list_users),
+            lambda: backend.run(accounts.list_users),
             lambda users: self._show(users, keep),
             self.desk.failed,
             owner=self,
@@ -270,7 +270,7 @@ class UsersPane(QWidget):
                 edit.clear()
             self.new_roles.set_roles(set())
 
-        self._write(lambda: backend.admin(accounts.create_user, *args), created)
+        self._write(lambda: backend.run(accounts.create_user, *args), created)
 
     def save_roles(self) -> None:
         user = self.selected()
@@ -279,7 +279,7 @@ class UsersPane(QWidget):
         roles = self.user_roles.roles()
         backend = self.desk.env.backend
         self._write(
-            lambda: backend.admin(accounts.set_roles, user.user_id, roles),
+            lambda: backend.run(accounts.set_roles, user.user_id, roles),
             lambda saved: self.desk.say(f"已将 {saved.username} 的角色改为：{saved.role_text}。"),
         )
 
@@ -289,7 +289,7 @@ class UsersPane(QWidget):
             return
         backend = self.desk.env.backend
         self._write(
-            lambda: backend.admin(accounts.reset_lockout, user.user_id),
+            lambda: backend.run(accounts.reset_lockout, user.user_id),
             lambda saved: self.desk.say(f"已解除 {saved.username} 的登录锁定。"),
         )
 
@@ -304,7 +304,7 @@ class UsersPane(QWidget):
             self.temp_password.clear()
             self.desk.say(f"已重置 {saved.username} 的密码；请当面告知临时密码，登录后须修改。")
 
-        self._write(lambda: backend.admin(accounts.reset_password, user.user_id, password), done)
+        self._write(lambda: backend.run(accounts.reset_password, user.user_id, password), done)
 
     def toggle_active(self) -> None:
         user = self.selected()
@@ -317,7 +317,7 @@ class UsersPane(QWidget):
             return
         backend = self.desk.env.backend
         self._write(
-            lambda: backend.admin(accounts.set_active, user.user_id, active),
+            lambda: backend.run(accounts.set_active, user.user_id, active),
             lambda saved: self.desk.say(
                 f"已{'启用' if saved.active else '停用'}账号 {saved.username}。"
             ),

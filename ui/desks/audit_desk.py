@@ -50,7 +50,7 @@ class AuditDesk(Desk):
     def activate(self) -> None:
         backend = self.env.backend
         self.env.runner.read(
-            lambda: backend.query(audit.read_entries, limit=PAGE),
+            lambda: backend.run(audit.read_entries, limit=PAGE),
             self._show,
             self.failed,
             owner=self,
@@ -78,7 +78,7 @@ class AuditDesk(Desk):
         self.say("正在校验审计日志…")
         backend = self.env.backend
         self.env.runner.write(
-            lambda: backend.admin(audit.verify_as),
+            lambda: backend.run(audit.verify_as),
             self._verified,
             self._verify_failed,
             owner=self,

@@ -28,7 +28,7 @@ class CatalogDesk(Desk):
             return
         backend = self.env.backend
         self.env.runner.read(
-            lambda: backend.read(catalog_service.items_in_force),
+            lambda: backend.lookup(catalog_service.items_in_force),
             self._show,
             self.failed,
             owner=self,

@@ -50,7 +50,7 @@ class DeliveryDesk(CaseWorkDesk[CaseView]):
     def _tabs(self) -> list[Tab]:
         b = self.env.backend
         return [
-            (key, LABELS[key], b.query(queries.my_queue, states=states, limit=0).total)
+            (key, LABELS[key], b.run(queries.my_queue, states=states, limit=0).total)
             for key, states in STATES.items()
         ]
 
@@ -59,7 +59,7 @@ class DeliveryDesk(CaseWorkDesk[CaseView]):
         states = STATES[key if key == DELIVERED else PENDING]
 
         def fetch(offset: int, limit: int) -> Listing:
-            return b.query(
+            return b.run(
                 queue_listing, b.calendar, b.today(), states=states, limit=limit, offset=offset
             )
 
@@ -69,7 +69,7 @@ class DeliveryDesk(CaseWorkDesk[CaseView]):
 
     def read_case(self, case_id: int) -> Callable[[], CaseView]:
         b = self.env.backend
-        return lambda: b.query(case_view, case_id, b.calendar, b.today())
+        return lambda: b.run(case_view, case_id, b.calendar, b.today())
 
     def show_case(self, data: CaseView) -> None:
         self.view = data

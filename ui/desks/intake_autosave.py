@@ -94,7 +94,7 @@ class DraftKeeper(QObject):
         ticked = {m.key: m.copies for m in self._checklist.received()}
         self._stored = True
         self._env.runner.write(
-            lambda: backend.admin(intake_drafts.save_draft, token, item_id, form, ticked),
+            lambda: backend.run(intake_drafts.save_draft, token, item_id, form, ticked),
             self._saved,
             self._failed,
             owner=self,
@@ -106,7 +106,7 @@ class DraftKeeper(QObject):
         """Delete the clerk's draft ``token`` from the store, in the background."""
         backend = self._env.backend
         self._env.runner.write(
-            lambda: backend.admin(intake_drafts.discard_draft, token),
+            lambda: backend.run(intake_drafts.discard_draft, token),
             lambda _: self.discarded.emit(),
             self._failed,
             owner=self,

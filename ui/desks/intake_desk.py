@@ -73,7 +73,7 @@ class IntakeDesk(Desk):
     def activate(self) -> None:
         backend = self.env.backend
         self.env.runner.read(
-            lambda: (backend.read(pickable_items), backend.query(recent_item_ids)),
+            lambda: (backend.lookup(pickable_items), backend.run(recent_item_ids)),
             self._items_arrived,
             self.failed,
             owner=self,
@@ -89,7 +89,7 @@ class IntakeDesk(Desk):
     def _refresh_lists(self) -> None:
         backend = self.env.backend
         self.env.runner.read(
-            lambda: backend.query(intake_drafts.list_drafts),
+            lambda: backend.run(intake_drafts.list_drafts),
             self._drafts_arrived,
             self.failed,
             owner=self,
@@ -118,7 +118,7 @@ class IntakeDesk(Desk):
     def _resume_draft(self, token: str) -> None:
         backend = self.env.backend
         self.env.runner.read(
-            lambda: backend.query(intake_drafts.load_draft, token),
+            lambda: backend.run(intake_drafts.load_draft, token),
             self._draft_loaded,
             self.failed,
             owner=self,

@@ -94,7 +94,7 @@ class PendingList(QWidget):
 
     def _fetch(self, offset: int, limit: int) -> Listing:
         backend = self._env.backend  # runs in a worker thread: no widgets here
-        return backend.query(
+        return backend.run(
             queue_listing,
             backend.calendar,
             backend.today(),

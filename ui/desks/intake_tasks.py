@@ -22,9 +22,9 @@ class OpenCase:
 
 
 def load_case(backend: DeskBackend, case_id: int) -> OpenCase:
-    view = backend.query(case_view, case_id, backend.calendar, backend.today())
+    view = backend.run(case_view, case_id, backend.calendar, backend.today())
     # The item version the case was filed under, even if a reload has retired it since.
-    spec = backend.read(intake_spec, view.item_id, in_force=False)
+    spec = backend.lookup(intake_spec, view.item_id, in_force=False)
     received = {m.key: m.copies for m in view.detail.materials if not m.pending}
     return OpenCase(view, spec, received)
 

@@ -124,7 +124,7 @@ class IntakeWorkspace(QWidget):
         backend = self.env.backend
         self.header.setText("正在载入事项…")
         self.env.runner.read(
-            lambda: backend.read(intake_spec, item_id),
+            lambda: backend.lookup(intake_spec, item_id),
             lambda spec: self._show_walk_in(generation, spec, draft),
             self._load_failed,
             owner=self,

@@ -126,7 +126,7 @@ class AuthorizationsPane(QWidget):
     def load_catalogue(self) -> None:
         backend = self.desk.env.backend
         self.desk.env.runner.read(
-            lambda: backend.read(catalog_service.items_in_force),
+            lambda: backend.lookup(catalog_service.items_in_force),
             self._show_items,
             self.desk.failed,
             owner=self,
@@ -205,7 +205,7 @@ class AuthorizationsPane(QWidget):
             new_id = backend.act(
                 intake.register_authorization, resident, matters, until, may_collect=may_collect
             )
-            return backend.query(proxy.authorization_no, new_id)
+            return backend.run(proxy.authorization_no, new_id)
 
         self.desk.env.runner.write(write, self._registered, self._refused, owner=self)
 

@@ -47,7 +47,7 @@ class ProxyDesk(Desk):
         backend = self.env.backend
         today = backend.today()
         self.env.runner.read(
-            lambda: backend.query(proxy.list_authorizations, today),
+            lambda: backend.run(proxy.list_authorizations, today),
             self._authorizations_arrived,
             self.failed,
             owner=self,

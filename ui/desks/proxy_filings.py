@@ -106,11 +106,11 @@ class FilingsPane(QWidget):
         today = backend.today()
 
         def fetch(offset: int, limit: int) -> Listing:
-            return backend.query(queue_listing, backend.calendar, today, limit=limit, offset=offset)
+            return backend.run(queue_listing, backend.calendar, today, limit=limit, offset=offset)
 
         self.model.set_fetch(fetch)
         self.desk.env.runner.read(
-            lambda: backend.query(proxy.ready_to_collect),
+            lambda: backend.run(proxy.ready_to_collect),
             self._show_ready,
             self.desk.failed,
             owner=self,
@@ -155,7 +155,7 @@ class FilingsPane(QWidget):
         backend = self.desk.env.backend
         today = backend.today()
         self.desk.env.runner.read(
-            lambda: backend.query(case_view, case_id, backend.calendar, today),
+            lambda: backend.run(case_view, case_id, backend.calendar, today),
             self._show,
             self.desk.failed,
             owner=self,

@@ -149,7 +149,7 @@ class NewFilingPane(QWidget):
         self.placeholder.setText("正在打开表单…")
         backend = self.desk.env.backend
         self.desk.env.runner.read(
-            lambda: backend.read(intake_spec, int(item_id)),
+            lambda: backend.lookup(intake_spec, int(item_id)),
             self._show_form,
             self.desk.failed,
             owner=self,

@@ -28,7 +28,7 @@ class Decision:
 
 
 def _progress(b: DeskBackend, case_id: int) -> ReviewProgress:
-    return b.query(review_progress, case_id, b.calendar)
+    return b.run(review_progress, case_id, b.calendar)
 
 
 def _step_text(progress: ReviewProgress) -> str:
@@ -39,7 +39,7 @@ def _step_text(progress: ReviewProgress) -> str:
 
 
 def _due_text(b: DeskBackend, case_id: int) -> str:
-    due = b.query(case_detail, case_id, b.calendar, b.today()).deadlines.due_date
+    due = b.run(case_detail, case_id, b.calendar, b.today()).deadlines.due_date
     return f"承诺办结日为 {due:%Y-%m-%d}" if due else "本办件无承诺办结日"
 
 

@@ -53,7 +53,7 @@ class ReviewDesk(CaseWorkDesk[Loaded]):
         if supervisor:
             b = env.backend
             env.runner.read(
-                lambda: b.query(approver_choices),
+                lambda: b.run(approver_choices),
                 self.panel.reassignment.set_choices,
                 self.failed,
                 owner=self,
@@ -62,7 +62,7 @@ class ReviewDesk(CaseWorkDesk[Loaded]):
     # --- the queue ------------------------------------------------------------------------
 
     def _tabs(self) -> list[Tab]:
-        counts = self.env.backend.query(queries.queue_categories)
+        counts = self.env.backend.run(queries.queue_categories)
         tabs: list[Tab] = [(None, "全部", sum(n for _, n in counts))]
         return tabs + [(category, category, n) for category, n in sorted(counts)]
 
@@ -71,7 +71,7 @@ class ReviewDesk(CaseWorkDesk[Loaded]):
         chosen = category if isinstance(category, str) else None
 
         def fetch(offset: int, limit: int) -> Listing:
-            return b.query(
+            return b.run(
                 queue_listing, b.calendar, b.today(), category=chosen, limit=limit, offset=offset
             )
 
@@ -82,8 +82,8 @@ class ReviewDesk(CaseWorkDesk[Loaded]):
     def read_case(self, case_id: int) -> Callable[[], Loaded]:
         b = self.env.backend
         return lambda: (
-            b.query(case_view, case_id, b.calendar, b.today()),
-            b.query(review_progress, case_id, b.calendar),
+            b.run(case_view, case_id, b.calendar, b.today()),
+            b.run(review_progress, case_id, b.calendar),
         )
 
     def show_case(self, data: Loaded) -> None:

@@ -149,7 +149,7 @@ class SearchDesk(Desk):
         today = backend.today()
 
         def fetch(offset: int, limit: int) -> Listing:
-            found = backend.query(search_listing, backend.calendar, today, text, limit=SEARCH_LIMIT)
+            found = backend.run(search_listing, backend.calendar, today, text, limit=SEARCH_LIMIT)
             return Listing(found.rows[offset : offset + limit], found.total)
 
         self.model.set_fetch(fetch)
@@ -178,7 +178,7 @@ class SearchDesk(Desk):
         backend = self.env.backend
         today = backend.today()
         self.env.runner.read(
-            lambda: backend.query(case_view, case_id, backend.calendar, today),
+            lambda: backend.run(case_view, case_id, backend.calendar, today),
             self._show,
             self.failed,
             owner=self,
@@ -210,7 +210,7 @@ class SearchDesk(Desk):
         purpose = self.purpose.text()
         backend = self.env.backend
         self.env.runner.write(
-            lambda: backend.admin(identity.reveal_id_number, applicant_id, purpose=purpose),
+            lambda: backend.run(identity.reveal_id_number, applicant_id, purpose=purpose),
             self._revealed,
             self._reveal_failed,
             owner=self,

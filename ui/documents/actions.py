@@ -136,7 +136,7 @@ class DocumentActions(QObject):
             then(doc)
 
         self.env.runner.read(
-            lambda: b.query(archived_pdf, document_id), read, self._failed, owner=self
+            lambda: b.run(archived_pdf, document_id), read, self._failed, owner=self
         )
 
     def preview(self, document_id: int, number: str = "") -> None:

@@ -98,7 +98,7 @@ class DocumentsList(QWidget):
         b = self.env.backend
 
         self.env.runner.read(
-            lambda: b.query(documents_tab, case_id),
+            lambda: b.run(documents_tab, case_id),
             lambda found: self._arrived(token, *found),
             self._failed,
             owner=self,
