@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -25,6 +26,7 @@ from app.actor import ROLE_LABELS, Actor, Role
 from app.audit import AuditEvent, JsonValue, authorize, record, record_for
 from app.errors import AuthenticationError, NotFound, ValidationError
 from app.permissions import Permission, require
+from app.sync.outbox import enqueue
 from app.units.declare import reads_guarded, writes
 from db.base import utcnow
 from db.models import User, UserRole
@@ -399,11 +401,28 @@ def change_password(session: Session, actor: Actor, old: str, new: str) -> None:
             record_for(
                 session, actor, AuditEvent.PASSWORD_CHANGED, user.username, {"user_id": user.id}
             )
+            _queue(
+                session,
+                actor,
+                "user.password",
+                user,
+                password_hash=user.password_hash,
+                must_change_password=False,
+            )
     if refusal is not None:
         raise refusal
 
 
 # --- administration -----------------------------------------------------------------------------
+
+
+def _queue(session: Session, actor: Actor, kind: str, user: User, **fields: Any) -> None:
+    """Queue an account change for the county, which holds the centre's accounts: every
+    workstation of the centre caches them (with the Argon2 hash), so a clerk can sign in at any
+    window, offline too. The user is named by username, never by this store's id."""
+    enqueue(
+        session, actor, kind, user.username, {"username": user.username, **fields}, now=utcnow()
+    )
 
 
 @writes
@@ -453,6 +472,16 @@ def create_user(
             name,
             {"user_id": user.id, "roles": _role_codes(chosen)},
         )
+        _queue(
+            session,
+            admin,
+            "user.create",
+            user,
+            display_name=shown,
+            roles=_role_codes(chosen),
+            password_hash=user.password_hash,
+            must_change_password=must_change_password,
+        )
         return _summary(user)
 
 
@@ -482,6 +511,7 @@ def set_roles(session: Session, admin: Actor, user_id: int, roles: Iterable[Role
                 user.username,
                 {"user_id": user.id, "before": _role_codes(before), "after": _role_codes(chosen)},
             )
+            _queue(session, admin, "user.roles", user, roles=_role_codes(chosen))
         return _summary(user)
 
 
@@ -501,6 +531,7 @@ def reset_lockout(session: Session, admin: Actor, user_id: int) -> UserSummary:
             user.username,
             {"user_id": user.id, "locked_until": was_locked},
         )
+        _queue(session, admin, "user.lockout_reset", user)
         return _summary(user)
 
 
@@ -516,6 +547,14 @@ def reset_password(session: Session, admin: Actor, user_id: int, new_password: s
         user.failed_attempts = 0
         user.locked_until = None
         record_for(session, admin, AuditEvent.PASSWORD_RESET, user.username, {"user_id": user.id})
+        _queue(
+            session,
+            admin,
+            "user.password",
+            user,
+            password_hash=user.password_hash,
+            must_change_password=True,
+        )
         return _summary(user)
 
 
@@ -536,6 +575,7 @@ def set_active(session: Session, admin: Actor, user_id: int, active: bool) -> Us
                 user.username,
                 {"user_id": user.id},
             )
+            _queue(session, admin, "user.active", user, active=active)
         return _summary(user)
 
 

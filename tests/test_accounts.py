@@ -19,9 +19,11 @@ from app.audit import AuditEvent
 from app.cli import main
 from app.demo_users import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
 from app.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
+from app.sync.envelope import parse_envelope
 from app.units.runner import Units
-from db.models import AuditEntry, User
+from db.models import AuditEntry, OutboxEntry, User
 from db.store import Store
+from tests.cases.helpers import assert_no_local_ids
 
 T0 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 PASSWORD = "Window2026"
@@ -540,3 +542,51 @@ def test_cli_reads_a_password_file_and_refuses_bad_roles(
     )
     assert code == 0
     assert login(store, "clerk5", "Initial123").roles == {Role.CLERK, Role.APPROVER}
+
+
+# --- what goes to the county --------------------------------------------------------------------
+
+
+def _queued(store: Store) -> list[tuple[str, str, dict[str, object]]]:
+    with store.reader() as session:
+        rows = session.scalars(select(OutboxEntry).order_by(OutboxEntry.id)).all()
+    return [(r.kind, r.key, r.payload) for r in rows]
+
+
+def test_account_changes_are_queued_for_the_county_by_username(store: Store, admin: Actor) -> None:
+    """The county holds the centre's accounts; every change goes up named by username, with
+    the Argon2 hash where a password changed, and no local id."""
+    created = new_user(store, "clerk1", Role.CLERK)
+    with store.session() as session:
+        accounts.set_roles(session, admin, created.user_id, [Role.CLERK, Role.SUPERVISOR])
+    with store.session() as session:
+        accounts.reset_password(session, admin, created.user_id, "Temp12345")
+    with store.session() as session:
+        accounts.set_active(session, admin, created.user_id, False)
+    with store.session() as session:
+        accounts.set_active(session, admin, created.user_id, False)  # no change: nothing queued
+    queued = [(kind, key) for kind, key, _ in _queued(store)]
+    assert queued == [
+        ("user.create", "admin1"),
+        ("user.create", "clerk1"),
+        ("user.roles", "clerk1"),
+        ("user.password", "clerk1"),
+        ("user.active", "clerk1"),
+    ]
+    row = user_row(store, "clerk1")
+    payloads = [payload for _, key, payload in _queued(store) if key == "clerk1"]
+    for payload in payloads:
+        assert_no_local_ids(payload)
+        envelope = parse_envelope(payload)
+        assert envelope.payload["username"] == "clerk1" and envelope.key == "clerk1"
+    create, roles, password, active = (parse_envelope(p).payload for p in payloads)
+    assert create["roles"] == ["clerk"] and create["display_name"] == "clerk1的姓名"
+    assert str(create["password_hash"]).startswith("$argon2")
+    assert roles["roles"] == ["clerk", "supervisor"]
+    assert password == {
+        "username": "clerk1",
+        "password_hash": row.password_hash,
+        "must_change_password": True,
+    }
+    assert active == {"username": "clerk1", "active": False}
+    assert parse_envelope(payloads[1]).actor.username == "admin1"
