@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeAlias, TypeVar
@@ -27,11 +27,24 @@ from typing import Any, TypeAlias, TypeVar
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from app.cases.engine import changed_cases
 from app.errors import AppError, InternalError
 
 T = TypeVar("T")
 ExceptHook: TypeAlias = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What a write changed, for the views to decide whether to read again (STYLE: writes say
+    what changed; views listen). ``cases`` None means any case may have."""
+
+    cases: frozenset[int] | None
+    lists: bool = True  # False: only what a case's detail shows (a document printed)
+
+    def touches(self, case_id: int | None) -> bool:
+        return case_id is not None and (self.cases is None or case_id in self.cases)
 
 
 @dataclass
@@ -40,6 +53,8 @@ class _Pending:
     failed: Callable[[AppError], None] | None
     owner: QObject | None
     notify: bool
+    cases: frozenset[int] | None = None
+    lists: bool = True
 
 
 class _Task(QRunnable):
@@ -62,7 +77,7 @@ class Runner(QObject):
     """Submit work with :meth:`read` or :meth:`write`; ``busy_changed`` drives a busy cursor."""
 
     busy_changed = Signal(bool)
-    data_changed = Signal()  # after every successful write: open queues and panes refresh
+    cases_changed = Signal(object)  # a Changed, after a write that changed cases
     _finished = Signal(int, object, object)
 
     def __init__(
@@ -99,7 +114,7 @@ class Runner(QObject):
         owner: QObject | None = None,
     ) -> None:
         """Run a query in the read pool. ``owner``: skip the callbacks once it is deleted."""
-        self._submit(self._reads, fn, done, failed, owner, notify=False)
+        self._submit(self._reads, fn, _Pending(done, failed, owner, notify=False))
 
     def write(
         self,
@@ -109,24 +124,21 @@ class Runner(QObject):
         *,
         owner: QObject | None = None,
         changes_cases: bool = True,
+        cases: Iterable[int] | None = None,
+        lists: bool = True,
     ) -> None:
-        """Run a use case that writes, on the single writer thread; emits ``data_changed``
-        afterwards unless ``changes_cases`` is False (a draft, a password: no list shows it)."""
-        self._submit(self._writes, fn, done, failed, owner, notify=changes_cases)
+        """Run a use case that writes, on the single writer thread. Afterwards
+        ``cases_changed`` says which cases it changed: those its result names (a ``CaseChange``
+        or an outcome carrying one), else ``cases``, else any; nothing when ``changes_cases``
+        is False (a draft, a password: no view shows it). ``lists=False``: the change shows in
+        a case's detail only (a document archived), not in any list."""
+        named = frozenset(cases) if cases is not None else None
+        self._submit(self._writes, fn, _Pending(done, failed, owner, changes_cases, named, lists))
 
-    def _submit(
-        self,
-        pool: QThreadPool,
-        fn: Callable[[], Any],
-        done: Callable[[Any], None] | None,
-        failed: Callable[[AppError], None] | None,
-        owner: QObject | None,
-        *,
-        notify: bool,
-    ) -> None:
+    def _submit(self, pool: QThreadPool, fn: Callable[[], Any], pending: _Pending) -> None:
         task_id = next(self._ids)
         was_idle = not self._pending
-        self._pending[task_id] = _Pending(done, failed, owner, notify)
+        self._pending[task_id] = pending
         if was_idle:
             self.busy_changed.emit(True)
         pool.start(_Task(self, task_id, fn))
@@ -145,7 +157,10 @@ class Runner(QObject):
             else:
                 try:
                     if pending.notify:
-                        self.data_changed.emit()
+                        named = changed_cases(result)
+                        self.cases_changed.emit(
+                            Changed(named if named is not None else pending.cases, pending.lists)
+                        )
                     if alive and pending.done is not None:
                         pending.done(result)
                 except Exception as bug:  # the work is done; its caller must not stay busy

@@ -40,6 +40,13 @@ class CaseChange:
     seq: int
 
 
+def changed_cases(result: object) -> frozenset[int] | None:
+    """The cases a use case's result says it changed (a ``CaseChange``, or an outcome with one
+    as ``change``); None when it does not say."""
+    change = result if isinstance(result, CaseChange) else getattr(result, "change", None)
+    return frozenset({change.case_id}) if isinstance(change, CaseChange) else None
+
+
 def item_rules(item: Item) -> ItemRules:
     return ItemRules(
         promised_days=item.promised_limit_days,

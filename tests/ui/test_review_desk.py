@@ -151,7 +151,7 @@ def test_dibao_is_reviewed_step_by_step_reported_and_the_county_result_recorded(
     click(qtbot, supervisor, supervisor.panel.opinion.submit)
     assert "已记录审查意见" in supervisor.notice.text()
 
-    # The approver's desk refreshed by itself (data_changed): the case is still chosen.
+    # The approver's desk refreshed by itself (cases_changed): the case is still chosen.
     assert desk.case_id == dibao and p.report.isEnabled()
     click(qtbot, desk, p.report)
     assert case_row(centre.store, dibao).state == "with_county"
@@ -518,3 +518,43 @@ def test_f6_keeps_the_case_chosen_and_shown_even_past_the_first_page(
     assert current_case(desk) == last and shows(desk, last)
     assert "审查中" in desk.detail.summary.text()
     assert desk.panel.opinion.submit.isEnabled()  # the next step is on the same case
+
+
+def test_a_write_refreshes_only_what_shows_the_cases_it_changed(
+    qtbot: QtBot, centre: Centre, desk_env: EnvFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another case's change re-reads the list but not the detail on screen; a document put on
+    file re-reads that case's detail but no list; a draft or a password change re-reads
+    nothing."""
+    dibao = accepted(centre, DIBAO)
+    gaoling = accepted(centre, GAOLING)
+    env = desk_env("approver")
+    desk = open_desk(qtbot, env)
+    choose(qtbot, desk, dibao)
+    reads: list[str] = []
+    run = env.backend.run
+
+    def counted(fn: Callable[..., object], *args: object, **kwargs: object) -> object:
+        reads.append(fn.__name__)
+        return run(fn, *args, **kwargs)
+
+    monkeypatch.setattr(env.backend, "run", counted)
+
+    def written(**notice: object) -> list[str]:
+        reads.clear()
+        env.runner.write(lambda: None, **notice)  # type: ignore[arg-type]
+        wait_idle(qtbot, env.runner)
+        return sorted(set(reads))
+
+    assert written(cases=(gaoling,)) == ["queue_categories", "queue_listing"]
+    assert chosen(desk) == dibao and desk.view is not None
+    assert written(cases=(dibao,), lists=False) == ["case_view", "review_progress"]
+    assert written(cases=(dibao,)) == [
+        "case_view",
+        "queue_categories",
+        "queue_listing",
+        "review_progress",
+    ]
+    assert written(changes_cases=False) == []
+    desk.hide()  # another tab in front: it reads again when activated, not before
+    assert written(cases=(dibao,)) == []

@@ -14,9 +14,11 @@ import shiboken6
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from app.cases.engine import CaseChange
 from app.errors import INTERNAL_ERROR_MESSAGE, AppError, InternalError, NotFound
+from app.workflow.states import Action, CaseState
 from tests.ui.conftest import wait_idle
-from ui.worker import Runner
+from ui.worker import Changed, Runner
 
 Crash = tuple[type[BaseException], BaseException, TracebackType | None]
 
@@ -29,7 +31,11 @@ class Caller:
         self.failed: list[AppError] = []
         self.crashes: list[Crash] = []
         self.busy: list[bool] = []
-        self.changed = 0
+        self.notices: list[Changed] = []
+
+    @property
+    def changed(self) -> int:
+        return len(self.notices)
 
     def crash(self, kind: type[BaseException], error: BaseException, tb: Any) -> None:
         self.crashes.append((kind, error, tb))
@@ -45,10 +51,7 @@ def runner(qtbot: QtBot, caller: Caller) -> Runner:
     made = Runner(crash=caller.crash)
     made.busy_changed.connect(caller.busy.append)
 
-    def changed() -> None:
-        caller.changed += 1
-
-    made.data_changed.connect(changed)
+    made.cases_changed.connect(caller.notices.append)
     return made
 
 
@@ -149,3 +152,18 @@ def test_without_a_crash_handler_bugs_go_to_sys_excepthook(qtbot: QtBot, caller:
         sys.excepthook = previous
     assert len(caller.crashes) == 1 and len(caller.failed) == 1
     runner.shutdown()
+
+
+def test_a_write_says_which_cases_it_changed(qtbot: QtBot, runner: Runner, caller: Caller) -> None:
+    change = CaseChange(7, "R-7", Action.ACCEPT, CaseState.ACCEPTED, 2)
+    run(qtbot, runner, lambda: runner.write(lambda: change))  # the result names its case
+    run(qtbot, runner, lambda: runner.write(lambda: "已归档", cases=(3,), lists=False))
+    run(qtbot, runner, lambda: runner.write(lambda: None))  # says nothing: any case
+    run(qtbot, runner, lambda: runner.write(lambda: None, changes_cases=False))  # a draft
+    assert caller.notices == [
+        Changed(frozenset({7})),
+        Changed(frozenset({3}), lists=False),
+        Changed(None),
+    ]
+    assert caller.notices[0].touches(7) and not caller.notices[0].touches(8)
+    assert caller.notices[2].touches(8) and not caller.notices[2].touches(None)

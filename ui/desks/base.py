@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from app.errors import AppError
 from ui.backend import DeskBackend
 from ui.dialogs import Dialogs
-from ui.worker import Runner
+from ui.worker import Changed, Runner
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,18 @@ class Desk(QWidget):
 
     def activate(self) -> None:
         """The desk became the current tab: refresh what it shows."""
+
+    def follow_cases(self) -> None:
+        """Hear what writes change (``cases_changed``) while on screen; a desk off screen
+        hears nothing and reads again when it is activated."""
+        self.env.runner.cases_changed.connect(self._heard)
+
+    def cases_changed(self, changed: Changed) -> None:
+        """Cases changed while the desk is on screen: read again what shows them."""
+
+    def _heard(self, changed: Changed) -> None:
+        if self.isVisible():
+            self.cases_changed(changed)
 
     def say(self, text: str, *, error: bool = False) -> None:
         """Outcome of the last action, shown in the desk itself (no modal for routine news)."""

@@ -19,6 +19,7 @@ from ui.desks.intake_drafts_list import DraftList
 from ui.desks.intake_pending import PendingList
 from ui.desks.intake_picker import ItemPicker
 from ui.desks.intake_workspace import IntakeWorkspace
+from ui.worker import Changed
 
 SIDEBAR_WIDTH = 250
 PICK, DRAFTS, PENDING = range(3)
@@ -62,7 +63,7 @@ class IntakeDesk(Desk):
         self.pending.model.loaded.connect(self._pending_counted)
         self.workspace.said.connect(lambda text, error: self.say(text, error=error))
         self.workspace.done.connect(self._next_resident)
-        env.runner.data_changed.connect(self._refresh_lists)
+        self.follow_cases()
         search = QShortcut(QKeySequence("Ctrl+F"), self)
         search.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         search.activated.connect(self.focus_search)
@@ -85,6 +86,10 @@ class IntakeDesk(Desk):
     def _items_arrived(self, found: tuple[list[PickableItem], list[int]]) -> None:
         items, recent = found
         self.picker.set_items(items, recent)
+
+    def cases_changed(self, changed: Changed) -> None:
+        if changed.lists:
+            self._refresh_lists()
 
     def _refresh_lists(self) -> None:
         backend = self.env.backend

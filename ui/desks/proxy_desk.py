@@ -12,6 +12,7 @@ from ui.desks.base import Desk, DeskEnv
 from ui.desks.proxy_authorizations import AuthorizationsPane
 from ui.desks.proxy_filings import FilingsPane
 from ui.desks.proxy_new_filing import NewFilingPane
+from ui.worker import Changed
 
 
 class ProxyDesk(Desk):
@@ -34,13 +35,17 @@ class ProxyDesk(Desk):
         layout.addWidget(self.notice)
         layout.addWidget(self.tabs, 1)
         self._catalogue_loaded = False
-        env.runner.data_changed.connect(self.refresh)
+        self.follow_cases()
 
     def activate(self) -> None:
         if not self._catalogue_loaded:
             self._catalogue_loaded = True
             self.authorizations.load_catalogue()
         self.refresh()
+
+    def cases_changed(self, changed: Changed) -> None:
+        if changed.lists:
+            self.refresh()
 
     def refresh(self) -> None:
         self.filings.refresh()

@@ -20,6 +20,7 @@ from ui.desks.base import Desk, DeskEnv
 from ui.desks.review_queue import QueuePane, Tab
 from ui.documents.documents_list import attach_documents
 from ui.documents.offer import offer_documents
+from ui.worker import Changed
 
 T = TypeVar("T")
 
@@ -90,7 +91,7 @@ class CaseWorkDesk(Desk, Generic[T]):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(split)
         self.setTabOrder(self.queue.table, panel)
-        self.env.runner.data_changed.connect(self.refresh)
+        self.follow_cases()
         self.update_actions()
         self.refresh()
 
@@ -103,6 +104,17 @@ class CaseWorkDesk(Desk, Generic[T]):
     def refresh(self) -> None:
         self.queue.refresh()
 
+    def cases_changed(self, changed: Changed) -> None:
+        """The list reads again when a change could move cases in or out of it; the detail only
+        when its own case changed (choosing the same case again keeps what is shown)."""
+        touched = changed.touches(self.case_id)
+        if touched:
+            self.view = None
+        if changed.lists:
+            self.queue.refresh()
+        elif touched and self.case_id is not None:
+            self.load_case(self.case_id)
+
     def read_case(self, case_id: int) -> Callable[[], T]:
         raise NotImplementedError
 
@@ -113,6 +125,8 @@ class CaseWorkDesk(Desk, Generic[T]):
         raise NotImplementedError
 
     def load_case(self, case_id: int) -> None:
+        if case_id == self.case_id and self.view is not None:
+            return  # chosen again after a refresh, unchanged: what is shown is current
         changed = case_id != self.case_id
         self.case_id = case_id
         self.view = None
@@ -192,7 +206,7 @@ class CaseWorkDesk(Desk, Generic[T]):
 
         def written(message: str) -> None:
             self.busy = False
-            self.view = None  # stale now: the refresh (data_changed) reads the case again
+            self.view = None  # stale now: the refresh (cases_changed) reads the case again
             self.say(message)
             if done is not None:
                 done()
@@ -205,4 +219,5 @@ class CaseWorkDesk(Desk, Generic[T]):
             self.failed(error)
             self.update_actions()
 
-        self.env.runner.write(task, written, refused, owner=self)
+        changed = (case_id,) if case_id is not None else None
+        self.env.runner.write(task, written, refused, owner=self, cases=changed)

@@ -3,7 +3,7 @@
 Shared by the 审批台 and the 出件台. The chosen case is always the current row's: keys
 (arrows, Page Down, Ctrl+End) choose as clicks do, and while the current row's page is still on
 its way ``left`` fires so the desk never shows — nor acts on — the previous case meanwhile.
-After every refresh (a write anywhere emits ``runner.data_changed``) the case that was chosen is
+After every refresh (a write that may move cases emits ``runner.cases_changed``) the case chosen is
 chosen again if it is still listed (its page is read again with the first); otherwise ``left``
 fires so the desk clears its detail.
 """

@@ -27,6 +27,7 @@ from ui.case_list_model import CaseListModel
 from ui.case_table import CaseTable
 from ui.desks.base import Desk, DeskEnv
 from ui.documents.documents_list import attach_documents
+from ui.worker import Changed
 
 #: Most cases one search lists (newest first); a narrower query finds older ones.
 SEARCH_LIMIT = 200
@@ -126,7 +127,7 @@ class SearchDesk(Desk):
         self.setTabOrder(self.search_button, self.table)
         self.setTabOrder(self.table, self.purpose)
         self.setTabOrder(self.purpose, self.reveal_button)
-        env.runner.data_changed.connect(self._refresh)
+        self.follow_cases()
 
     def activate(self) -> None:
         self._focus_box()
@@ -154,8 +155,8 @@ class SearchDesk(Desk):
 
         self.model.set_fetch(fetch)
 
-    def _refresh(self) -> None:
-        if self._text:
+    def cases_changed(self, changed: Changed) -> None:
+        if self._text and changed.lists:
             self.model.reload()
 
     def _loaded(self) -> None:

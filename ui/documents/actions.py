@@ -88,6 +88,8 @@ class DocumentActions(QObject):
             archived,
             not_archived,
             owner=self,
+            cases=(doc.case_id,),
+            lists=False,  # a copy on file changes the case's 文书 tab, no list
         )
 
     # --- a document issued now ----------------------------------------------------------------
