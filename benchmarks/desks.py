@@ -58,7 +58,7 @@ from ui.case_list_model import CaseListModel
 from ui.case_table import CaseTable
 from ui.fonts import install_bundled_fonts
 from ui.form.form_view import FormView
-from ui.startup import freeze_long_lived
+from ui.memory import freeze_long_lived
 from ui.worker import Runner
 
 ROOT = Path(__file__).resolve().parents[1]

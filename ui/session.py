@@ -14,7 +14,7 @@ from ui.desks.base import DeskEnv
 from ui.dialogs import Dialogs
 from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
-from ui.startup import freeze_long_lived
+from ui.memory import freeze_long_lived
 from ui.worker import Runner
 
 

@@ -4,11 +4,12 @@ mode, seeding the demo centre (first start only)."""
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ui.memory import freeze_long_lived
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -49,11 +50,3 @@ def preload_desks() -> None:
     """Import the desks (a second or more on a slow PC) while the user types the password, so
     neither the login window's readiness nor the UI thread waits for them."""
     from ui.desks import registry  # noqa: F401
-
-
-def freeze_long_lived() -> None:
-    """Move everything alive now (modules, the catalogue, the desks) out of the collector's
-    sight: a full collection then scans only what the sitting itself allocates. Measured: a
-    full collection of the loaded process took ~100 ms and stalled the UI thread (whichever
-    thread triggers it holds the GIL); ``gc.freeze`` itself takes no time."""
-    gc.freeze()

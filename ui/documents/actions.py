@@ -31,6 +31,9 @@ class DocumentActions(QObject):
     said = Signal(str, bool)  # text, is_error
     busy_changed = Signal(bool)
     printed = Signal(bool)  # after the print dialog: sent to the printer (False: cancelled)
+    # A document to show (doc, number, fresh); ``preview_dialog.show_previews`` opens it, so
+    # this module need not know the preview window that uses it to print.
+    preview_ready = Signal(object, str, bool)
 
     def __init__(self, env: DeskEnv, host: QWidget) -> None:
         super().__init__(host)
@@ -171,13 +174,7 @@ class DocumentActions(QObject):
         self._record(doc, "print", archived, not_archived)
 
     def _preview(self, doc: IssuedDocument, number: str, *, fresh: bool) -> None:
-        from ui.documents.preview_dialog import PreviewDialog
-
-        dialog = PreviewDialog(self.env, doc, number, self.host, fresh=fresh)
-        dialog.docs.said.connect(self.said)
-        self.previews = [p for p in self.previews if p.isVisible()] + [dialog]
-        dialog.show()
-        self.said.emit(f"已打开{doc.title}预览。", False)
+        self.preview_ready.emit(doc, number, fresh)
 
     def save_bytes(self, doc: IssuedDocument, path: Path) -> None:
         """Write the exact archived bytes (a PDF is small: no task needed)."""

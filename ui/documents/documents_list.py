@@ -24,6 +24,7 @@ from app.workflow.fold import CHINA_TZ
 from ui.case_detail_view import CaseDetailView
 from ui.desks.base import DeskEnv
 from ui.documents.actions import DocumentActions
+from ui.documents.preview_dialog import show_previews
 from ui.widgets import push_button, readonly_table
 
 TAB_TITLE = "文书"
@@ -46,6 +47,7 @@ class DocumentsList(QWidget):
         self.rows: list[DocumentRow] = []
         self._token = 0
         self.docs = DocumentActions(env, self)
+        show_previews(self.docs)
         self.docs.said.connect(self._say)
         self.docs.busy_changed.connect(lambda _: self._update_buttons())
         self.table: QTableWidget = readonly_table(

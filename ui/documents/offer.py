@@ -15,6 +15,7 @@ from app.printing.kinds import DocKind, documents_for
 from app.workflow.states import Action
 from ui.desks.base import Desk, DeskEnv
 from ui.documents.actions import DocumentActions
+from ui.documents.preview_dialog import show_previews
 from ui.widgets import push_button
 
 MARGIN = 12
@@ -75,6 +76,7 @@ class DocumentOffer(QFrame):
         self.kinds = kinds
         self.number = number
         self.docs = DocumentActions(env, self)
+        show_previews(self.docs)
         self.docs.said.connect(self._say)
         self.docs.busy_changed.connect(self._busy)
         self.docs.printed.connect(self._printed)

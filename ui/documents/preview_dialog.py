@@ -123,3 +123,16 @@ class PreviewDialog(QDialog):
         path = self.env.dialogs.choose_save_path(self, suggested_name(self.doc.title, self.number))
         if path is not None:
             self.docs.save_bytes(self.doc, path)
+
+
+def show_previews(actions: DocumentActions) -> None:
+    """Open a preview window each time ``actions`` has a document ready to show."""
+
+    def open_one(doc: IssuedDocument, number: str, fresh: bool) -> None:
+        dialog = PreviewDialog(actions.env, doc, number, actions.host, fresh=fresh)
+        dialog.docs.said.connect(actions.said)
+        actions.previews = [p for p in actions.previews if p.isVisible()] + [dialog]
+        dialog.show()
+        actions.said.emit(f"已打开{doc.title}预览。", False)
+
+    actions.preview_ready.connect(open_one)
