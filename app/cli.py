@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from app.actor import Actor, Role
 from app.errors import AppError, InputFileError, ValidationError
-from app.logs import configure_logging, stop_logging
-from app.paths import default_data_dir
+from app.system.logs import configure_logging, stop_logging
+from app.system.paths import default_data_dir
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -113,7 +113,7 @@ def open_cli_store(args: argparse.Namespace) -> Iterator[Store]:
 
     A demo data directory carries its labelled key file; it is used when no other is given.
     """
-    from app.demo import demo_key_file
+    from app.demo.centre import demo_key_file
 
     data_dir = args.data_dir or default_data_dir()
     key_file = args.key_file
@@ -149,7 +149,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.catalog_command == "validate":
             return run_validate(args.paths, sys.stdout)
         if args.catalog_command == "load":
-            from app.settings_service import load_catalog_as
+            from app.catalog.service import load_catalog_as
 
             with open_cli_store(args) as store, store.session() as session:
                 status = load_catalog_as(session, _operator(session), args.paths)
@@ -160,7 +160,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             return 0
         return run_schema(args.out, sys.stdout)
     if args.command == "calendar":
-        from app import calendar_commands
+        from app.settings import calendar_commands
 
         with open_cli_store(args) as store, store.session() as session:
             if args.calendar_command == "add-year":
@@ -234,7 +234,7 @@ def _operator(session: Session) -> Actor:
 def _users_create(args: argparse.Namespace) -> int:
     """Create an account from the command line: whoever holds the store key acts as admin here
     (this is how the first administrator is made); the audit log names the OS user."""
-    from app import accounts
+    from app.accounts import service as accounts
 
     password = _read_password(args)
     with open_cli_store(args) as store, store.session() as session:
@@ -255,7 +255,8 @@ def _users_create(args: argparse.Namespace) -> int:
 
 def _demo_seed(args: argparse.Namespace) -> int:
     """``demo seed``: only into a directory named explicitly, keyed by its demo key file."""
-    from app import demo, demo_seed
+    from app.demo import centre as demo
+    from app.demo import seed as demo_seed
 
     if args.data_dir is None:
         print(

@@ -42,13 +42,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, func, insert, select
 
-from app import audit, demo, settings
+from app import audit, settings
+from app.accounts.identity import masked
 from app.actor import Actor, Role
-from app.calendar_service import work_calendar
 from app.cases.engine import item_rules, load_item
 from app.cases.intake import template_of
 from app.catalog.schema import FormTemplate
-from app.demo_forms import (
+from app.demo import centre as demo
+from app.demo.forms import (
     GIVEN,
     SURNAMES,
     address,
@@ -58,9 +59,9 @@ from app.demo_forms import (
     sample_form_data,
     uscc,
 )
-from app.demo_seed import POPULARITY, STATE_MIX
-from app.demo_users import seed_demo_users
-from app.identity import masked
+from app.demo.seed import POPULARITY, STATE_MIX
+from app.demo.users import seed_demo_users
+from app.settings.calendar import work_calendar
 from app.sync.envelope import ENVELOPE_VERSION
 from app.workcalendar import WorkCalendar
 from app.workflow import guards, transitions

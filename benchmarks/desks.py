@@ -40,14 +40,14 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app import demo
 from app.actor import Actor, Role
-from app.calendar_service import work_calendar
 from app.cases import decisions, intake, queries
 from app.cases.listing import Listing, badged, queue_listing, search_listing
 from app.catalog.loader import bundled_catalog
-from app.demo_forms import sample_form_data
-from app.demo_seed import ensure_demo_centre
+from app.demo import centre as demo
+from app.demo.forms import sample_form_data
+from app.demo.start import ensure_demo_centre
+from app.settings.calendar import work_calendar
 from app.units.declare import reads
 from app.workcalendar import WorkCalendar
 from benchmarks.build_store import store_paths

@@ -32,7 +32,7 @@ def measure(repeat: int = 10) -> tuple[list[FormTiming], dict[str, float]]:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from app.catalog.loader import bundled_catalog
-    from app.demo_forms import sample_form_data
+    from app.demo.forms import sample_form_data
     from ui.fonts import install_bundled_fonts
     from ui.form import FormView
 

@@ -21,8 +21,8 @@ from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from app.actor import Actor, Role
-from app.calendar_service import work_calendar
 from app.cases import queries as q
+from app.settings.calendar import work_calendar
 from app.workcalendar import WorkCalendar
 from app.workflow.fold import local_date
 from db.base import utcnow

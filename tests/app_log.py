@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app import logs
+from app.system import logs
 
 
 @pytest.fixture

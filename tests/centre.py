@@ -19,8 +19,8 @@ from app.cases.context import CaseContext
 from app.cases.engine import CaseChange
 from app.catalog.loader import bundled_catalog
 from app.catalog.schema import FormTemplate
-from app.catalog_service import install_catalog
-from app.demo_forms import sample_form_data
+from app.catalog.service import install_catalog
+from app.demo.forms import sample_form_data
 from app.workcalendar import default_calendar
 from db.models import Item, User, UserRole
 from db.store import Store

@@ -12,12 +12,14 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from app import accounts, audit, passwords, settings
-from app.accounts import AccountDisabled, AccountLocked, UserSummary
+from app import audit, settings
+from app.accounts import passwords
+from app.accounts import service as accounts
+from app.accounts.service import AccountDisabled, AccountLocked, UserSummary
 from app.actor import Actor, Role
-from app.audit import AuditEvent
+from app.audit import AuditEvent, authorize
 from app.cli import main
-from app.demo_users import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
+from app.demo.users import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
 from app.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
 from app.sync.envelope import parse_envelope
 from app.units.runner import Units
@@ -454,7 +456,7 @@ def test_only_the_admin_administers_and_refusals_are_audited(store: Store, role:
             call(session)
         assert "管理用户账号" in caught.value.message
     with pytest.raises(PermissionDenied, match="管理用户账号"):  # a read: its unit records it
-        Units(store.session, store.reader).run(someone, accounts.list_users)
+        Units(store.session, store.reader, authorize).run(someone, accounts.list_users)
     denied = [d["permission"] for e, a, d in events(store) if e == "permission_denied"]
     assert denied == ["user_admin"] * (len(calls) + 1)
     assert user_row(store, "target1").active

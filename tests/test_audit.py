@@ -15,7 +15,7 @@ from sqlalchemy.exc import DatabaseError
 
 from app import audit
 from app.actor import Actor, Role
-from app.audit import GENESIS_HASH, AuditEvent
+from app.audit import GENESIS_HASH, AuditEvent, authorize
 from app.cli import main
 from app.errors import PermissionDenied, ValidationError
 from app.units.runner import Units
@@ -221,7 +221,7 @@ def test_auditor_reads_newest_first_with_paging_and_filter(store: Store) -> None
 
 @pytest.mark.parametrize("reader", [CLERK, ADMIN])
 def test_only_the_auditor_reads_and_a_refusal_is_recorded(store: Store, reader: Actor) -> None:
-    units = Units(store.session, store.reader)
+    units = Units(store.session, store.reader, authorize)
     with pytest.raises(PermissionDenied):
         units.run(reader, audit.read_entries, limit=10)  # the read itself runs read-only
     # A caller with no unit runner is refused all the same (not recorded: no write unit).

@@ -12,9 +12,10 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from app import audit, passwords
-from app.calendar_service import work_calendar
+from app import audit
+from app.accounts import passwords
 from app.cases.engine import project, projection_matches
+from app.settings.calendar import work_calendar
 from app.workflow.states import CaseState
 from benchmarks import build_store, queries
 from db.models import AuditEntry, Case, CaseAction, OutboxEntry

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app import calendar_service
 from app.audit import AuditEvent
 from app.cli import main
+from app.settings import calendar as calendar_service
 from app.workcalendar import YearTable, YearTableError, working_deadline
 from db.models import AuditEntry
 from db.store import Store, open_store

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from app import paths
 from app.catalog.commands import run_schema, run_validate, schema_text
 from app.cli import main
+from app.system import paths
 
 DOCS_SCHEMA = Path(__file__).resolve().parent.parent / "docs" / "catalog.schema.json"
 MINIMAL = Path(__file__).parent / "data" / "catalog" / "minimal.json"

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app import paths
 from app.catalog.loader import bundled_catalog, collect_problems, load_catalog
 from app.catalog.pinyin import initials_match
 from app.catalog.schema import FieldType, HandlingKind, MaterialKind, StepLevel, StepRole
 from app.errors import CatalogRejected
+from app.system import paths
 
 MINIMAL = Path(__file__).parent / "data" / "catalog" / "minimal.json"
 ITEM = "事项 示例事项 (code T-001)"

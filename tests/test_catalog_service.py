@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app import audit, catalog_service
+from app import audit
 from app.actor import Actor, Role
+from app.catalog import service as catalog_service
 from app.catalog.loader import bundled_catalog
+from app.catalog.service import load_catalog_as
 from app.cli import main
 from app.errors import CatalogRejected
-from app.paths import catalog_dir
-from app.settings_service import load_catalog_as
+from app.system.paths import catalog_dir
 from db.models import AuditEntry, FormTemplateVersion, Item
 from db.store import Store, open_store
 

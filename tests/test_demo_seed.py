@@ -10,20 +10,22 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from app import audit, demo, passwords
+from app import audit
+from app.accounts import passwords
 from app.actor import Actor, Role
-from app.calendar_service import work_calendar
 from app.cases import queries as q
 from app.cli import main
-from app.demo_seed import (
+from app.demo import centre as demo
+from app.demo.seed import (
     MIN_CASES,
     DemoAlreadySeeded,
     SeedReport,
-    ensure_demo_centre,
     seed_demo_centre,
 )
-from app.demo_users import DEMO_USERS
+from app.demo.start import ensure_demo_centre
+from app.demo.users import DEMO_USERS
 from app.errors import ValidationError
+from app.settings.calendar import work_calendar
 from app.sync.envelope import CASE_ACTION, ENVELOPE_VERSION, CaseActionEnvelope, parse_envelope
 from app.workflow.fold import local_date
 from app.workflow.states import CaseState

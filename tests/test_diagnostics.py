@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app.diagnostics import NAME_MASK, build_bundle, scrub_names
-from app.logs import ID_MASK, MOBILE_MASK, current_log_file
+from app.system.diagnostics import NAME_MASK, build_bundle, scrub_names
+from app.system.logs import ID_MASK, MOBILE_MASK, current_log_file
 from db.models import Applicant, Case, OutboxEntry
 from db.schema_version import HEAD
 from db.store import DB_NAME, Store

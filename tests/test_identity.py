@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from app.accounts.identity import masked, reveal_id_number
 from app.actor import Actor, Role
 from app.audit import AuditEvent
 from app.errors import NotFound, PermissionDenied, ValidationError
-from app.identity import masked, reveal_id_number
 from db.models import Applicant, AuditEntry
 from db.store import Store
 

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from app import intake_drafts as drafts
-from app.catalog_service import items_in_force
+from app.catalog.service import items_in_force
 from app.errors import NotFound, PermissionDenied, ValidationError
-from app.intake_spec import (
+from app.intake import drafts
+from app.intake.spec import (
     default_deficiency_due,
     intake_spec,
     pickable_items,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app import logs
+from app.system import logs
 
 ID_18 = "110105194912310021"
 ID_X = "11010519491231002X"

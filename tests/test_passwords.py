@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher
 
-from app import passwords
+from app.accounts import passwords
 from app.errors import ValidationError
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import build_parser
-from app.demo_users import DEMO_PASSWORD, DEMO_USERS
+from app.demo.users import DEMO_PASSWORD, DEMO_USERS
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from app import settings
-from app.audit import AuditEvent
-from app.catalog_service import catalog_status
+from app.audit import AuditEvent, authorize
+from app.catalog.service import catalog_status, load_catalog_as
 from app.errors import CatalogRejected, PermissionDenied, ValidationError
-from app.paths import catalog_dir
-from app.settings_service import load_catalog_as, read_settings, save_settings
+from app.settings.service import read_settings, save_settings
+from app.system.paths import catalog_dir
 from app.units.runner import Units
 from db.models import AuditEntry
 from tests.centre import TOWN, Centre, centre
@@ -97,7 +97,9 @@ def test_only_the_administrator_reads_or_saves(centre: Centre, user: str) -> Non
     with centre.store.session() as session, pytest.raises(PermissionDenied):
         save_settings(session, centre.actor(user), {"centre_name": "x"})
     with pytest.raises(PermissionDenied):
-        Units(centre.store.session, centre.store.reader).run(centre.actor(user), read_settings)
+        Units(centre.store.session, centre.store.reader, authorize).run(
+            centre.actor(user), read_settings
+        )
     assert len(_audit(centre, AuditEvent.PERMISSION_DENIED)) == 2
     with centre.store.reader() as session:
         assert settings.CENTRE_NAME.get(session) == "便民服务中心"

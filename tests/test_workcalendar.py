@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.errors import ValidationError
-from app.paths import calendar_dir
+from app.system.paths import calendar_dir
 from app.workcalendar import (
     LIBRARY_YEARS,
     DataSource,

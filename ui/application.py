@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.errors import AppError
-from app.paths import default_data_dir, demo_key_file
+from app.system.paths import default_data_dir, demo_key_file
 from ui.crash import CrashHandler
 from ui.dialogs import Dialogs, QtDialogs
 from ui.login_dialog import LoginDialog

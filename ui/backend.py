@@ -17,10 +17,12 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
-from app import accounts, settings
+from app import settings
+from app.accounts import service as accounts
 from app.actor import Actor
-from app.calendar_service import work_calendar
+from app.audit import authorize
 from app.cases.context import CaseContext
+from app.settings.calendar import work_calendar
 from app.units.runner import Units
 from app.workcalendar import WorkCalendar
 from app.workflow.fold import local_date
@@ -87,7 +89,7 @@ class DeskBackend:
         self.store = store
         self.actor = actor
         self.ctx = CaseContext(store.session, store.reader, calendar, clock)
-        self.units = Units(store.session, store.reader)
+        self.units = Units(store.session, store.reader, authorize)
 
     @property
     def calendar(self) -> WorkCalendar:

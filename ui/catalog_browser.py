@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app import catalog_service
-from app.catalog_service import ItemDetail
+from app.catalog import service as catalog_service
+from app.catalog.service import ItemDetail
 from app.errors import AppError
 from ui.backend import DeskBackend
 from ui.catalog_view import CatalogView

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.catalog_service import ItemSummary
+from app.catalog.service import ItemSummary
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.catalog_service import ItemDetail, ItemSummary
+from app.catalog.service import ItemDetail, ItemSummary
 from ui.catalog_model import CatalogTableModel
 from ui.widgets import fill_table
 

@@ -28,7 +28,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.errors import INTERNAL_ERROR_MESSAGE
-from app.logs import current_log_file
+from app.system.logs import current_log_file
 from ui.dialogs import Dialogs
 from ui.worker import ExceptHook
 
@@ -124,7 +124,7 @@ class CrashHandler(QObject):
 
     def save_diagnostics(self, parent: QWidget | None) -> Path | None:
         """Ask where, write the bundle there and say so; None when cancelled or not written."""
-        from app.diagnostics import build_bundle  # SQLAlchemy text etc.: only when asked for
+        from app.system.diagnostics import build_bundle  # SQLAlchemy text etc.: only when asked for
 
         name = f"一窗通诊断包-{dt.datetime.now():%Y%m%d-%H%M%S}.zip"
         path = self.dialogs.choose_diagnostics_path(parent, str(Path.home() / name))

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWidget
 
-from app.accounts import lock_workstation
+from app.accounts.service import lock_workstation
 from ui.desks.base import Desk, DeskEnv
 from ui.lock_screen import IDLE, MANUAL, HiddenWindows, IdleWatcher, LockScreen
 from ui.password_dialog import PasswordDialog

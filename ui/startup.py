@@ -26,7 +26,7 @@ def open_for_gui(
     data_dir: Path, key_file: Path | None, demo: bool, progress: Callable[[int, int], None]
 ) -> Opened:
     """Runs in a worker: raises ``AppError`` (no keyring, wrong key…) for the login window."""
-    from app.logs import configure_logging
+    from app.system.logs import configure_logging
     from db.store import open_store
     from ui import session  # noqa: F401 - the sign-in path; the desks load after (preload_desks)
     from ui.backend import workstation
@@ -35,7 +35,7 @@ def open_for_gui(
     try:
         configure_logging(data_dir)
         if demo:
-            from app.demo import ensure_demo_centre
+            from app.demo.start import ensure_demo_centre
 
             ensure_demo_centre(store, progress=progress)
         opened = Opened(store, workstation(store))

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from app.actor import Actor, Role
 from app.cases.context import CaseContext
 from app.cases.engine import CaseChange, load_item, perform
-from app.cases.proxy import check_collection_authority
 from app.errors import NotFound, ValidationError
 from app.workflow.states import Action
 from db.models import Case, MaterialReceived, User, UserRole
@@ -269,24 +268,6 @@ def deliver_by_mail(
         case_id,
         Action.DELIVER,
         {"method": "mail", "tracking_no": tracking_no, "address": address},
-    )
-
-
-def deliver_to_proxy(
-    ctx: CaseContext, actor: Actor, case_id: int, proxy_name: str, authorization_no: str
-) -> CaseChange:
-    """代领: the proxy collects under a 代办委托书 that allows collection."""
-
-    def check_authority(session: Session, case: Case, now: datetime) -> None:
-        check_collection_authority(session, case, authorization_no)
-
-    return act(
-        ctx,
-        actor,
-        case_id,
-        Action.DELIVER,
-        {"method": "proxy", "collector_name": proxy_name, "authorization_no": authorization_no},
-        before=check_authority,
     )
 
 

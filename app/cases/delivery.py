@@ -11,13 +11,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from app.accounts.identity import masked
 from app.actor import Actor
 from app.cases.access import check_visible
 from app.cases.context import CaseContext
 from app.cases.decisions import act, get_case
 from app.cases.engine import CaseChange
+from app.cases.proxy import check_collection_authority
 from app.errors import NotFound, ValidationError
-from app.identity import masked
 from app.permissions import Permission, require
 from app.validators import check_id_number, normalize_text
 from app.workflow.states import Action
@@ -79,4 +80,22 @@ def deliver_to_applicant(
         Action.DELIVER,
         {"method": "window", "collector_name": name.strip(), "collector_id": masked(id_number)},
         before=verify,
+    )
+
+
+def deliver_to_proxy(
+    ctx: CaseContext, actor: Actor, case_id: int, proxy_name: str, authorization_no: str
+) -> CaseChange:
+    """代领: the proxy collects under a 代办委托书 that allows collection."""
+
+    def check_authority(session: Session, case: Case, now: datetime) -> None:
+        check_collection_authority(session, case, authorization_no)
+
+    return act(
+        ctx,
+        actor,
+        case_id,
+        Action.DELIVER,
+        {"method": "proxy", "collector_name": proxy_name, "authorization_no": authorization_no},
+        before=check_authority,
     )

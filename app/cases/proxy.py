@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.accounts.identity import masked
 from app.actor import Actor, Role
 from app.cases.context import CaseContext
 from app.cases.engine import CaseChange
 from app.catalog.schema import FieldType, FormTemplate
 from app.errors import NotFound, PermissionDenied, ValidationError
-from app.identity import masked
 from app.units.declare import reads
 from app.workflow.states import CaseState
 from db.models import Applicant, Case, Item, ProxyAuthorization

@@ -17,10 +17,10 @@ from sqlalchemy import Select, and_, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from app import settings
+from app.accounts.identity import masked
 from app.actor import Actor, Role
 from app.cases.access import check_visible, restrict
 from app.cases.decisions import get_case
-from app.identity import masked
 from app.units.declare import reads
 from app.workcalendar import WorkCalendar, deadline_status, remaining_working_days
 from app.workflow.states import CLOCK_STATES, Action, CaseState

@@ -24,7 +24,6 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from app import paths
 from app.catalog.schema import (
     DEFER_RULES,
     Catalog,
@@ -40,6 +39,7 @@ from app.catalog.schema import (
     template_rules,
 )
 from app.errors import CatalogRejected
+from app.system import paths
 
 _HEADER_KEYS = frozenset(CatalogHeader.model_fields)
 _BODY_KEYS = frozenset({"items", "templates"})

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import settings
+from app.accounts.identity import masked
 from app.cases.decisions import get_case
-from app.identity import masked
 from app.workflow.fold import local_date
 from app.workflow.states import Action
 from db.models import Applicant, Case, CaseAction, Item, MaterialReceived, ProxyAuthorization, User

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from app.paths import fonts_dir
+from app.system.paths import fonts_dir
 
 REGULAR = "NotoSansSC"
 BOLD = "NotoSansSC-Bold"

@@ -16,8 +16,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.errors import InputFileError
-from app.paths import resources_dir
 from app.printing.kinds import DocKind
+from app.system.paths import resources_dir
 
 
 class _Block(BaseModel):

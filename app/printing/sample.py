@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 from app import settings
 from app.actor import Actor, Role
 from app.cases import decisions as d
-from app.cases import intake
+from app.cases import delivery, intake
 from app.cases.context import CaseContext
 from app.catalog.loader import bundled_catalog
-from app.demo import DEMO_CENTRE_NAME, prepare_demo
-from app.demo_forms import sample_form_data
+from app.demo.centre import DEMO_CENTRE_NAME, prepare_demo
+from app.demo.forms import sample_form_data
 from app.printing.kinds import DocKind
 from app.printing.service import issue_document
 from app.workcalendar import default_calendar
@@ -137,7 +137,7 @@ class _Sample:
             auth_no = session.scalars(
                 select(ProxyAuthorization.authorization_no).where(ProxyAuthorization.id == auth_id)
             ).one()
-        d.deliver_to_proxy(self.ctx, a["clerk"], case_id, "陈代办", auth_no)
+        delivery.deliver_to_proxy(self.ctx, a["clerk"], case_id, "陈代办", auth_no)
         return case_id
 
     def cases(self) -> dict[DocKind, int]:

@@ -2,7 +2,9 @@
 
 The desks' backend and the tests go through :class:`Units`, so a read always runs read-only,
 a guarded read's refusal is always on record, and a write always holds the write lock from its
-start.
+start. The guard that checks and records a refusal is handed in (the audit log's
+``authorize``): the audit log's own use cases declare their units, so this module may not
+import it.
 """
 
 from __future__ import annotations
@@ -14,17 +16,21 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlalchemy.orm import Session
 
 from app.actor import Actor
-from app.audit import authorize
+from app.permissions import Permission
 from app.units.declare import Kind, unit_of
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
+Guard = Callable[[Session, Actor, Permission], None]
+
+
 @dataclass(frozen=True)
 class Units:
     writer: Callable[[], Session]  # write units: BEGIN IMMEDIATE
     reader: Callable[[], Session]  # read units: a snapshot, query_only
+    guard: Guard  # raises PermissionDenied, having recorded the refusal (audit.authorize)
 
     def run(
         self,
@@ -37,7 +43,7 @@ class Units:
         unit = unit_of(fn)
         if unit.guarded_by is not None:  # a refusal is recorded, so in a write unit of its own
             with self.writer() as session:
-                authorize(session, actor, unit.guarded_by)
+                self.guard(session, actor, unit.guarded_by)
         opened = self.reader if unit.kind is Kind.READ else self.writer
         with opened() as session:
             return fn(session, actor, *args, **kwargs)

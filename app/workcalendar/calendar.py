@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.paths import calendar_dir
+from app.system.paths import calendar_dir
 from app.workcalendar.tables import (
     LIBRARY_YEARS,
     YearTable,

@@ -12,7 +12,7 @@ from app import settings
 from app.cases import decisions as d
 from app.cases import delivery, intake
 from app.catalog.loader import bundled_catalog
-from app.demo_forms import sample_form_data
+from app.demo.forms import sample_form_data
 from app.errors import IllegalTransition, NotFound, PermissionDenied, ValidationError
 from app.forms import FormInvalid
 from app.validators import id_check_digit
@@ -284,12 +284,12 @@ def test_proxy_files_for_a_resident_and_collects_the_result(centre: Centre) -> N
     d.record_county_result(c.ctx, c.actor("approver"), draft.case_id, approved=True)
     d.mark_ready(c.ctx, clerk, draft.case_id)
     with pytest.raises(ValidationError, match="不符"):
-        d.deliver_to_proxy(c.ctx, clerk, draft.case_id, "代办员", "WT-W01-20260302-99999")
+        delivery.deliver_to_proxy(c.ctx, clerk, draft.case_id, "代办员", "WT-W01-20260302-99999")
     with c.store.session() as session:
         auth_no = session.scalars(
             select(ProxyAuthorization.authorization_no).where(ProxyAuthorization.id == auth_id)
         ).one()
-    done = d.deliver_to_proxy(c.ctx, clerk, draft.case_id, "代办员张秀英", auth_no)
+    done = delivery.deliver_to_proxy(c.ctx, clerk, draft.case_id, "代办员张秀英", auth_no)
     assert done.state is CaseState.DELIVERED
     assert_consistent(c.store, c.ctx.calendar)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.cases import decisions as d
 from app.catalog.loader import bundled_catalog
-from app.catalog_service import install_catalog
+from app.catalog.service import install_catalog
 from app.printing.facts import gather
 from db.models import Item, ItemStep
 from tests.cases.helpers import assert_consistent, case_row

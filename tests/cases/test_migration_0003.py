@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 from app.cases import decisions as d
 from app.cases import intake
 from app.cases import proxy as p
-from app.demo_forms import sample_form_data
+from app.demo.forms import sample_form_data
 from app.validators import id_check_digit
 from db.migrate import migrate
 from db.models import CaseAction

@@ -29,8 +29,8 @@ from app.cases import decisions, intake
 from app.cases.context import CaseContext
 from app.cases.engine import project
 from app.catalog.loader import bundled_catalog
-from app.catalog_service import install_catalog
-from app.demo_forms import sample_form_data
+from app.catalog.service import install_catalog
+from app.demo.forms import sample_form_data
 from app.errors import AppError
 from app.workcalendar import default_calendar
 from app.workflow.states import Action, CaseState

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.actor import Actor
-from app.audit import AuditEvent, read_entries
+from app.audit import AuditEvent, authorize, read_entries
 from app.cases import queries
 from app.cases.decisions import accept
 from app.errors import PermissionDenied, StoreBusy, StoreReadOnly
@@ -46,7 +46,7 @@ def test_a_use_case_that_declares_no_unit_is_refused(centre: Centre) -> None:
     def undeclared(session: Session, actor: Actor) -> int:
         return 1
 
-    units = Units(centre.store.session, centre.store.reader)
+    units = Units(centre.store.session, centre.store.reader, authorize)
     with pytest.raises(TypeError, match="does not declare its unit of work"):
         units.run(centre.actor("clerk"), undeclared)
     assert units.run(centre.actor("clerk"), reads(undeclared)) == 1
@@ -56,7 +56,7 @@ def test_reads_and_a_preview_never_wait_for_the_write_lock(impatient: None, cent
     c = centre
     received = c.walk_in("最低生活保障")
     accept(c.ctx, c.actor("clerk"), received.case_id)
-    units = Units(c.store.session, c.store.reader)
+    units = Units(c.store.session, c.store.reader, authorize)
     with write_lock_held(c.store):  # another program is writing
         queue = units.run(c.actor("approver"), queries.my_queue)
         doc = build_document(c.ctx, c.actor("clerk"), received.case_id, DocKind.ACCEPTANCE_NOTICE)
@@ -67,7 +67,7 @@ def test_reads_and_a_preview_never_wait_for_the_write_lock(impatient: None, cent
 
 def test_a_refused_guarded_read_is_recorded_in_its_own_write_unit(centre: Centre) -> None:
     c = centre
-    units = Units(c.store.session, c.store.reader)
+    units = Units(c.store.session, c.store.reader, authorize)
     with pytest.raises(PermissionDenied):
         units.run(c.actor("clerk"), read_entries, limit=10)
     with c.store.reader() as session:

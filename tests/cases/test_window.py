@@ -14,13 +14,14 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from app.cases import decisions as d
-from app.cases import delivery, intake, window
+from app.cases import delivery, intake
 from app.cases import proxy as p
-from app.cases.window import Decision, Kind
 from app.catalog.loader import bundled_catalog
-from app.demo_forms import sample_form_data
+from app.demo.forms import sample_form_data
 from app.errors import IllegalTransition, ValidationError
-from app.intake_drafts import save_draft
+from app.intake import window
+from app.intake.drafts import save_draft
+from app.intake.window import Decision, Kind
 from app.printing.kinds import DocKind
 from app.validators import id_check_digit
 from app.workflow.states import CaseState

@@ -9,11 +9,11 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app import settings
+from app.accounts.identity import masked
 from app.cases import decisions as d
-from app.cases import intake
+from app.cases import delivery, intake
 from app.catalog.loader import bundled_catalog
-from app.demo_forms import sample_form_data
-from app.identity import masked
+from app.demo.forms import sample_form_data
 from app.printing.kinds import DocKind
 from app.validators import id_check_digit
 from app.workcalendar import working_deadline
@@ -191,9 +191,9 @@ def test_proxy_case_completion_delivery_and_authorization(centre: Centre) -> Non
         auth_no = session.scalars(
             select(ProxyAuthorization.authorization_no).where(ProxyAuthorization.id == auth_id)
         ).one()
-    d.deliver_to_proxy(c.ctx, clerk, case_id, "proxy", auth_no)
-    delivery = text(issue(c, case_id, DocKind.DELIVERY_RECEIPT).pdf)
-    assert "代办员代领" in delivery and auth_no in delivery and "领取人（签名）" in delivery
+    delivery.deliver_to_proxy(c.ctx, clerk, case_id, "proxy", auth_no)
+    receipt = text(issue(c, case_id, DocKind.DELIVERY_RECEIPT).pdf)
+    assert "代办员代领" in receipt and auth_no in receipt and "领取人（签名）" in receipt
 
     # The proxy may print the authorization of their own filing; the ID stays masked.
     authorization = text(issue(c, case_id, DocKind.PROXY_AUTHORIZATION, who="proxy").pdf)

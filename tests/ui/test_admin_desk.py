@@ -19,11 +19,12 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app import accounts, settings
+from app import settings
+from app.accounts import service as accounts
 from app.actor import Role
 from app.catalog.loader import bundled_catalog
 from app.errors import AuthenticationError
-from app.paths import catalog_dir
+from app.system.paths import catalog_dir
 from db.models import User
 from tests.centre import TOWN, Centre
 from tests.ui.conftest import wait_idle

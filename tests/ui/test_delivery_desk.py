@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.cases import decisions, intake
 from app.catalog.loader import bundled_catalog
-from app.demo_forms import sample_form_data
+from app.demo.forms import sample_form_data
 from app.validators import id_check_digit
 from db.models import Applicant, Case, CaseAction, ProxyAuthorization
 from tests.cases.helpers import action_count, case_row

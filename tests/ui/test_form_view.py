@@ -23,7 +23,7 @@ from pytestqt.qtbot import QtBot
 
 from app.catalog.loader import bundled_catalog
 from app.catalog.schema import FieldType
-from app.demo_forms import id_number, sample_form_data, uscc
+from app.demo.forms import id_number, sample_form_data, uscc
 from app.forms import check_form
 from benchmarks import form_render
 from tests.ui.drive import commit_text

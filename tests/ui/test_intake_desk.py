@@ -28,11 +28,12 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.cases import decisions, intake, queries, window
+from app.cases import decisions, intake, queries
 from app.cases.queries import CaseDetail, CaseRow
 from app.catalog.loader import bundled_catalog
-from app.demo_forms import id_number, sample_form_data
+from app.demo.forms import id_number, sample_form_data
 from app.errors import IllegalTransition
+from app.intake import window
 from app.validators import id_check_digit
 from app.workflow.states import Action, CaseState
 from db.models import Case, IntakeDraft, Item

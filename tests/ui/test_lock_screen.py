@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app import passwords
+from app.accounts import passwords
 from app.audit import AuditEvent
 from db.models import AuditEntry, User
 from tests.cases.helpers import case_row

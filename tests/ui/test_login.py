@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app import passwords
+from app.accounts import passwords
 from app.audit import AuditEvent
 from db.models import AuditEntry, User
 from tests.centre import Centre

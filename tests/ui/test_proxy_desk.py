@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from app.accounts.identity import masked
 from app.cases import decisions, intake, proxy
-from app.demo_forms import id_number, sample_form_data
+from app.demo.forms import id_number, sample_form_data
 from app.errors import ValidationError
-from app.identity import masked
 from app.workflow.states import CaseState
 from db.models import Applicant, Case, ProxyAuthorization
 from tests.centre import Centre

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.audit import AuditEvent
 from app.cases import intake, proxy
-from app.demo_forms import id_number, sample_form_data
+from app.demo.forms import id_number, sample_form_data
 from db.models import Applicant, AuditEntry, Case
 from tests.centre import Centre
 from tests.ui.conftest import wait_idle

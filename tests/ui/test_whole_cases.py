@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app import accounts, passwords
+from app.accounts import passwords
+from app.accounts import service as accounts
 from app.actor import Role
 from app.cases import decisions, intake
 from app.catalog.loader import bundled_catalog

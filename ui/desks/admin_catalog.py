@@ -8,10 +8,9 @@ from pathlib import Path
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app import catalog_service
-from app.catalog_service import CatalogStatus, ItemSummary
+from app.catalog import service as catalog_service
+from app.catalog.service import CatalogStatus, ItemSummary, load_catalog_as
 from app.errors import AppError, CatalogRejected
-from app.settings_service import load_catalog_as
 from app.workflow.fold import CHINA_TZ
 from ui.catalog_browser import CatalogBrowser
 from ui.desks.base import Desk

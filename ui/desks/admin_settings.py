@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app import settings
 from app.errors import AppError, ValidationError
-from app.settings_service import EDITABLE, SettingValue, read_settings, save_settings
+from app.settings.service import EDITABLE, SettingValue, read_settings, save_settings
 from ui.desks.base import Desk
 
 # Camel-case object names and hints, by setting key.

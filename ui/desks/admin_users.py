@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts
-from app.accounts import UserSummary
+from app.accounts import service as accounts
+from app.accounts.service import UserSummary
 from app.actor import Role
 from app.errors import AppError, ValidationError
 from app.workflow.fold import CHINA_TZ

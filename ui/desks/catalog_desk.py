@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app import catalog_service
-from app.catalog_service import ItemSummary
+from app.catalog import service as catalog_service
+from app.catalog.service import ItemSummary
 from ui.catalog_browser import CatalogBrowser
 from ui.desks.base import Desk, DeskEnv
 

@@ -3,9 +3,9 @@ shows. No Qt here. The collector's full ID number goes to the use case and no fu
 
 from __future__ import annotations
 
-from app.cases import decisions
+from app.accounts.identity import masked
+from app.cases import decisions, delivery
 from app.cases.delivery import deliver_to_applicant
-from app.identity import masked
 from ui.backend import DeskBackend
 
 
@@ -22,7 +22,7 @@ def deliver_at_window(b: DeskBackend, case_id: int, number: str, name: str, id_n
 def deliver_to_proxy(
     b: DeskBackend, case_id: int, number: str, name: str, authorization_no: str
 ) -> str:
-    b.act(decisions.deliver_to_proxy, case_id, name.strip(), authorization_no.strip())
+    b.act(delivery.deliver_to_proxy, case_id, name.strip(), authorization_no.strip())
     return f"{number} 已出件：代办员 {name.strip()} 凭委托书 {authorization_no.strip()} 代领。"
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app import intake_drafts
 from app.errors import AppError
-from app.intake_drafts import DraftSummary
+from app.intake import drafts as intake_drafts
+from app.intake.drafts import DraftSummary
 from ui.desks.base import DeskEnv
 from ui.desks.intake_checks import has_input
 from ui.form import FormView, MaterialsChecklist

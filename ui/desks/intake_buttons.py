@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from app.cases.window import Kind
+from app.intake.window import Kind
 from app.workflow.states import CaseState
 from ui.widgets import push_button
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from app.catalog.schema import Material
 from app.forms import FormCheck
-from app.intake_spec import IntakeSpec, default_deficiency_due, promised_due
+from app.intake.spec import IntakeSpec, default_deficiency_due, promised_due
 from app.workcalendar import WorkCalendar
 from app.workflow.guards import not_deferrable
 

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from app import intake_drafts
-from app.intake_drafts import Draft, DraftSummary
-from app.intake_spec import PickableItem, pickable_items, recent_item_ids
+from app.intake import drafts as intake_drafts
+from app.intake.drafts import Draft, DraftSummary
+from app.intake.spec import PickableItem, pickable_items, recent_item_ids
 from ui.desks.base import Desk, DeskEnv
 from ui.desks.intake_drafts_list import DraftList
 from ui.desks.intake_pending import PendingList

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.intake_drafts import DraftSummary
+from app.intake.drafts import DraftSummary
 from app.workflow.fold import CHINA_TZ
 
 

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.cases.window import Decision, Kind
 from app.catalog.schema import Material
+from app.intake.window import Decision, Kind
 
 CONFIRM_KEYS = "Ctrl+Enter"
 

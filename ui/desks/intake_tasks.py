@@ -8,8 +8,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from app.cases.case_view import CaseView, case_view
-from app.cases.window import Outcome
-from app.intake_spec import IntakeSpec, intake_spec
+from app.intake.spec import IntakeSpec, intake_spec
+from app.intake.window import Outcome
 from app.workflow.states import CaseState
 from ui.backend import DeskBackend
 

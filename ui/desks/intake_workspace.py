@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.cases import window
 from app.cases.intake import MaterialIn
-from app.cases.window import Decision, Kind, Outcome
 from app.errors import AppError, ValidationError
 from app.forms import FormInvalid
-from app.intake_drafts import Draft
-from app.intake_spec import IntakeSpec, intake_spec
+from app.intake import window
+from app.intake.drafts import Draft
+from app.intake.spec import IntakeSpec, intake_spec
+from app.intake.window import Decision, Kind, Outcome
 from app.workflow.guards import MATERIALS_FIELD
 from app.workflow.states import CaseState
 from ui.case_detail_view import CaseDetailView

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import catalog_service
 from app.cases import intake, proxy
 from app.cases.proxy import AuthorizationRow
-from app.catalog_service import ItemSummary
+from app.catalog import service as catalog_service
+from app.catalog.service import ItemSummary
 from app.errors import AppError, ValidationError
 from ui.desks.base import Desk
 from ui.widgets import fill_table, line_edit, readonly_table

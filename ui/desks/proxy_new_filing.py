@@ -25,7 +25,7 @@ from app.cases.engine import CaseChange
 from app.cases.proxy import AuthorizationRow
 from app.errors import AppError
 from app.forms import FormInvalid
-from app.intake_spec import IntakeSpec, intake_spec
+from app.intake.spec import IntakeSpec, intake_spec
 from ui.desks.base import Desk
 from ui.form import FormView
 from ui.widgets import push_button

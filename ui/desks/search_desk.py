@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import identity
+from app.accounts import identity
 from app.actor import Role
 from app.cases.case_view import CaseView, case_view
 from app.cases.listing import Listing, search_listing

@@ -20,7 +20,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app import intake_drafts
 from app.actor import Actor
 from app.cases import decisions, intake
 from app.cases.context import CaseContext
@@ -28,6 +27,7 @@ from app.cases.decisions import get_case
 from app.cases.engine import CaseChange
 from app.cases.intake import MaterialIn
 from app.errors import IllegalTransition
+from app.intake import drafts as intake_drafts
 from app.printing.kinds import DocKind, documents_for
 from app.workflow.states import Action, CaseState
 

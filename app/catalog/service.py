@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app import settings
+from app.actor import Actor
+from app.audit import AuditEvent, authorize, record_for
+from app.catalog.loader import load_catalog
 from app.catalog.schema import Catalog
 from app.catalog.schema import Item as CatalogItem
 from app.errors import CatalogRejected
-from app.units.declare import reads
+from app.permissions import Permission
+from app.units.declare import reads, writes
 from db.models import CatalogRelease, FormTemplateVersion, Item, ItemMaterial, ItemStep
 
 UNIT_TEXT = {"working": "个工作日", "natural": "个自然日"}
@@ -212,10 +217,6 @@ def catalog_status(session: Session) -> CatalogStatus | None:
     )
 
 
-def centre_name(session: Session) -> str:
-    return settings.CENTRE_NAME.get(session)
-
-
 def _summary(item: Item, material_count: int) -> ItemSummary:
     levels = sorted({s.level for s in item.steps}, key=["town", "county"].index)
     return ItemSummary(
@@ -297,3 +298,28 @@ def _fee_text(fee: dict[str, object]) -> str:
     if not fee or fee.get("free", True):
         return "不收费"
     return f"{fee.get('amount', '')}元（依据：{fee.get('basis', '')}）"
+
+
+@writes
+def load_catalog_as(session: Session, actor: Actor, paths: Sequence[Path]) -> CatalogStatus:
+    """Validate catalogue files and make them the catalogue in force, audited; a bad catalogue
+    raises ``CatalogRejected`` listing every problem and the one in force stays."""
+    authorize(session, actor, Permission.CATALOG_LOAD)
+    catalog = load_catalog(paths)
+    with session.begin():
+        release = install_catalog(session, catalog, actor.username)
+        record_for(
+            session,
+            actor,
+            AuditEvent.CATALOG_LOADED,
+            f"catalog:{release.catalog_version}",
+            {
+                "release_id": release.id,
+                "items": release.item_count,
+                "templates": release.template_count,
+                "files": [p.name for p in paths],
+            },
+        )
+    status = catalog_status(session)
+    assert status is not None
+    return status

@@ -9,9 +9,8 @@ permission; a refusal is audited (``app.audit.authorize``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,8 +18,6 @@ from sqlalchemy.orm import Session
 from app import settings
 from app.actor import Actor
 from app.audit import AuditEvent, JsonValue, authorize, record_for
-from app.catalog.loader import load_catalog
-from app.catalog_service import CatalogStatus, catalog_status, install_catalog
 from app.errors import ValidationError
 from app.permissions import Permission, require
 from app.units.declare import reads_guarded, writes
@@ -29,7 +26,6 @@ from app.validators import check_division_code, normalize_text
 __all__ = [
     "EDITABLE",
     "SettingValue",
-    "load_catalog_as",
     "read_settings",
     "save_settings",
 ]
@@ -172,28 +168,3 @@ def save_settings(session: Session, actor: Actor, values: Mapping[str, Any]) -> 
             record_for(session, actor, AuditEvent.SETTINGS_CHANGED, "settings", changes)
         session.flush()
         return _current(session)
-
-
-@writes
-def load_catalog_as(session: Session, actor: Actor, paths: Sequence[Path]) -> CatalogStatus:
-    """Validate catalogue files and make them the catalogue in force, audited; a bad catalogue
-    raises ``CatalogRejected`` listing every problem and the one in force stays."""
-    authorize(session, actor, Permission.CATALOG_LOAD)
-    catalog = load_catalog(paths)
-    with session.begin():
-        release = install_catalog(session, catalog, actor.username)
-        record_for(
-            session,
-            actor,
-            AuditEvent.CATALOG_LOADED,
-            f"catalog:{release.catalog_version}",
-            {
-                "release_id": release.id,
-                "items": release.item_count,
-                "templates": release.template_count,
-                "files": [p.name for p in paths],
-            },
-        )
-    status = catalog_status(session)
-    assert status is not None
-    return status

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import passwords, settings
+from app import settings
+from app.accounts import passwords
 from app.actor import Role
 from app.audit import AuditEvent, record
 from db.models import User, UserRole

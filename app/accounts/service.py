@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app import passwords, settings
+from app import settings
+from app.accounts import passwords
 from app.actor import ROLE_LABELS, Actor, Role
 from app.audit import AuditEvent, JsonValue, authorize, record, record_for
 from app.errors import AuthenticationError, NotFound, ValidationError

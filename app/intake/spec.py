@@ -15,7 +15,7 @@ from app.cases.engine import item_rules, load_item
 from app.cases.intake import template_of
 from app.catalog.schema import DEFER_RULES, FormTemplate, Material
 from app.catalog.schema import Item as CatalogItem
-from app.catalog_service import ItemSummary, items_in_force, limit_text
+from app.catalog.service import ItemSummary, items_in_force, limit_text
 from app.errors import NotFound
 from app.units.declare import reads
 from app.workcalendar import WorkCalendar, natural_deadline, working_deadline

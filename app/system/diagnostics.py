@@ -29,7 +29,7 @@ from pathlib import Path
 import sqlalchemy
 from sqlalchemy import text
 
-from app.logs import log_files, redact
+from app.system.logs import log_files, redact
 from db.health import store_health
 from db.store import Store
 

@@ -31,17 +31,18 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app import demo, settings
+from app import settings
 from app.actor import Actor, Role
-from app.calendar_service import work_calendar
 from app.cases import decisions as d
 from app.cases import delivery, intake
 from app.cases.context import CaseContext
 from app.cases.engine import item_rules, load_item
 from app.catalog.schema import FormTemplate
-from app.demo_forms import id_number, mobile, person_name, sample_form_data
-from app.demo_users import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
+from app.demo import centre as demo
+from app.demo.forms import id_number, mobile, person_name, sample_form_data
+from app.demo.users import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
 from app.errors import AppError, ValidationError
+from app.settings.calendar import work_calendar
 from app.workcalendar import WorkCalendar, natural_deadline, working_deadline
 from app.workflow.fold import CHINA_TZ, local_date
 from app.workflow.rules import ItemRules
@@ -56,7 +57,6 @@ __all__ = [
     "MIN_CASES",
     "DemoAlreadySeeded",
     "SeedReport",
-    "ensure_demo_centre",
     "seed_demo_centre",
 ]
 
@@ -737,7 +737,7 @@ class _Performer:
         block = plan.form[applicant.key]
         if plan.delivery == "proxy" and plan.proxy is not None:
             assert plan.proxy.number is not None
-            d.deliver_to_proxy(
+            delivery.deliver_to_proxy(
                 ctx, window, case_id, plan.proxy.proxy.display_name, plan.proxy.number
             )
         elif plan.delivery == "mail":
@@ -937,6 +937,3 @@ def _register_authorizations(
     for auth in planner.authorizations:
         assert auth.id is not None
         auth.number = numbers[auth.id]
-
-
-ensure_demo_centre = demo.ensure_demo_centre  # its home is app.demo (light to import)

@@ -8,8 +8,8 @@ from typing import TextIO
 
 from sqlalchemy.orm import Session
 
-from app import calendar_service
 from app.actor import Actor
+from app.settings import calendar as calendar_service
 from app.workcalendar import DayType
 
 

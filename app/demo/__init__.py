@@ -1,0 +1,1 @@
+"""The embedded demo centre: its settings, users, sample forms and the seeded cases."""
