@@ -54,8 +54,8 @@ from benchmarks.build_store import store_paths
 from db.models import Case, Item, User
 from db.store import Store, open_store
 from ui.backend import DeskBackend
-from ui.case_list_model import CaseListModel
-from ui.case_table import CaseTable
+from ui.cases.list_model import CaseListModel
+from ui.cases.table import CaseTable
 from ui.fonts import install_bundled_fonts
 from ui.form.form_view import FormView
 from ui.memory import freeze_long_lived

@@ -21,7 +21,7 @@ from app.errors import AppError
 from app.system.paths import default_data_dir, demo_key_file
 from ui.crash import CrashHandler
 from ui.dialogs import Dialogs, QtDialogs
-from ui.login_dialog import LoginDialog
+from ui.signin.login_dialog import LoginDialog
 from ui.startup import Opened, open_for_gui, preload_desks
 from ui.style import apply_style
 from ui.worker import Runner

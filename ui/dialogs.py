@@ -47,7 +47,7 @@ class QtDialogs:
 
     def print_pdf(self, parent: QWidget, title: str, pdf: bytes) -> bool:
         """The OS print dialog, then the pages; False when the clerk cancelled."""
-        from ui.documents.printing import print_with_dialog  # QtPrintSupport only when used
+        from ui.pdf.printing import print_with_dialog  # QtPrintSupport only when used
 
         return print_with_dialog(parent, title, pdf)
 

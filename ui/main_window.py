@@ -11,9 +11,9 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWidget
 
 from app.accounts.service import lock_workstation
-from ui.desks.base import Desk, DeskEnv
-from ui.lock_screen import IDLE, MANUAL, HiddenWindows, IdleWatcher, LockScreen
-from ui.password_dialog import PasswordDialog
+from ui.desk_base import Desk, DeskEnv
+from ui.signin.lock_screen import IDLE, MANUAL, HiddenWindows, IdleWatcher, LockScreen
+from ui.signin.password_dialog import PasswordDialog
 
 OFFLINE_TEXT = "县级系统：未连接（离线办理，数据保存在本机）"
 

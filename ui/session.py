@@ -10,11 +10,11 @@ from PySide6.QtCore import QObject, Signal
 from db.base import utcnow
 from db.store import Store
 from ui.backend import DeskBackend, SignedIn, Workstation
-from ui.desks.base import DeskEnv
+from ui.desk_base import DeskEnv
 from ui.dialogs import Dialogs
-from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
 from ui.memory import freeze_long_lived
+from ui.signin.login_dialog import LoginDialog
 from ui.worker import Runner
 
 

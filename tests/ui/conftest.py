@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from tests.centre import Centre, centre
 from tests.ui.fake_dialogs import FakeDialogs
 from ui.backend import DeskBackend
-from ui.desks.base import DeskEnv
+from ui.desk_base import DeskEnv
 from ui.style import apply_style
 from ui.worker import Runner
 

@@ -31,8 +31,8 @@ from tests.ui.conftest import wait_idle
 from tests.ui.drive import cell, commit_text
 from tests.ui.fake_dialogs import FakeDialogs
 from tests.ui.screenshots import save_screenshots
-from ui.desks.admin_desk import AdminDesk
-from ui.desks.base import DeskEnv
+from ui.desk_base import DeskEnv
+from ui.desks.admin.desk import AdminDesk
 
 
 def _open(qtbot: QtBot, env: DeskEnv) -> AdminDesk:

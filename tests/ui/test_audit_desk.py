@@ -13,8 +13,8 @@ from db.models import AuditEntry
 from tests.centre import Centre
 from tests.ui.conftest import wait_idle
 from tests.ui.screenshots import save_screenshots
+from ui.desk_base import DeskEnv
 from ui.desks.audit_desk import AuditDesk
-from ui.desks.base import DeskEnv
 
 
 def _open(qtbot: QtBot, env: DeskEnv) -> AuditDesk:

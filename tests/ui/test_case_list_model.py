@@ -13,8 +13,8 @@ from app.cases.listing import ListedCase, Listing
 from app.cases.queries import CaseRow
 from app.workflow.states import CaseState
 from tests.ui.conftest import wait_idle
-from ui.case_list_model import COLUMNS, PAGE_SIZE, STATUS_COLOURS, CaseListModel
-from ui.case_table import CaseTable
+from ui.cases.list_model import COLUMNS, PAGE_SIZE, STATUS_COLOURS, CaseListModel
+from ui.cases.table import CaseTable
 from ui.worker import Runner
 
 TOTAL = 100_000

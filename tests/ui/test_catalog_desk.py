@@ -13,7 +13,7 @@ from app.catalog.loader import bundled_catalog
 from tests.ui.conftest import wait_idle
 from tests.ui.drive import cell
 from tests.ui.screenshots import save_screenshots
-from ui.desks.base import DeskEnv
+from ui.desk_base import DeskEnv
 from ui.desks.catalog_desk import CatalogDesk
 
 

@@ -20,8 +20,8 @@ from tests.centre import Centre
 from tests.ui.conftest import wait_idle
 from tests.ui.drive import commit_text
 from tests.ui.screenshots import save_screenshots
-from ui.desks.base import DeskEnv
-from ui.desks.delivery_desk import DeliveryDesk
+from ui.desk_base import DeskEnv
+from ui.desks.delivery.desk import DeliveryDesk
 from ui.fonts import install_bundled_fonts
 
 SHENGYU = "生育登记"  # 即办件: the clerk decides at the window

@@ -22,8 +22,8 @@ from tests.store_lock import write_lock_held
 from tests.ui.conftest import wait_idle
 from tests.ui.fake_dialogs import FakeDialogs
 from ui.crash import CRASH_TEXT, CRASH_TITLE, CrashHandler
-from ui.desks.base import DeskEnv
-from ui.desks.review_desk import ReviewDesk
+from ui.desk_base import DeskEnv
+from ui.desks.review.desk import ReviewDesk
 
 __all__ = ["app_log"]
 

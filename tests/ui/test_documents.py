@@ -39,11 +39,11 @@ from tests.ui.test_intake_desk import (
 )
 from tests.ui.test_review_desk import choose
 from tests.ui.test_review_desk import open_desk as open_review_desk
-from ui.desks.base import DeskEnv
-from ui.desks.intake_desk import IntakeDesk
+from ui.desk_base import DeskEnv
+from ui.desks.intake.desk import IntakeDesk
 from ui.documents.offer import DocumentOffer
 from ui.documents.preview_dialog import PreviewDialog
-from ui.documents.printing import PrintJob, PrintOutcome
+from ui.pdf.printing import PrintJob, PrintOutcome
 
 EnvFor = Callable[[str], DeskEnv]
 ACCEPTANCE = DocKind.ACCEPTANCE_NOTICE

@@ -42,8 +42,8 @@ from tests.ui.conftest import wait_idle
 from tests.ui.drive import commit_text
 from tests.ui.fake_dialogs import FakeDialogs
 from tests.ui.screenshots import save_screenshots
-from ui.desks.base import DeskEnv
-from ui.desks.intake_desk import IntakeDesk
+from ui.desk_base import DeskEnv
+from ui.desks.intake.desk import IntakeDesk
 
 DIBAO = "最低生活保障"
 DIBAO_INITIALS = next(i for i in bundled_catalog().items if i.name == DIBAO).pinyin_initials

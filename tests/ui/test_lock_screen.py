@@ -22,10 +22,10 @@ from tests.ui.fake_dialogs import FakeDialogs
 from tests.ui.screenshots import save_screenshots
 from tests.ui.test_review_desk import accepted, choose
 from ui.backend import DeskBackend
-from ui.desks.base import DeskEnv
-from ui.desks.review_desk import ReviewDesk
-from ui.lock_screen import LockScreen
+from ui.desk_base import DeskEnv
+from ui.desks.review.desk import ReviewDesk
 from ui.main_window import MainWindow
+from ui.signin.lock_screen import LockScreen
 from ui.worker import Runner
 
 PASSWORD = "Window-2026"

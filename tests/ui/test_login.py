@@ -14,10 +14,10 @@ from tests.centre import Centre
 from tests.ui.fake_dialogs import FakeDialogs
 from tests.ui.screenshots import save_screenshot
 from ui.backend import DeskBackend, SignedIn, workstation
-from ui.desks.base import DeskEnv
+from ui.desk_base import DeskEnv
 from ui.desks.catalog_desk import CatalogDesk
-from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
+from ui.signin.login_dialog import LoginDialog
 from ui.worker import Runner
 
 PASSWORD = "Window-2026"

@@ -27,8 +27,8 @@ from tests.centre import Centre
 from tests.ui.conftest import wait_idle
 from tests.ui.drive import cell, commit_text
 from tests.ui.screenshots import save_screenshots
-from ui.desks.base import DeskEnv
-from ui.desks.proxy_desk import ProxyDesk
+from ui.desk_base import DeskEnv
+from ui.desks.proxy.desk import ProxyDesk
 
 RESIDENT_ID = id_number(random.Random(11))
 BAD_ID = RESIDENT_ID[:17] + ("0" if RESIDENT_ID[17] != "0" else "1")

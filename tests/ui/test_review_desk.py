@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-import ui.case_list_model
+import ui.cases.list_model
 from app.cases import decisions
 from app.errors import PermissionDenied
 from db.models import CaseAction
@@ -20,8 +20,8 @@ from tests.ui.conftest import wait_idle
 from tests.ui.drive import commit_text
 from tests.ui.fake_dialogs import FakeDialogs
 from tests.ui.screenshots import save_screenshots
-from ui.desks.base import DeskEnv
-from ui.desks.review_desk import ReviewDesk
+from ui.desk_base import DeskEnv
+from ui.desks.review.desk import ReviewDesk
 from ui.fonts import install_bundled_fonts
 
 DIBAO = "最低生活保障"  # 社会救助: two approver steps, the supervisor's opinion, the county
@@ -458,7 +458,7 @@ QUEUE_LENGTH = 32  # the queue shows about 20 rows at 1366×768
 def long_queue(monkeypatch: pytest.MonkeyPatch, centre: Centre) -> list[int]:
     """More accepted cases than the queue shows at once, in pages of five: the last rows arrive
     only when reached, as the rows past the first hundred of a real queue do."""
-    monkeypatch.setattr(ui.case_list_model, "PAGE_SIZE", 5)
+    monkeypatch.setattr(ui.cases.list_model, "PAGE_SIZE", 5)
     return [accepted(centre, (DIBAO, GAOLING, ZHAIJIDI)[n % 3]) for n in range(QUEUE_LENGTH)]
 
 

@@ -19,7 +19,7 @@ from tests.centre import Centre
 from tests.ui.conftest import wait_idle
 from tests.ui.drive import cell, commit_text
 from tests.ui.screenshots import save_screenshots
-from ui.desks.base import DeskEnv
+from ui.desk_base import DeskEnv
 from ui.desks.search_desk import SearchDesk
 
 RESIDENT_ID = id_number(random.Random(5))

@@ -27,13 +27,13 @@ from tests.ui.conftest import wait_idle
 from tests.ui.fake_dialogs import FakeDialogs
 from tests.ui.screenshots import save_screenshots
 from ui.application import build_session
-from ui.desks.delivery_desk import DeliveryDesk
-from ui.desks.intake_desk import IntakeDesk
-from ui.desks.review_desk import ReviewDesk
+from ui.desks.delivery.desk import DeliveryDesk
+from ui.desks.intake.desk import IntakeDesk
+from ui.desks.review.desk import ReviewDesk
 from ui.desks.search_desk import SearchDesk
 from ui.main_window import MainWindow
-from ui.password_dialog import PasswordDialog
 from ui.session import SessionController
+from ui.signin.password_dialog import PasswordDialog
 from ui.worker import Runner
 
 PASSWORD = "Counter-2026"

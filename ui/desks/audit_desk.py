@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from app import audit
 from app.audit import AuditRow, AuditVerification
 from app.workflow.fold import CHINA_TZ
-from ui.desks.base import Desk, DeskEnv
+from ui.desk_base import Desk, DeskEnv
 from ui.widgets import fill_table, readonly_table
 
 PAGE = 500

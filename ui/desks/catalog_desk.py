@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.catalog import service as catalog_service
 from app.catalog.service import ItemSummary
-from ui.catalog_browser import CatalogBrowser
-from ui.desks.base import Desk, DeskEnv
+from ui.catalog.browser import CatalogBrowser
+from ui.desk_base import Desk, DeskEnv
 
 
 class CatalogDesk(Desk):

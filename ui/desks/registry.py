@@ -4,14 +4,14 @@ if a role allows them. The use cases check every action again."""
 from __future__ import annotations
 
 from app.actor import Actor, Role
-from ui.desks.admin_desk import AdminDesk
+from ui.desk_base import Desk
+from ui.desks.admin.desk import AdminDesk
 from ui.desks.audit_desk import AuditDesk
-from ui.desks.base import Desk
 from ui.desks.catalog_desk import CatalogDesk
-from ui.desks.delivery_desk import DeliveryDesk
-from ui.desks.intake_desk import IntakeDesk
-from ui.desks.proxy_desk import ProxyDesk
-from ui.desks.review_desk import ReviewDesk
+from ui.desks.delivery.desk import DeliveryDesk
+from ui.desks.intake.desk import IntakeDesk
+from ui.desks.proxy.desk import ProxyDesk
+from ui.desks.review.desk import ReviewDesk
 from ui.desks.search_desk import SearchDesk
 
 ROLE_DESKS: dict[Role, tuple[type[Desk], ...]] = {

@@ -22,10 +22,10 @@ from app.cases.case_view import CaseView, case_view
 from app.cases.listing import Listing, search_listing
 from app.errors import AppError
 from app.permissions import Permission, allowed
-from ui.case_detail_view import CaseDetailView
-from ui.case_list_model import CaseListModel
-from ui.case_table import CaseTable
-from ui.desks.base import Desk, DeskEnv
+from ui.cases.detail_view import CaseDetailView
+from ui.cases.list_model import CaseListModel
+from ui.cases.table import CaseTable
+from ui.desk_base import Desk, DeskEnv
 from ui.documents.documents_list import attach_documents
 from ui.worker import Changed
 

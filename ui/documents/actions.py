@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 from app.errors import AppError
 from app.printing.kinds import DocKind
 from app.printing.service import IssuedDocument, archive_document, archived_pdf, build_document
-from ui.desks.base import DeskEnv
+from ui.desk_base import DeskEnv
 
 
 def suggested_name(title: str, number: str) -> str:

@@ -21,8 +21,8 @@ from app.errors import AppError
 from app.printing.kinds import DocKind
 from app.printing.service import DocumentRow, documents_tab
 from app.workflow.fold import CHINA_TZ
-from ui.case_detail_view import CaseDetailView
-from ui.desks.base import DeskEnv
+from ui.cases.detail_view import CaseDetailView
+from ui.desk_base import DeskEnv
 from ui.documents.actions import DocumentActions
 from ui.documents.preview_dialog import show_previews
 from ui.widgets import push_button, readonly_table

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLay
 
 from app.printing.kinds import DocKind, documents_for
 from app.workflow.states import Action
-from ui.desks.base import Desk, DeskEnv
+from ui.desk_base import Desk, DeskEnv
 from ui.documents.actions import DocumentActions
 from ui.documents.preview_dialog import show_previews
 from ui.widgets import push_button

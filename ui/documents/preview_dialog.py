@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from app.printing.service import IssuedDocument
 from app.workflow.fold import CHINA_TZ
-from ui.desks.base import DeskEnv
+from ui.desk_base import DeskEnv
 from ui.documents.actions import DocumentActions, suggested_name
-from ui.documents.pdf import open_pdf
+from ui.pdf.pages import open_pdf
 from ui.widgets import push_button
 
 

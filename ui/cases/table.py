@@ -1,0 +1,73 @@
+"""The table every desk lists cases in, over a lazy :class:`CaseListModel`."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from ui.cases.list_model import CaseListModel
+
+
+class CaseTable(QTableView):
+    """``case_chosen`` fires with the case id when a row becomes current (click or keys).
+
+    A row can become current before its page has arrived (Ctrl+End, Page Down in a long
+    queue): then ``case_unknown`` fires at once — whatever showed the previous case must stop
+    showing it — and ``case_chosen`` follows when the row's page arrives."""
+
+    case_chosen = Signal(int)
+    case_unknown = Signal()
+
+    def __init__(
+        self, model: CaseListModel, object_name: str, accessible: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setAccessibleName(accessible)
+        self.setModel(model)
+        self._model = model
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        # One line a row (fixed height): no word-wrap layout for every cell on every paint.
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        # Fixed row heights: the view never asks every row its size (100,000 rows open at once).
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(28)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((210, 200, 80, 150, 110, 130)):
+            self.setColumnWidth(column, width)
+        self._waiting = False  # the current row's case is not known yet
+        self.selectionModel().currentRowChanged.connect(self._current_changed)
+        model.dataChanged.connect(self._rows_arrived)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self._waiting = False
+            return
+        case_id = self._model.case_id(current.row())  # asks for the page when not there
+        self._waiting = case_id is None
+        if case_id is None:
+            self.case_unknown.emit()
+        else:
+            self.case_chosen.emit(case_id)
+
+    def _rows_arrived(self, top: QModelIndex, bottom: QModelIndex, _roles: object = None) -> None:
+        current = self.currentIndex()
+        if self._waiting and current.isValid() and top.row() <= current.row() <= bottom.row():
+            self._current_changed(current, current)
+
+    def current_case_id(self) -> int | None:
+        index = self.currentIndex()
+        return self._model.case_id(index.row()) if index.isValid() else None
+
+    def select_case(self, case_id: int) -> bool:
+        row = self._model.row_of(case_id)
+        if row is None:
+            return False
+        self.selectRow(row)
+        return True

@@ -1,0 +1,1 @@
+"""Showing the item catalogue: its model, the item view, the browser the desks embed."""

@@ -1,0 +1,1 @@
+"""管理: users and roles, the catalogue in force, the centre's settings (admin)."""

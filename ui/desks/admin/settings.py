@@ -1,0 +1,128 @@
+"""管理 › 中心设置: the centre's name, codes, lockout and warning thresholds. Saved all at once
+(``app.settings_service``): a bad value is refused naming its field and nothing is written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import settings
+from app.errors import AppError, ValidationError
+from app.settings.service import EDITABLE, SettingValue, read_settings, save_settings
+from ui.desk_base import Desk
+
+# Camel-case object names and hints, by setting key.
+_NAMES = {
+    settings.CENTRE_NAME.key: ("settingCentreName", "如 城关镇便民服务中心"),
+    settings.TOWN_CODE.key: ("settingTownCode", "12位统计用区划代码"),
+    settings.WORKSTATION_CODE.key: ("settingWorkstationCode", "如 W01（收件号的一部分）"),
+    settings.LOCKOUT_MAX_FAILURES.key: ("settingLockoutMaxFailures", ""),
+    settings.LOCKOUT_MINUTES.key: ("settingLockoutMinutes", ""),
+    settings.IDLE_LOCK_MINUTES.key: ("settingIdleLockMinutes", ""),
+    settings.YELLOW_AT_WORKING_DAYS.key: ("settingYellowAtWorkingDays", ""),
+    settings.COMPLAINT_PHONE.key: ("settingComplaintPhone", "如 12345"),
+}
+_SPIN_MAX = 100_000  # the use case states the real range; the box only keeps out letters
+
+
+class SettingsPane(QWidget):
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.setObjectName("adminSettings")
+        self.desk = desk
+        self.editors: dict[str, QLineEdit | QSpinBox] = {}
+        self._labels: dict[str, str] = {}
+        box = QGroupBox("中心名称与设置")
+        box.setMaximumWidth(760)
+        form = QFormLayout(box)
+        for option in EDITABLE:
+            name, hint = _NAMES[option.key]
+            editor: QLineEdit | QSpinBox
+            if isinstance(option.default, int):
+                editor = QSpinBox()
+                editor.setRange(0, _SPIN_MAX)
+                editor.setMaximumWidth(140)
+            else:
+                editor = QLineEdit()
+                editor.setPlaceholderText(hint)
+                editor.setMaxLength(50)
+            editor.setObjectName(name)
+            editor.setAccessibleName(option.label)
+            editor.setMinimumWidth(120)
+            form.addRow(f"{option.label}：", editor)
+            self.editors[option.key] = editor
+            self._labels[option.label] = option.key
+        self.save_button = QPushButton("保存设置")
+        self.save_button.setObjectName("saveSettingsButton")
+        self.save_button.setAccessibleName("保存设置")
+        self.save_button.setShortcut(QKeySequence("Ctrl+S"))
+        self.save_button.setToolTip("全部校验通过才保存，并记入审计日志（Ctrl+S）")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton("放弃修改")
+        self.revert_button.setObjectName("revertSettingsButton")
+        self.revert_button.setAccessibleName("放弃修改")
+        self.revert_button.clicked.connect(self.refresh)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.revert_button)
+        buttons.addStretch(1)
+        form.addRow("", buttons)
+        note = QLabel(
+            "乡镇区划代码和工作站编号组成新收件号的前缀；修改锁定与锁屏设置后，下次登录起生效。"
+        )
+        note.setWordWrap(True)
+        note.setObjectName("settingsNote")
+        layout = QVBoxLayout(self)
+        layout.addWidget(box)
+        layout.addWidget(note)
+        layout.addStretch(1)
+
+    def refresh(self) -> None:
+        backend = self.desk.env.backend
+        self.desk.env.runner.read(
+            lambda: backend.run(read_settings), self._show, self.desk.failed, owner=self
+        )
+
+    def _show(self, values: list[SettingValue]) -> None:
+        for value in values:
+            editor = self.editors[value.key]
+            if isinstance(editor, QSpinBox):
+                editor.setValue(int(value.value))
+            else:
+                editor.setText(str(value.value))
+
+    def values(self) -> dict[str, Any]:
+        return {
+            key: editor.value() if isinstance(editor, QSpinBox) else editor.text()
+            for key, editor in self.editors.items()
+        }
+
+    def save(self) -> None:
+        values = self.values()
+        backend = self.desk.env.backend
+        self.desk.env.runner.write(
+            lambda: backend.run(save_settings, values), self._saved, self._refused, owner=self
+        )
+
+    def _saved(self, values: list[SettingValue]) -> None:
+        self._show(values)
+        self.desk.say("设置已保存。")
+
+    def _refused(self, error: AppError) -> None:
+        self.desk.failed(error)
+        if isinstance(error, ValidationError) and error.field in self._labels:
+            editor = self.editors[self._labels[error.field]]
+            editor.setFocus()
+            editor.selectAll()

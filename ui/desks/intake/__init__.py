@@ -1,0 +1,1 @@
+"""受理台: the front desk — pick an item, fill its form, tick the materials, decide."""

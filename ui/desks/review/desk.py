@@ -1,0 +1,202 @@
+"""审批台: the back office works its queue — review steps and opinions, reporting to the county
+and recording its result, decisions, 受理后补正 / 挂起 / 恢复, termination; the supervisor also
+approves extensions and reassigns cases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+
+from PySide6.QtWidgets import QWidget
+
+from app.actor import Role
+from app.cases import queries
+from app.cases.case_view import (
+    CaseView,
+    ReviewProgress,
+    approver_choices,
+    case_view,
+    review_progress,
+)
+from app.cases.listing import Listing, queue_listing
+from app.workflow.states import Action
+from ui.cases.list_model import Fetch
+from ui.desk_base import DeskEnv
+from ui.desks.review import commands
+from ui.desks.review.pages import lines_of
+from ui.desks.review.panel import ReviewPanel
+from ui.desks.worklist.desk import CaseWorkDesk
+from ui.desks.worklist.queue import Tab
+
+Loaded = tuple[CaseView, ReviewProgress]
+
+
+class ReviewDesk(CaseWorkDesk[Loaded]):
+    title = "审批台"
+    object_name = "reviewDesk"
+
+    def __init__(self, env: DeskEnv, parent: QWidget | None = None) -> None:
+        super().__init__(env, parent)
+        self.progress: ReviewProgress | None = None
+        supervisor = env.backend.actor.has(Role.SUPERVISOR)
+        self.panel = ReviewPanel(supervisor)
+        self._connect()
+        self.build(
+            name="reviewQueue",
+            accessible="审批办件列表",
+            tabs=self._tabs,
+            fetch_for=self._fetch_for,
+            first_tab=(None, "全部", 0),
+            panel=self.panel,
+        )
+        # 证件号码 and 承诺办结日 are in the detail; the list keeps what picks the next case.
+        self.queue.fit_columns({0: 230, 1: 140, 2: 60, 4: 80}, hidden=(3, 5))
+        if supervisor:
+            b = env.backend
+            env.runner.read(
+                lambda: b.run(approver_choices),
+                self.panel.reassignment.set_choices,
+                self.failed,
+                owner=self,
+            )
+
+    # --- the queue ------------------------------------------------------------------------
+
+    def _tabs(self) -> list[Tab]:
+        counts = self.env.backend.run(queries.queue_categories)
+        tabs: list[Tab] = [(None, "全部", sum(n for _, n in counts))]
+        return tabs + [(category, category, n) for category, n in sorted(counts)]
+
+    def _fetch_for(self, category: Hashable) -> Fetch:
+        b = self.env.backend
+        chosen = category if isinstance(category, str) else None
+
+        def fetch(offset: int, limit: int) -> Listing:
+            return b.run(
+                queue_listing, b.calendar, b.today(), category=chosen, limit=limit, offset=offset
+            )
+
+        return fetch
+
+    # --- the chosen case ------------------------------------------------------------------
+
+    def read_case(self, case_id: int) -> Callable[[], Loaded]:
+        b = self.env.backend
+        return lambda: (
+            b.run(case_view, case_id, b.calendar, b.today()),
+            b.run(review_progress, case_id, b.calendar),
+        )
+
+    def show_case(self, data: Loaded) -> None:
+        self.view, self.progress = data
+        self.detail.show_case(self.view)
+        self.panel.follow(self.view)
+
+    def new_case(self) -> None:
+        self.panel.reset()
+
+    def update_actions(self) -> None:
+        self.panel.show_state(self.view, self.progress if self.view else None, self.busy)
+
+    # --- the actions ----------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        p = self.panel
+        p.start.clicked.connect(lambda: self.do(commands.start_review))
+        p.next.clicked.connect(lambda: self.do(commands.next_step))
+        p.report.clicked.connect(lambda: self.do(commands.report_to_county))
+        p.resume.clicked.connect(lambda: self.do(commands.resume))
+        p.opinion.submit.clicked.connect(lambda: self._record(then_next=False))
+        p.opinion.record_next.clicked.connect(lambda: self._record(then_next=True))
+        p.decision.submit.clicked.connect(self._decide)
+        p.post_supplement.submit.clicked.connect(self._post_supplement)
+        p.suspension.submit.clicked.connect(self._suspend)
+        p.extension.submit.clicked.connect(self._extend)
+        p.termination.submit.clicked.connect(self._terminate)
+        p.reassignment.submit.clicked.connect(self._reassign)
+
+    def _record(self, *, then_next: bool) -> None:
+        target = self.target()
+        if target is None:
+            return
+        b = self.env.backend
+        text = self.panel.opinion.opinion.toPlainText()
+        agree = self.panel.opinion.agree.isChecked()
+        self.write(
+            lambda: commands.record_opinion(b, *target, text, agree=agree, then_next=then_next),
+            self.panel.opinion.clear,
+        )
+
+    def _decide(self) -> None:
+        target = self.target()
+        if target is None or self.view is None:
+            return
+        b = self.env.backend
+        state = self.view.detail.row.state
+        decision = self.panel.decision.decision()
+        offer = None if decision.returned else Action.DECIDE
+        self.write(
+            lambda: commands.decide(b, *target, state, decision),
+            self.panel.decision.clear,
+            offer=offer,
+        )
+
+    def _post_supplement(self) -> None:
+        target = self.target()
+        if target is None:
+            return
+        b = self.env.backend
+        page = self.panel.post_supplement
+        missing, days = lines_of(page.missing), page.days.value()
+        self.write(lambda: commands.post_supplement(b, *target, missing, days), page.clear)
+
+    def _suspend(self) -> None:
+        target = self.target()
+        if target is None:
+            return
+        b = self.env.backend
+        page = self.panel.suspension
+        reason, days = page.reason.text(), page.days.value()
+        self.write(
+            lambda: commands.suspend(b, *target, reason, days), page.clear, offer=Action.SUSPEND
+        )
+
+    def _extend(self) -> None:
+        target = self.target()
+        if target is None:
+            return
+        b = self.env.backend
+        page = self.panel.extension
+        days, reason = page.days.value(), page.reason.text()
+        self.write(
+            lambda: commands.extend(b, *target, days, reason), page.clear, offer=Action.EXTEND
+        )
+
+    def _terminate(self) -> None:
+        target = self.target()
+        if target is None:
+            return
+        page = self.panel.termination
+        reason = page.reason.text().strip()
+        if not reason:
+            self.say("请填写终止原因。", error=True)
+            page.reason.setFocus()
+            return
+        question = f"确定终止办理 {target[1]}？\n终止原因：{reason}\n终止后办件结束，不能恢复。"
+        if not self.env.dialogs.confirm(self, "终止办理", question):
+            self.say("已取消终止，办件未作改动。")
+            return
+        b = self.env.backend
+        self.write(lambda: commands.terminate(b, *target, reason), page.clear)
+
+    def _reassign(self) -> None:
+        target = self.target()
+        if target is None:
+            return
+        combo = self.panel.reassignment.assignee
+        assignee = combo.currentData()
+        if not isinstance(assignee, int):
+            self.say("请选择新的承办人。", error=True)
+            return
+        b = self.env.backend
+        name = combo.currentText()
+        self.write(lambda: commands.reassign(b, *target, assignee, name))

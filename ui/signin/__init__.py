@@ -1,0 +1,1 @@
+"""Signing in, the lock screen and changing one's password."""
