@@ -15,8 +15,8 @@ from sqlalchemy import select
 from app import settings
 from app.actor import Actor, Role
 from app.cases import intake
+from app.cases.changes import CaseChange
 from app.cases.context import CaseContext
-from app.cases.engine import CaseChange
 from app.catalog.loader import bundled_catalog
 from app.catalog.schema import FormTemplate
 from app.catalog.service import install_catalog

@@ -1,4 +1,5 @@
-"""Layering (DESIGN §6): app/, db/ and county/ never import Qt; nothing imports ui/."""
+"""Layering (docs/design.md §6): app/, db/ and county/ never import Qt; nothing imports ui/; the
+login window comes up on light imports."""
 
 from __future__ import annotations
 
@@ -50,6 +51,21 @@ def test_importing_every_non_ui_module_loads_no_qt() -> None:
         f"for m in {modules!r}: importlib.import_module(m)\n"
         f"bad = [m for m in sys.modules if m.split('.')[0] in {QT_MODULES!r}]\n"
         "print(','.join(bad))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == ""
+
+
+def test_the_login_window_path_imports_nothing_heavy() -> None:
+    """What the launcher imports before the login window shows stays light: SQLAlchemy, pydantic,
+    Alembic and reportlab load in the start-up worker (a second and more on a slow PC)."""
+    heavy = ("sqlalchemy", "pydantic", "alembic", "reportlab", "db.models")
+    code = (
+        "import sys\n"
+        "import ui.application\n"
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True

@@ -27,7 +27,7 @@ from typing import Any, TypeAlias, TypeVar
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from app.cases.engine import changed_cases
+from app.cases.changes import changed_cases
 from app.errors import AppError, InternalError
 
 T = TypeVar("T")

@@ -17,8 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.actor import Actor, Role
+from app.cases.changes import CaseChange
 from app.cases.context import CaseContext
-from app.cases.engine import CaseChange, load_item, perform
+from app.cases.engine import load_item, perform
 from app.errors import NotFound, ValidationError
 from app.workflow.states import Action
 from db.models import Case, MaterialReceived, User, UserRole

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from app.accounts.identity import masked
 from app.actor import Actor
 from app.cases.access import check_visible
+from app.cases.changes import CaseChange
 from app.cases.context import CaseContext
 from app.cases.decisions import act, get_case
-from app.cases.engine import CaseChange
 from app.cases.proxy import check_collection_authority
 from app.errors import NotFound, ValidationError
 from app.permissions import Permission, require

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from app import audit
 from app.actor import Actor
 from app.cases.access import check_visible, require_case_role
+from app.cases.changes import CaseChange
 from app.sync.envelope import ActorRef, CaseActionEnvelope, CaseRef
 from app.sync.ids import new_uid
 from app.sync.outbox import centre_code, enqueue_case_action
@@ -25,26 +25,8 @@ from app.workcalendar import WorkCalendar
 from app.workflow import guards, transitions
 from app.workflow.fold import ActionRecord, Projection, apply, fold, local_date
 from app.workflow.rules import ItemRules, StepInfo
-from app.workflow.states import Action, CaseState
+from app.workflow.states import Action
 from db.models import Case, CaseAction, FormTemplateVersion, Item, User
-
-
-@dataclass(frozen=True)
-class CaseChange:
-    """What a write changed; views listen for it and refresh (STYLE.md: writes say what changed)."""
-
-    case_id: int
-    receipt_no: str
-    action: Action
-    state: CaseState
-    seq: int
-
-
-def changed_cases(result: object) -> frozenset[int] | None:
-    """The cases a use case's result says it changed (a ``CaseChange``, or an outcome with one
-    as ``change``); None when it does not say."""
-    change = result if isinstance(result, CaseChange) else getattr(result, "change", None)
-    return frozenset({change.case_id}) if isinstance(change, CaseChange) else None
 
 
 def item_rules(item: Item) -> ItemRules:

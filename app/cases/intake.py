@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from app import settings
 from app.actor import Actor, Role
+from app.cases.changes import CaseChange
 from app.cases.context import CaseContext
 from app.cases.decisions import act_in
-from app.cases.engine import CaseChange, load_item, perform
+from app.cases.engine import load_item, perform
 from app.cases.numbers import next_receipt_no
 from app.catalog.schema import ApplicantKind, FieldType, FormField, FormTemplate
 from app.errors import NotFound, PermissionDenied, ValidationError

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from app.accounts.identity import masked
 from app.actor import Actor, Role
+from app.cases.changes import CaseChange
 from app.cases.context import CaseContext
-from app.cases.engine import CaseChange
 from app.catalog.schema import FieldType, FormTemplate
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.units.declare import reads

@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from app.actor import Actor
 from app.cases import decisions, intake
+from app.cases.changes import CaseChange
 from app.cases.context import CaseContext
 from app.cases.decisions import get_case
-from app.cases.engine import CaseChange
 from app.cases.intake import MaterialIn
 from app.errors import IllegalTransition
 from app.intake import drafts as intake_drafts

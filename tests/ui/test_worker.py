@@ -14,7 +14,7 @@ import shiboken6
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from app.cases.engine import CaseChange
+from app.cases.changes import CaseChange
 from app.errors import INTERNAL_ERROR_MESSAGE, AppError, InternalError, NotFound
 from app.workflow.states import Action, CaseState
 from tests.ui.conftest import wait_idle

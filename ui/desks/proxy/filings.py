@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.cases import decisions, intake, proxy
 from app.cases.case_view import CaseView, case_view
-from app.cases.engine import CaseChange
+from app.cases.changes import CaseChange
 from app.cases.listing import Listing, queue_listing
 from app.cases.proxy import ReadyToCollect
 from app.workflow.states import Action

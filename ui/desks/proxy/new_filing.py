@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.cases import proxy
-from app.cases.engine import CaseChange
+from app.cases.changes import CaseChange
 from app.cases.proxy import AuthorizationRow
 from app.errors import AppError
 from app.forms import FormInvalid
