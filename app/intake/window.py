@@ -94,38 +94,32 @@ def take_in_and_decide(
     transaction; a case already received gets the decision alone."""
     now = ctx.clock()
     with ctx.sessions() as session, session.begin():
-        state = CaseState(get_case(session, case_id).state)
-        if state is CaseState.SUBMITTED:
-            taken = intake.take_materials_in(
-                session, ctx, actor, case_id, Action.RECEIVE, materials, now
-            )
-        elif state is CaseState.AWAITING_SUPPLEMENT:
-            taken = intake.take_materials_in(
-                session, ctx, actor, case_id, Action.SUPPLEMENT, materials, now
-            )
-        elif decision.kind is Kind.RECEIVE:
+        taking = _TAKING_IN.get(CaseState(get_case(session, case_id).state))
+        if taking is not None:
+            taken = intake.take_materials_in(session, ctx, actor, case_id, taking, materials, now)
+            return _decide(session, ctx, actor, taken, decision, now)
+        if decision.kind is Kind.RECEIVE:
             raise IllegalTransition("只有代办员提交的申请和待补正的办件需要收件。")
-        else:
-            return _decide(session, ctx, actor, None, decision, now, case_id=case_id)
-        return _decide(session, ctx, actor, taken, decision, now)
+        change = decisions.take_in(session, ctx, actor, case_id, _step(decision), now)
+        return _outcome(session, change, decision, decided=True)
+
+
+# The action that takes materials in, by the state of a pending case.
+_TAKING_IN = {CaseState.SUBMITTED: Action.RECEIVE, CaseState.AWAITING_SUPPLEMENT: Action.SUPPLEMENT}
 
 
 def _decide(
     session: Session,
     ctx: CaseContext,
     actor: Actor,
-    received: CaseChange | None,
+    received: CaseChange,
     decision: Decision,
     now: dt.datetime,
-    *,
-    case_id: int | None = None,
 ) -> Outcome:
+    """After 收件: the decision (none when the clerk only took the materials in)."""
     if decision.kind is Kind.RECEIVE:
-        assert received is not None
         return _outcome(session, received, decision, decided=False)
-    target = received.case_id if received is not None else case_id
-    assert target is not None
-    change = decisions.take_in(session, ctx, actor, target, _step(decision), now)
+    change = decisions.take_in(session, ctx, actor, received.case_id, _step(decision), now)
     return _outcome(session, change, decision, decided=True)
 
 
