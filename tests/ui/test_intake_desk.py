@@ -292,6 +292,7 @@ def test_accept_with_a_required_material_missing_names_it_and_writes_nothing(
     assert case_count(centre) == 0
     assert child(desk, QCheckBox, "material_declaration").hasFocus()
     assert line(desk, "field_applicant_name").text() == NAME  # everything kept
+    save_screenshots(desk, "desk-intake-refused")
 
 
 def test_one_time_notice_lists_every_missing_material_with_its_note(
