@@ -59,7 +59,7 @@ from app.demo.forms import (
     sample_form_data,
     uscc,
 )
-from app.demo.seed import POPULARITY, STATE_MIX
+from app.demo.planning import POPULARITY, STATE_MIX
 from app.demo.users import seed_demo_users
 from app.settings.calendar import work_calendar
 from app.sync.envelope import ENVELOPE_VERSION
