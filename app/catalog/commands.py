@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app.catalog.loader import collect_problems
-from app.catalog.schema import catalog_json_schema
+from app.catalog.schema.json_schema import catalog_json_schema
 
 
 def schema_text() -> str:

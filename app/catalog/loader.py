@@ -24,20 +24,11 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from app.catalog.schema import (
-    DEFER_RULES,
-    Catalog,
-    CatalogHeader,
-    FormTemplate,
-    Item,
-    Problem,
-    cross_rules,
-    header_rules,
-    item_rules,
-    partial_item_rules,
-    partial_template_rules,
-    template_rules,
-)
+from app.catalog.schema.base import DEFER_RULES, Problem
+from app.catalog.schema.catalog import Catalog, CatalogHeader, header_rules
+from app.catalog.schema.cross_checks import cross_rules
+from app.catalog.schema.items import Item, item_rules, partial_item_rules
+from app.catalog.schema.templates import FormTemplate, partial_template_rules, template_rules
 from app.errors import CatalogRejected
 from app.system import paths
 

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session, selectinload
 from app.actor import Actor
 from app.audit import AuditEvent, authorize, record_for
 from app.catalog.loader import load_catalog
-from app.catalog.schema import Catalog
-from app.catalog.schema import Item as CatalogItem
+from app.catalog.schema.catalog import Catalog
+from app.catalog.schema.items import Item as CatalogItem
 from app.errors import CatalogRejected
 from app.permissions import Permission
 from app.units.declare import reads, writes
