@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,24 @@ def test_readme_commands_exist() -> None:
         checked += 1
     assert checked >= 8
     assert "./dev demo" in README and "./dev test" in README
+
+
+def test_readme_and_docs_stand_on_their_own() -> None:
+    """A clone has only this repository: no page sends the reader outside it, and every
+    repository path a page names in backticks exists."""
+    root = Path(__file__).resolve().parent.parent
+    pages = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    pages.append(root / "benchmarks" / "README.md")
+    made_by_runs = {line.strip().strip("/") for line in (root / ".gitignore").read_text().split()}
+    missing = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "../shared" not in text and "DESIGN.md" not in text, page.name
+        for path in re.findall(r"`((?:app|ui|db|tests|benchmarks|resources)/[\w/.-]+)`", text):
+            # a file or folder, or ``ui/worker.Runner``: a name in the module ui/worker.py
+            module = path.rsplit(".", 1)[0] + ".py"
+            if path.strip("/") in made_by_runs:
+                continue  # an output folder, made when the scripts run
+            if not ((root / path).exists() or (root / module).exists()):
+                missing.append(f"{page.name}: {path}")
+    assert missing == []
