@@ -202,9 +202,23 @@ def start_review(ctx: CaseContext, actor: Actor, case_id: int) -> CaseChange:
 
 
 def record_opinion(
-    ctx: CaseContext, actor: Actor, case_id: int, opinion: str, *, agree: bool = True
+    ctx: CaseContext,
+    actor: Actor,
+    case_id: int,
+    opinion: str,
+    *,
+    agree: bool = True,
+    then_next: bool = False,
 ) -> CaseChange:
-    return act(ctx, actor, case_id, Action.RECORD_OPINION, {"opinion": opinion, "agree": agree})
+    """The current step's opinion; with ``then_next`` the case moves on to the next step in the
+    same transaction (记录意见并进入下一环节: one action, so both or neither)."""
+    now = ctx.clock()
+    payload = {"opinion": opinion, "agree": agree}
+    with ctx.sessions() as session, session.begin():
+        change = act_in(session, ctx, actor, case_id, Action.RECORD_OPINION, payload, now)
+        if then_next:
+            change = act_in(session, ctx, actor, case_id, Action.NEXT_STEP, {}, now)
+        return change
 
 
 def next_step(ctx: CaseContext, actor: Actor, case_id: int) -> CaseChange:

@@ -130,7 +130,10 @@ def perform(
         detail={"seq": action_row.seq, "from": action_row.from_state, "to": action_row.to_state},
         at=now,
     )
-    return CaseChange(case.id, case.receipt_no, action, after.state, after.last_seq)
+    step = rules.steps[after.current_step] if after.current_step is not None else None
+    return CaseChange(
+        case.id, case.receipt_no, action, after.state, after.last_seq, step, after.due_date
+    )
 
 
 def _envelope(

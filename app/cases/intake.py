@@ -271,6 +271,14 @@ def _check_authorization(
         raise ValidationError("代办委托书", f"代办委托书未委托办理“{item.name}”。")
 
 
+@dataclass(frozen=True)
+class Registered:
+    """A 代办委托书 just on file: its id here and its number (what the resident brings)."""
+
+    authorization_id: int
+    authorization_no: str
+
+
 def register_authorization(
     ctx: CaseContext,
     actor: Actor,
@@ -279,8 +287,8 @@ def register_authorization(
     valid_until: dt.date,
     *,
     may_collect: bool = True,
-) -> int:
-    """Record a signed 代办委托书 (resident → this proxy) and return its id."""
+) -> Registered:
+    """Record a signed 代办委托书 (resident → this proxy): its id and the number to print."""
     if Role.PROXY not in actor.roles:
         raise PermissionDenied("只有代办员可以登记代办委托。")
     if not matters:
@@ -335,7 +343,7 @@ def register_authorization(
             },
             now=now,
         )
-        return auth.id
+        return Registered(auth.id, auth.authorization_no)
 
 
 def submit(ctx: CaseContext, actor: Actor, case_id: int) -> CaseChange:

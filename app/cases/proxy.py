@@ -16,7 +16,7 @@ from app.actor import Actor, Role
 from app.cases.changes import CaseChange
 from app.cases.context import CaseContext
 from app.catalog.schema import FieldType, FormTemplate
-from app.errors import NotFound, PermissionDenied, ValidationError
+from app.errors import PermissionDenied, ValidationError
 from app.units.declare import reads
 from app.workflow.states import CaseState
 from db.models import Applicant, Case, Item, ProxyAuthorization
@@ -120,16 +120,6 @@ def list_authorizations(session: Session, actor: Actor, today: dt.date) -> list[
             )
         )
     return result
-
-
-@reads
-def authorization_no(session: Session, actor: Actor, authorization_id: int) -> str:
-    """The number of one of the proxy's own authorizations (for the success message)."""
-    _require_proxy(actor)
-    auth = session.get(ProxyAuthorization, authorization_id)
-    if auth is None or auth.proxy_user_id != actor.user_id:
-        raise NotFound("找不到您名下的这份代办委托书。")
-    return auth.authorization_no
 
 
 def filing_template(template: FormTemplate) -> FormTemplate:

@@ -28,7 +28,7 @@ def register_authorizations(
         clock.now = start + dt.timedelta(minutes=3 * n)
         auth.id = intake.register_authorization(
             ctx, auth.proxy, auth.resident, auth.matters, day + dt.timedelta(days=365)
-        )
+        ).authorization_id
     with ctx.sessions() as session:
         numbers = {
             auth_id: number

@@ -116,7 +116,7 @@ class _Sample:
         resident = {"name": "赵桂兰", "id_number": _id_number(_RESIDENT_17), "phone": "13812345678"}
         auth_id = intake.register_authorization(
             self.ctx, a["proxy"], resident, [code], dt.date(2026, 12, 31)
-        )
+        ).authorization_id
         draft = intake.create_proxy_draft(
             self.ctx, a["proxy"], item_id, self.form(PROXY_ITEM), auth_id
         )

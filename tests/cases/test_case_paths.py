@@ -262,7 +262,7 @@ def test_proxy_files_for_a_resident_and_collects_the_result(centre: Centre) -> N
     item = next(i for i in bundled_catalog().items if i.name == "高龄津贴")
     auth_id = intake.register_authorization(
         c.ctx, proxy, resident, [item.code], dt.date(2026, 12, 31)
-    )
+    ).authorization_id
     form = sample_form_data(c.template("高龄津贴"), c.rng)
     draft = intake.create_proxy_draft(c.ctx, proxy, c.item_id("高龄津贴"), form, auth_id)
     assert draft.state is CaseState.DRAFT

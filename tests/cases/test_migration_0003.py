@@ -37,7 +37,7 @@ def _cases(c: Centre) -> None:
     item = c.item_id(DIBAO)
     auth = intake.register_authorization(
         c.ctx, c.actor("proxy"), resident, [_code(c, item)], dt.date(2026, 12, 31)
-    )
+    ).authorization_id
     form = sample_form_data(c.template(DIBAO), c.rng)
     template = c.template(DIBAO).applicant_field()
     assert template is not None

@@ -24,7 +24,8 @@ from app.intake.drafts import save_draft
 from app.intake.window import Decision, Kind
 from app.printing.kinds import DocKind
 from app.validators import id_check_digit
-from app.workflow.states import CaseState
+from app.workflow import guards
+from app.workflow.states import Action, CaseState
 from db.models import AuditEntry, Case, CaseAction, IntakeDraft, OutboxEntry
 from tests.cases.helpers import applicant_of, assert_consistent
 from tests.centre import Centre
@@ -148,7 +149,7 @@ def _authorized(c: Centre) -> int:
     gaoling = next(i for i in bundled_catalog().items if i.name == GAOLING)
     return intake.register_authorization(
         c.ctx, c.actor("proxy"), resident, [gaoling.code], dt.date(2026, 12, 31)
-    )
+    ).authorization_id
 
 
 def _proxy_form(c: Centre) -> dict[str, Any]:
@@ -202,3 +203,32 @@ def test_hand_over_checks_the_card_in_the_transaction_that_records_it(centre: Ce
         done = delivery.deliver_to_applicant(c.ctx, clerk, received.case_id, name, card)
     assert counts.commits == 1 and done.state is CaseState.DELIVERED
     assert not hasattr(d, "deliver_at_window")  # no hand-over without the card check
+
+
+def test_opinion_and_next_step_are_one_action(
+    centre: Centre, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """记录意见并进入下一环节: both in one transaction, or neither; what comes back names the
+    step the case moved to, so the desk says it without reading the case again."""
+    c = centre
+    received = c.walk_in(DIBAO)
+    d.accept(c.ctx, c.actor("clerk"), received.case_id)
+    started = d.start_review(c.ctx, c.actor("approver"), received.case_id)
+    assert started.step is not None and started.step.role == "approver"
+    assert started.due_date == dt.date(2026, 4, 7)
+    before = written(c)
+
+    def refused(g: guards.GuardContext) -> None:
+        raise IllegalTransition("不能进入下一环节")  # after the opinion's action row
+
+    monkeypatch.setitem(guards.GUARDS, Action.NEXT_STEP, refused)
+    with pytest.raises(IllegalTransition):
+        d.record_opinion(c.ctx, c.actor("approver"), received.case_id, "同意", then_next=True)
+    assert written(c) == before  # the opinion is not left behind on its own
+    monkeypatch.undo()
+    with counted(c) as counts:
+        moved = d.record_opinion(
+            c.ctx, c.actor("approver"), received.case_id, "材料齐全，同意", then_next=True
+        )
+    assert counts.commits == 1 and moved.seq == started.seq + 2
+    assert moved.step is not None and moved.step != started.step

@@ -171,7 +171,9 @@ def test_proxy_case_completion_delivery_and_authorization(centre: Centre) -> Non
         "phone": "13812345678",
     }
     code = next(i.code for i in bundled_catalog().items if i.name == ELDERLY)
-    auth_id = intake.register_authorization(c.ctx, proxy, resident, [code], dt.date(2026, 12, 31))
+    auth_id = intake.register_authorization(
+        c.ctx, proxy, resident, [code], dt.date(2026, 12, 31)
+    ).authorization_id
     form = sample_form_data(c.template(ELDERLY), c.rng)
     case_id = intake.create_proxy_draft(c.ctx, proxy, c.item_id(ELDERLY), form, auth_id).case_id
     intake.submit(c.ctx, proxy, case_id)

@@ -202,7 +202,7 @@ def test_a_proxy_collects_under_a_valid_authorization(
     item = next(i for i in bundled_catalog().items if i.name == SHENGYU)
     auth_id = intake.register_authorization(
         c.ctx, proxy, resident, [item.code], dt.date(2026, 12, 31)
-    )
+    ).authorization_id
     form = sample_form_data(c.template(SHENGYU), c.rng)
     draft = intake.create_proxy_draft(c.ctx, proxy, c.item_id(SHENGYU), form, auth_id)
     intake.submit(c.ctx, proxy, draft.case_id)

@@ -541,7 +541,7 @@ def _proxy_filing(centre: Centre) -> int:
     item = next(i for i in bundled_catalog().items if i.name == "高龄津贴")
     auth_id = intake.register_authorization(
         centre.ctx, proxy, resident, [item.code], dt.date(2026, 12, 31)
-    )
+    ).authorization_id
     form = sample_form_data(centre.template("高龄津贴"), centre.rng)
     applicant_key = centre.template("高龄津贴").applicant_field().key  # type: ignore[union-attr]
     form[applicant_key] = {**form[applicant_key], "name": "赵桂兰"}

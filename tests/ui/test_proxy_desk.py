@@ -182,7 +182,7 @@ def test_draft_saved_then_submitted_then_withdrawn(
         {"name": "李建国", "id_number": RESIDENT_ID, "phone": "13800138000"},
         ["DEMO-MZ-004", "DEMO-RS-002"],
         dt.date(2026, 6, 30),
-    )
+    ).authorization_id
     env = desk_env("proxy")
     desk = _open(qtbot, env)
     filing = desk.new_filing
@@ -240,7 +240,7 @@ def test_results_ready_to_collect_show_the_authorization_to_bring(
         {"name": "李建国", "id_number": RESIDENT_ID, "phone": "13800138000"},
         ["DEMO-RS-002"],
         dt.date(2026, 6, 30),
-    )
+    ).authorization_id
     template = proxy.filing_template(centre.template("《就业创业证》申领"))
     data = sample_form_data(template, random.Random(3))
     item_id = centre.item_id("《就业创业证》申领")

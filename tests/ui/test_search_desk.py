@@ -59,7 +59,7 @@ def _proxy_filing(centre: Centre) -> int:
         {"name": "赵玉兰", "id_number": RESIDENT_ID, "phone": "13800138000"},
         ["DEMO-MZ-004"],
         dt.date(2026, 6, 30),
-    )
+    ).authorization_id
     template = proxy.filing_template(centre.template("高龄津贴"))
     data = sample_form_data(template, random.Random(2))
     draft = proxy.file_for_resident(centre.ctx, agent, centre.item_id("高龄津贴"), data, auth_id)

@@ -96,7 +96,7 @@ def test_a_walk_in_from_the_window_to_the_county_and_back_to_a_proxy(
         {"name": front.NAME, "id_number": front.GOOD_ID, "phone": "13812345678"},
         [dibao.code],
         dt.date(2026, 12, 31),
-    )
+    ).authorization_id
     with centre.store.reader() as s:
         auth_no = s.scalars(
             select(ProxyAuthorization.authorization_no).where(ProxyAuthorization.id == auth_id)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.cases import intake, proxy
+from app.cases import intake
 from app.cases.proxy import AuthorizationRow
 from app.catalog import service as catalog_service
 from app.catalog.service import ItemSummary
@@ -201,13 +201,16 @@ class AuthorizationsPane(QWidget):
         may_collect = self.may_collect.isChecked()
         backend = self.desk.env.backend
 
-        def write() -> str:
-            new_id = backend.act(
-                intake.register_authorization, resident, matters, until, may_collect=may_collect
-            )
-            return backend.run(proxy.authorization_no, new_id)
-
-        self.desk.env.runner.write(write, self._registered, self._refused, owner=self)
+        self.desk.env.runner.write(
+            lambda: (
+                backend.act(
+                    intake.register_authorization, resident, matters, until, may_collect=may_collect
+                ).authorization_no
+            ),
+            self._registered,
+            self._refused,
+            owner=self,
+        )
 
     def _registered(self, number: str) -> None:
         text = f"已登记代办委托书，编号 {number}。代领办理结果时请携带委托书原件。"

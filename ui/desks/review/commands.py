@@ -1,5 +1,5 @@
-"""What the 审批台's buttons do, each run in a writer task: call the use case, then say in a
-sentence what happened (re-reading the case where the sentence needs its new step or date).
+"""What the 审批台's buttons do, each run in a writer task: call the one use case, then say in a
+sentence what happened, from what the use case returned (its new step, its promised date).
 
 No Qt here: these take the desk's backend and plain values, so they are easy to read and test.
 """
@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.actor import Role
 from app.cases import decisions
-from app.cases.case_view import ReviewProgress, review_progress
-from app.cases.queries import case_detail
-from app.errors import AppError
+from app.cases.changes import CaseChange
 from app.workflow.states import CaseState
 from ui.backend import DeskBackend
 
@@ -27,43 +26,38 @@ class Decision:
     returned: bool = False  # 县级退回 (only while the case is with the county)
 
 
-def _progress(b: DeskBackend, case_id: int) -> ReviewProgress:
-    return b.run(review_progress, case_id, b.calendar)
-
-
-def _step_text(progress: ReviewProgress) -> str:
-    if progress.current is None:
+def _step_text(change: CaseChange) -> str:
+    step = change.step
+    if step is None:
         return ""
-    role = progress.step_roles[progress.current]
-    return f"「{progress.current_name}」" + (f"（{role}办理）" if role else "")
+    role = Role(step.role).label if step.role in set(Role) else ""
+    return f"「{step.name}」" + (f"（{role}办理）" if role else "")
 
 
-def _due_text(b: DeskBackend, case_id: int) -> str:
-    due = b.run(case_detail, case_id, b.calendar, b.today()).deadlines.due_date
+def _due_text(change: CaseChange) -> str:
+    due = change.due_date
     return f"承诺办结日为 {due:%Y-%m-%d}" if due else "本办件无承诺办结日"
 
 
 def start_review(b: DeskBackend, case_id: int, number: str) -> str:
-    b.act(decisions.start_review, case_id)
-    return f"{number} 已开始审查，当前环节：{_step_text(_progress(b, case_id))}。"
+    change = b.act(decisions.start_review, case_id)
+    return f"{number} 已开始审查，当前环节：{_step_text(change)}。"
 
 
 def record_opinion(
     b: DeskBackend, case_id: int, number: str, opinion: str, *, agree: bool, then_next: bool
 ) -> str:
-    b.act(decisions.record_opinion, case_id, opinion.strip(), agree=agree)
+    change = b.act(
+        decisions.record_opinion, case_id, opinion.strip(), agree=agree, then_next=then_next
+    )
     if not then_next:
         return f"{number} 已记录审查意见（{'同意' if agree else '不同意'}）。"
-    try:
-        b.act(decisions.next_step, case_id)
-    except AppError as error:  # the opinion stays recorded; say why it did not move on
-        return f"{number} 已记录审查意见，但未能进入下一环节：{error.message}"
-    return f"{number} 已记录意见并进入下一环节：{_step_text(_progress(b, case_id))}。"
+    return f"{number} 已记录意见并进入下一环节：{_step_text(change)}。"
 
 
 def next_step(b: DeskBackend, case_id: int, number: str) -> str:
-    b.act(decisions.next_step, case_id)
-    return f"{number} 已进入下一环节：{_step_text(_progress(b, case_id))}。"
+    change = b.act(decisions.next_step, case_id)
+    return f"{number} 已进入下一环节：{_step_text(change)}。"
 
 
 def report_to_county(b: DeskBackend, case_id: int, number: str) -> str:
@@ -73,9 +67,8 @@ def report_to_county(b: DeskBackend, case_id: int, number: str) -> str:
 
 def decide(b: DeskBackend, case_id: int, number: str, state: CaseState, d: Decision) -> str:
     if d.returned:
-        b.act(decisions.county_returned, case_id, "；".join(d.reasons))
-        step = _step_text(_progress(b, case_id))
-        return f"{number} 已录入县级退回，回到{step}重新审查。"
+        change = b.act(decisions.county_returned, case_id, "；".join(d.reasons))
+        return f"{number} 已录入县级退回，回到{_step_text(change)}重新审查。"
     county = state is CaseState.WITH_COUNTY
     use_case = decisions.record_county_result if county else decisions.decide
     b.act(use_case, case_id, approved=d.approved, result_no=d.result_no, reasons=d.reasons)
@@ -103,12 +96,12 @@ def suspend(b: DeskBackend, case_id: int, number: str, reason: str, days: int) -
 
 def resume(b: DeskBackend, case_id: int, number: str) -> str:
     change = b.act(decisions.resume, case_id)
-    return f"{number} 已恢复办理（{change.state.label}），{_due_text(b, case_id)}。"
+    return f"{number} 已恢复办理（{change.state.label}），{_due_text(change)}。"
 
 
 def extend(b: DeskBackend, case_id: int, number: str, days: int, reason: str) -> str:
-    b.act(decisions.extend, case_id, days, reason.strip())
-    return f"{number} 已批准延期 {days} 个工作日，{_due_text(b, case_id)}。"
+    change = b.act(decisions.extend, case_id, days, reason.strip())
+    return f"{number} 已批准延期 {days} 个工作日，{_due_text(change)}。"
 
 
 def terminate(b: DeskBackend, case_id: int, number: str, reason: str) -> str:
