@@ -1,0 +1,238 @@
+"""The ``onewindow-county`` command: fill a demo county, hand out activation codes, serve.
+
+Every subcommand opens the store named by ``--database`` (brought to the current schema on open).
+What a county's IT person can get wrong — a bad URL, a database out of reach, an unknown centre —
+prints one Chinese line on stderr and exits 1; a traceback is left for real bugs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import secrets
+import sys
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+from sqlalchemy import URL, make_url, select
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session
+
+from county.store.engine import CountyStore, open_county
+from county.store.models import Account, Centre, ItemVersion, Meta, Workstation
+
+DEMO_COUNTY_NAME = "示例县政务服务管理局（演示）"
+DEMO_WORKSTATIONS = ("W01", "W02", "V01")
+# No 0/O or 1/I: the code is read off a screen and typed at another PC.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_GROUPS, GROUP_LENGTH = 8, 4  # 32 symbols of 5 bits: 160 random bits
+WORKSTATION_CODE = re.compile(r"[A-Z0-9]{1,8}")  # as a workstation's own setting allows
+BACKENDS = ("sqlite", "postgresql")
+
+
+class CommandError(Exception):
+    """A problem the person at the command line can fix; its text is what they read."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="onewindow-county", description="一窗通 县级同步服务（参考实现）"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    init = sub.add_parser("init-demo", help="fill an empty store with the demo county (idempotent)")
+    code = sub.add_parser("activation-code", help="make a workstation's one-time activation code")
+    code.add_argument("--centre", required=True, help="the centre's town code (区划代码)")
+    code.add_argument("--workstation", required=True, help="workstation code, e.g. W02")
+    serve = sub.add_parser("serve", help="run the county service over HTTP")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8700, help="port to listen on (8700)")
+    for command in (init, code, serve):
+        command.add_argument(
+            "--database",
+            required=True,
+            metavar="URL",
+            help="sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME",
+        )
+    return parser
+
+
+@contextmanager
+def opened(url: str) -> Iterator[CountyStore]:
+    """The store at ``url``; the ways opening it fails, told in Chinese."""
+    try:
+        parsed: URL | None = make_url(url)
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        parsed = None
+    if parsed is None or parsed.get_backend_name() not in BACKENDS:
+        raise CommandError(
+            f"无法识别的数据库地址：{url}（应为 sqlite:///文件路径 或 postgresql+psycopg://…）"
+        )
+    backend, shown = parsed.get_backend_name(), parsed.render_as_string(hide_password=True)
+    try:
+        store = open_county(url)
+    except ImportError as exc:
+        raise CommandError(
+            f"缺少连接 {backend} 数据库的驱动程序（{exc.name}），请先安装。"
+        ) from exc
+    except OperationalError as exc:
+        raise CommandError(f"无法打开数据库 {shown}：{_first_line(exc)}") from exc
+    try:
+        yield store
+    except OperationalError as exc:
+        raise CommandError(f"数据库 {shown} 出错：{_first_line(exc)}") from exc
+    finally:
+        store.close()
+
+
+def _first_line(exc: OperationalError) -> str:
+    return str(exc.orig).splitlines()[0] if exc.orig is not None else "连接失败"
+
+
+def init_demo(session: Session) -> list[str]:
+    """Add whatever of the demo county is missing, in the caller's transaction; one line per
+    thing added (none: it was all there). The accounts, centre and item versions are the ones the
+    workstation's demo uses, so a demo workstation and this county agree on every name and hash.
+    """
+    from app.accounts.passwords import hash_password
+    from app.catalog.loader import bundled_catalog
+    from app.demo.centre import DEMO_CENTRE_NAME, DEMO_TOWN_CODE
+    from app.demo.users import DEMO_PASSWORD, DEMO_USERS
+
+    done: list[str] = []
+    meta = session.scalars(select(Meta)).first()
+    if meta is None:
+        session.add(Meta(id=1, epoch=str(uuid.uuid4()), county_name=DEMO_COUNTY_NAME))
+        done.append(f"已建立演示县：{DEMO_COUNTY_NAME}")
+    elif meta.county_name != DEMO_COUNTY_NAME:
+        raise CommandError(f"该库属于“{meta.county_name}”，演示数据只写入空库或演示县的库。")
+    if session.get(Centre, DEMO_TOWN_CODE) is None:
+        session.add(Centre(code=DEMO_TOWN_CODE, name=DEMO_CENTRE_NAME))
+        session.flush()  # the accounts and workstations below refer to it
+        done.append(f"已登记便民服务中心：{DEMO_TOWN_CODE} {DEMO_CENTRE_NAME}")
+    known = set(session.scalars(select(Account.username)))
+    users = [user for user in DEMO_USERS if user.username not in known]
+    for user in users:
+        session.add(
+            Account(
+                username=user.username,
+                centre_code=DEMO_TOWN_CODE,
+                display_name=user.display_name,
+                roles=[user.role.value],
+                password_hash=hash_password(DEMO_PASSWORD),
+            )
+        )
+    if users:
+        done.append(f"已添加演示账号 {len(users)} 个（密码均为 {DEMO_PASSWORD}）")
+    stored = session.execute(select(ItemVersion.code, ItemVersion.content_hash))
+    versions = {(code, digest) for code, digest in stored}
+    items = [i for i in bundled_catalog().items if (i.code, i.content_hash()) not in versions]
+    for item in items:
+        session.add(
+            ItemVersion(
+                code=item.code,
+                content_hash=item.content_hash(),
+                implementation_code=item.implementation_code,
+                detail=item.model_dump(mode="json"),
+            )
+        )
+    if items:
+        done.append(f"已添加事项版本 {len(items)} 个（随程序附带的演示目录）")
+    stations = set(
+        session.scalars(select(Workstation.code).where(Workstation.centre_code == DEMO_TOWN_CODE))
+    )
+    missing = [code for code in DEMO_WORKSTATIONS if code not in stations]
+    for code in missing:
+        session.add(Workstation(centre_code=DEMO_TOWN_CODE, code=code))
+    if missing:
+        done.append(f"已登记工作站 {'、'.join(missing)}（尚未激活，激活码用 activation-code 生成）")
+    return done
+
+
+def new_activation_code() -> str:
+    symbols = [secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUPS * GROUP_LENGTH)]
+    groups = ("".join(symbols[i : i + GROUP_LENGTH]) for i in range(0, len(symbols), GROUP_LENGTH))
+    return "-".join(groups)
+
+
+def activation_hash(code: str) -> str:
+    """What the store keeps of a code: its SHA-256, the digest the service compares on use."""
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+def issue_activation_code(session: Session, centre_code: str, station_code: str) -> list[str]:
+    """Give the workstation a new one-time code (any earlier unused one stops working); a
+    workstation the county has not seen yet is registered. Returns the lines to print."""
+    from app.validators import normalize_text
+
+    centre = session.get(Centre, centre_code.strip())
+    if centre is None:
+        raise CommandError(f"县级库中没有区划代码为 {centre_code.strip()} 的便民服务中心。")
+    code = normalize_text(station_code)
+    if not WORKSTATION_CODE.fullmatch(code):
+        raise CommandError(
+            f"工作站编号应为1至8位英文字母或数字（如 W02），而不是“{station_code}”。"
+        )
+    station = session.scalar(
+        select(Workstation).where(Workstation.centre_code == centre.code, Workstation.code == code)
+    )
+    lines = []
+    if station is None:
+        station = Workstation(centre_code=centre.code, code=code)
+        session.add(station)
+        lines.append(f"工作站 {code} 此前未登记，已登记到{centre.name}。")
+    elif station.secret_hash is not None:
+        lines.append(f"工作站 {code} 已激活过；用新激活码重新激活后，它原来的凭证即作废。")
+    activation = new_activation_code()
+    station.activation_hash = activation_hash(activation)
+    lines += [
+        f"{centre.name} 工作站 {code} 的一次性激活码（只显示这一次，用过即失效）：",
+        activation,
+    ]
+    return lines
+
+
+def _init_demo(args: argparse.Namespace) -> int:
+    with opened(args.database) as store, store.sessions() as session, session.begin():
+        done = init_demo(session)
+    print("\n".join(done) if done else "演示县的数据已齐全，未做任何更改。")
+    return 0
+
+
+def _activation_code(args: argparse.Namespace) -> int:
+    with opened(args.database) as store, store.sessions() as session, session.begin():
+        lines = issue_activation_code(session, args.centre, args.workstation)
+    print("\n".join(lines))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn  # the web stack loads only for the command that serves
+
+    from county.api import create_app
+
+    with opened(args.database) as store:
+        print(f"县级服务：http://{args.host}:{args.port}（Ctrl+C 停止）", file=sys.stderr)
+        uvicorn.run(create_app(store), host=args.host, port=args.port)
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init-demo": _init_demo,
+    "activation-code": _activation_code,
+    "serve": _serve,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except CommandError as error:
+        print(error, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
