@@ -18,6 +18,7 @@ from app import audit
 from app.actor import Actor
 from app.cases.access import check_visible, require_case_role
 from app.cases.changes import CaseChange
+from app.cases.log import in_fold_order, next_local_seq
 from app.sync.envelope import ActorRef, CaseActionEnvelope, CaseRef
 from app.sync.ids import new_uid
 from app.sync.outbox import centre_code, enqueue_case_action
@@ -51,9 +52,7 @@ def load_item(session: Session, item_id: int) -> Item:
 
 
 def records_of(session: Session, case_id: int) -> list[ActionRecord]:
-    rows = session.scalars(
-        select(CaseAction).where(CaseAction.case_id == case_id).order_by(CaseAction.seq)
-    )
+    rows = session.scalars(in_fold_order(case_id))
     return [ActionRecord(Action(r.action), r.occurred_at, r.actor, r.payload) for r in rows]
 
 
@@ -103,7 +102,7 @@ def perform(
     action_row = CaseAction(
         op_id=from_county or new_uid(),
         case_id=case.id,
-        seq=after.last_seq,
+        seq=next_local_seq(session, case.id),
         action=action.value,
         from_state=before.state.value if before.state else None,
         to_state=after.state.value,

@@ -21,10 +21,11 @@ from app.accounts.identity import masked
 from app.actor import Actor, Role
 from app.cases.access import check_visible, restrict
 from app.cases.decisions import get_case
+from app.cases.log import in_fold_order
 from app.units.declare import reads
 from app.workcalendar import WorkCalendar, deadline_status, remaining_working_days
 from app.workflow.states import CLOCK_STATES, Action, CaseState
-from db.models import Applicant, Case, CaseAction, Item, ItemStep, MaterialReceived, User
+from db.models import Applicant, Case, Item, ItemStep, MaterialReceived, User
 
 S = CaseState
 QUEUE_STATES: dict[Role, tuple[CaseState, ...]] = {
@@ -289,11 +290,7 @@ def case_detail(
                 ItemStep.item_id == case.item_id, ItemStep.position == case.current_step
             )
         )
-    actions = list(
-        session.scalars(
-            select(CaseAction).where(CaseAction.case_id == case_id).order_by(CaseAction.seq)
-        )
-    )
+    actions = list(session.scalars(in_fold_order(case_id)))
     names = {
         username: name
         for username, name in session.execute(

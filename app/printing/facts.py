@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from app import settings
 from app.accounts.identity import masked
 from app.cases.decisions import get_case
+from app.cases.log import in_fold_order
 from app.workflow.fold import local_date
 from app.workflow.states import Action
-from db.models import Applicant, Case, CaseAction, Item, MaterialReceived, ProxyAuthorization, User
+from db.models import Applicant, Case, Item, MaterialReceived, ProxyAuthorization, User
 
 FACT_NAMES = frozenset(
     {
@@ -109,14 +110,10 @@ def _last_actions(
     session: Session, case_id: int
 ) -> tuple[dict[Action, dict[str, Any]], dict[Action, dt.date]]:
     """The payload and local date of the latest action of each kind in the case's log."""
-    rows = session.execute(
-        select(CaseAction.action, CaseAction.payload, CaseAction.occurred_at)
-        .where(CaseAction.case_id == case_id)
-        .order_by(CaseAction.seq)
-    )
     payloads: dict[Action, dict[str, Any]] = {}
     days: dict[Action, dt.date] = {}
-    for action, payload, at in rows:
+    for row in session.scalars(in_fold_order(case_id)):
+        action, payload, at = row.action, row.payload, row.occurred_at
         payloads[Action(action)] = dict(payload or {})
         days[Action(action)] = local_date(at)
     return payloads, days

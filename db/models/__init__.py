@@ -14,8 +14,10 @@ from db.models.catalog import CatalogRelease, FormTemplateVersion, Item, ItemMat
 from db.models.drafts import IntakeDraft
 from db.models.outbox import OutboxEntry
 from db.models.settings import CalendarYear, Setting
+from db.models.sync import ActionConfirmation
 
 __all__ = [
+    "ActionConfirmation",
     "Applicant",
     "AuditEntry",
     "CalendarYear",

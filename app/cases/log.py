@@ -1,0 +1,40 @@
+"""A case's log as this workstation folds it: the county's confirmed actions in county order, then
+this workstation's own pending actions in the order they were taken. An own action the county
+refused or found stale is *parked* (its outbox row says so): kept, shown to a person, never
+folded and never dropped."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import ActionConfirmation, CaseAction, OutboxEntry
+
+PARKED = "parked"
+
+
+def in_fold_order(case_id: int) -> Select[CaseAction]:
+    confirmed = ActionConfirmation.county_seq
+    return (
+        select(CaseAction)
+        .outerjoin(ActionConfirmation, ActionConfirmation.action_id == CaseAction.id)
+        .outerjoin(OutboxEntry, OutboxEntry.action_id == CaseAction.id)
+        .where(
+            CaseAction.case_id == case_id,
+            or_(
+                confirmed.is_not(None),
+                OutboxEntry.status.is_(None),
+                OutboxEntry.status != PARKED,
+            ),
+        )
+        .order_by(confirmed.is_(None), confirmed, CaseAction.seq)
+    )
+
+
+def next_local_seq(session: Session, case_id: int | None) -> int:
+    """This workstation's next number for an action of the case (its own order of arrival,
+    unique per case; the fold's order is :func:`in_fold_order`)."""
+    if case_id is None:
+        return 1
+    last = session.scalar(select(func.max(CaseAction.seq)).where(CaseAction.case_id == case_id))
+    return (last or 0) + 1
