@@ -1,0 +1,91 @@
+"""The county service's requests and answers (version 1), shared by both ends.
+
+    POST /v1/activate   ActivationRequest → Activation        (no credential: the one-time code)
+    POST /v1/ops        PushRequest → PushAnswer               (Authorization: Bearer <secret>)
+    GET  /v1/changes    ?cursor=N&limit=M, X-OneWindow-Epoch → ChangesPage (410: epoch changed)
+
+Every operation of a push gets its own answer, in order (the request itself is 200 when it was
+read): ``applied`` (with the county sequence and the case's 办件编号), ``replayed`` (an op_id the
+county has already applied: the stored answer), ``conflict`` (the case moved on since the
+workstation's base sequence: HTTP's 409 in spirit, with the county's copy of the case), or
+``rejected`` (malformed, forged, or refused by the transition table and guards: 422 in spirit,
+with a code and a Chinese message).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EPOCH_HEADER = "X-OneWindow-Epoch"
+MAX_BATCH = 500
+Outcome = Literal["applied", "replayed", "conflict", "rejected"]
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ActivationRequest(_Wire):
+    centre: str = Field(min_length=1, max_length=12)
+    workstation: str = Field(min_length=1, max_length=40)
+    code: str = Field(min_length=1, max_length=64)
+
+
+class Activation(_Wire):
+    secret: str  # kept in the workstation's keyring; sent as a bearer token
+    epoch: str
+    county_name: str
+
+
+class PushRequest(_Wire):
+    ops: list[dict[str, Any]] = Field(max_length=MAX_BATCH)  # envelopes (app.sync.envelope)
+
+
+class ConfirmedAction(_Wire):
+    """An action in the county's log: its envelope and the place the county gave it."""
+
+    county_seq: int
+    envelope: dict[str, Any]
+
+
+class CaseCopy(_Wire):
+    """The county's copy of a case, for a person to compare with the local one."""
+
+    uid: str
+    receipt_no: str
+    official_no: str | None
+    state: str
+    seq: int
+    actions: list[ConfirmedAction]
+
+
+class OpAnswer(_Wire):
+    op_id: str
+    outcome: Outcome
+    county_seq: int | None = None
+    official_no: str | None = None
+    code: str | None = None
+    message: str | None = None
+    county_copy: CaseCopy | None = None
+
+
+class PushAnswer(_Wire):
+    answers: list[OpAnswer]
+
+
+class Change(_Wire):
+    """One confirmed action of a case in the workstation's scope, in feed order."""
+
+    cursor: int
+    county_seq: int
+    official_no: str | None
+    envelope: dict[str, Any]
+
+
+class ChangesPage(_Wire):
+    epoch: str
+    cursor: int  # pass it back for the next page
+    more: bool
+    changes: list[Change]

@@ -1,0 +1,132 @@
+"""The county service's HTTP interface (FastAPI): activation, push, pull.
+
+Handlers are plain functions (FastAPI runs them in its thread pool): each request is one unit of
+work on the county's store, and each pushed operation its own transaction inside it, so one
+refused operation never undoes another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.sync.protocol import (
+    EPOCH_HEADER,
+    Activation,
+    ActivationRequest,
+    Change,
+    ChangesPage,
+    PushAnswer,
+    PushRequest,
+)
+from app.workcalendar import WorkCalendar, default_calendar
+from county.apply import apply_op
+from county.store.engine import CountyStore
+from county.store.models import CaseActionRow, CountyCase, Meta, Workstation
+from db.base import utcnow
+
+MAX_PAGE = 500
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _session(request: Request) -> Iterator[Session]:
+    with _store(request).sessions() as opened:
+        yield opened
+
+
+def _store(request: Request) -> CountyStore:
+    store = request.app.state.store
+    assert isinstance(store, CountyStore)
+    return store
+
+
+def _workstation(request: Request, authorization: Annotated[str, Header()] = "") -> Workstation:
+    """The workstation the bearer secret belongs to (read on its own, so the request's
+    operations each get a transaction of their own)."""
+    scheme, _, token = authorization.partition(" ")
+    found = None
+    if scheme.lower() == "bearer" and token:
+        with _store(request).sessions() as db:
+            found = db.scalar(select(Workstation).where(Workstation.secret_hash == digest(token)))
+    if found is None:
+        raise HTTPException(401, "工作站凭证无效，请重新激活。")
+    return found
+
+
+Db = Annotated[Session, Depends(_session)]
+Station = Annotated[Workstation, Depends(_workstation)]
+
+
+def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> FastAPI:
+    app = FastAPI(title="OneWindow county service", version="1")
+    days = calendar or default_calendar()
+
+    app.state.store = store
+
+    @app.post("/v1/activate")
+    def activate(request: ActivationRequest, db: Db) -> Activation:
+        with db.begin():
+            station = db.scalar(
+                select(Workstation).where(
+                    Workstation.centre_code == request.centre,
+                    Workstation.code == request.workstation,
+                )
+            )
+            typed = "".join(request.code.split()).upper()  # as printed: groups, capitals
+            if station is None or station.activation_hash != digest(typed):
+                raise HTTPException(403, "激活码无效或已使用。")
+            secret = secrets.token_urlsafe(32)
+            station.secret_hash, station.activation_hash = digest(secret), None
+            station.activated_at = utcnow()
+            meta = db.scalars(select(Meta)).one()
+            return Activation(secret=secret, epoch=meta.epoch, county_name=meta.county_name)
+
+    @app.post("/v1/ops")
+    def push(request: PushRequest, db: Db, station: Station) -> PushAnswer:
+        answers = []
+        for raw in request.ops:
+            with db.begin():
+                answers.append(apply_op(db, station, raw, days))
+        return PushAnswer(answers=answers)
+
+    @app.get("/v1/changes")
+    def changes(
+        db: Db,
+        station: Station,
+        cursor: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
+        epoch: Annotated[str | None, Header(alias=EPOCH_HEADER)] = None,
+    ) -> ChangesPage:
+        current = db.scalars(select(Meta)).one().epoch
+        if epoch is not None and epoch != current:
+            raise HTTPException(410, "县级系统已从备份恢复，请重新同步全部数据。")
+        rows = db.execute(
+            select(CaseActionRow, CountyCase.official_no)
+            .join(CountyCase, CountyCase.id == CaseActionRow.case_id)
+            .where(CaseActionRow.centre_code == station.centre_code, CaseActionRow.id > cursor)
+            .order_by(CaseActionRow.id)
+            .limit(limit + 1)
+        ).all()
+        page = [
+            Change(
+                cursor=row.id, county_seq=row.county_seq, official_no=number, envelope=row.envelope
+            )
+            for row, number in rows[:limit]
+        ]
+        return ChangesPage(
+            epoch=current,
+            cursor=page[-1].cursor if page else cursor,
+            more=len(rows) > limit,
+            changes=page,
+        )
+
+    return app

@@ -1,0 +1,258 @@
+"""Judging one pushed operation and, when it passes, adding it to the case's confirmed log.
+
+The county applies a case action when its op_id is new, its base sequence is the case's current
+one, and the same transition table and guards as at the window allow it (``app.workflow``). It
+then gives the action the next county sequence and, once the case is received, its 办件编号. A
+repeated op_id gets the stored answer; the same op_id with another payload, a forged workstation
+or centre, an unknown item version or actor, or a refused transition is rejected, with nothing
+written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from pydantic import ValidationError as WireError
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from app.actor import Actor, Role
+from app.catalog.schema import DEFER_RULES
+from app.catalog.schema import Item as CatalogItem
+from app.errors import AppError
+from app.sync.envelope import CaseActionEnvelope, parse_envelope
+from app.sync.protocol import CaseCopy, ConfirmedAction, OpAnswer
+from app.workcalendar import WorkCalendar
+from app.workflow import guards, transitions
+from app.workflow.fold import ActionRecord, apply, fold, local_date
+from app.workflow.rules import ItemRules, StepInfo
+from app.workflow.states import Action, CaseState
+from county.store.models import Account, CaseActionRow, CountyCase, ItemVersion, Workstation
+
+OPENING = frozenset({Action.RECEIVE, Action.CREATE_DRAFT})  # what may open a case at the county
+NUMBERED = frozenset(CaseState) - {CaseState.DRAFT, CaseState.SUBMITTED}
+
+
+def payload_hash(raw: dict[str, Any]) -> str:
+    canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _rejected(op_id: str, code: str, message: str) -> OpAnswer:
+    return OpAnswer(op_id=op_id, outcome="rejected", code=code, message=message)
+
+
+def apply_op(
+    session: Session, workstation: Workstation, raw: dict[str, Any], calendar: WorkCalendar
+) -> OpAnswer:
+    """The answer to one operation, inside the caller's transaction (which commits it)."""
+    op_id = str(raw.get("op_id", ""))
+    try:
+        envelope = parse_envelope(raw)
+    except WireError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return _rejected(op_id, "E422-FORMAT", f"操作格式不正确：{where} {first['msg']}")
+    digest = payload_hash(raw)
+    done = session.scalar(select(CaseActionRow).where(CaseActionRow.op_id == envelope.op_id))
+    if done is not None:
+        if done.payload_hash != digest:
+            return _rejected(
+                op_id, "E422-OP-REUSED", "同一操作编号已用于内容不同的操作，拒绝执行。"
+            )
+        case = session.get(CountyCase, done.case_id)
+        assert case is not None
+        return OpAnswer(
+            op_id=op_id,
+            outcome="replayed",
+            county_seq=done.county_seq,
+            official_no=case.official_no,
+        )
+    if envelope.centre != workstation.centre_code or envelope.workstation != workstation.code:
+        return _rejected(op_id, "E403-FORGED", "操作所属的中心或工作站与本工作站的凭证不符。")
+    if not isinstance(envelope, CaseActionEnvelope):
+        return _rejected(op_id, "E422-KIND", f"县级服务尚不接收“{envelope.kind}”类操作。")
+    return _apply_case_action(session, workstation, envelope, raw, digest, calendar)
+
+
+def _apply_case_action(
+    session: Session,
+    workstation: Workstation,
+    envelope: CaseActionEnvelope,
+    raw: dict[str, Any],
+    digest: str,
+    calendar: WorkCalendar,
+) -> OpAnswer:
+    op_id = envelope.op_id
+    actor = _actor(session, workstation, envelope)
+    if isinstance(actor, OpAnswer):
+        return actor
+    case = session.scalar(select(CountyCase).where(CountyCase.uid == envelope.case.uid))
+    version = (
+        _version(session, envelope)
+        if case is None
+        else session.get(ItemVersion, case.item_version_id)
+    )
+    if version is None:
+        return _rejected(
+            op_id,
+            "E422-ITEM",
+            f"县级目录中没有事项 {envelope.case.item_code} 的这一版本，请先同步事项目录。",
+        )
+    if case is not None and case.centre_code != workstation.centre_code:
+        return _rejected(op_id, "E403-FORGED", "该办件不属于本中心。")
+    seq = case.seq if case is not None else 0
+    if envelope.base_seq != seq:
+        assert case is not None  # a new case is at 0, and base_seq ≥ 0
+        return OpAnswer(
+            op_id=op_id,
+            outcome="conflict",
+            code="E409-STALE",
+            message=(
+                f"办件已有新的办理记录（县级第 {seq} 步），本操作基于第 {envelope.base_seq} 步。"
+            ),
+            county_copy=case_copy(session, case),
+        )
+    try:
+        action = Action(envelope.action)
+    except ValueError:
+        return _rejected(op_id, "E422-ACTION", f"未知的办件操作：{envelope.action}")
+    if case is None and action not in OPENING:
+        return _rejected(op_id, "E422-UNKNOWN-CASE", "县级系统中没有该办件。")
+    rules = rules_of(version)
+    records = _records(session, case) if case is not None else []
+    before = fold(records, rules, calendar)
+    record = ActionRecord(action, envelope.occurred_at, actor.username, envelope.payload)
+    try:
+        transitions.find(action, before.state, actor)
+        today = local_date(envelope.occurred_at)
+        guards.check(
+            guards.GuardContext(before, rules, envelope.payload, actor, calendar, today), action
+        )
+    except AppError as error:
+        return _rejected(op_id, f"E422-{error.code}", error.message)
+    after = apply(before, record, rules, calendar)
+    assert after.state is not None
+    if case is None:
+        case = CountyCase(
+            uid=envelope.case.uid,
+            centre_code=workstation.centre_code,
+            receipt_no=envelope.case.receipt_no,
+            item_version_id=version.id,
+            template_key=envelope.case.template_key,
+            template_version=envelope.case.template_version,
+            state=after.state.value,
+        )
+        session.add(case)
+    case.seq, case.state = after.last_seq, after.state.value
+    if case.official_no is None and after.state in NUMBERED:
+        case.official_no = _official_no(session, version, local_date(envelope.occurred_at))
+    session.flush()
+    session.add(
+        CaseActionRow(
+            op_id=op_id,
+            payload_hash=digest,
+            case_id=case.id,
+            centre_code=case.centre_code,
+            county_seq=after.last_seq,
+            envelope=raw,
+        )
+    )
+    session.flush()
+    return OpAnswer(
+        op_id=op_id, outcome="applied", county_seq=after.last_seq, official_no=case.official_no
+    )
+
+
+def _actor(
+    session: Session, workstation: Workstation, envelope: CaseActionEnvelope
+) -> Actor | OpAnswer:
+    account = session.get(Account, envelope.actor.username)
+    if account is None or account.centre_code != workstation.centre_code or not account.active:
+        return _rejected(
+            envelope.op_id, "E403-ACTOR", f"账号 {envelope.actor.username} 不是本中心的在岗账号。"
+        )
+    held = {Role(r) for r in account.roles}
+    claimed = {r for r in envelope.actor.role.split(",") if r}
+    if not claimed <= {r.value for r in held}:
+        return _rejected(envelope.op_id, "E403-ROLE", "操作所用的角色不是该账号的角色。")
+    return Actor(0, account.username, account.display_name, frozenset(held), workstation.code)
+
+
+def _version(session: Session, envelope: CaseActionEnvelope) -> ItemVersion | None:
+    return session.scalar(
+        select(ItemVersion).where(
+            ItemVersion.code == envelope.case.item_code,
+            ItemVersion.content_hash == envelope.case.item_version,
+        )
+    )
+
+
+def rules_of(version: ItemVersion) -> ItemRules:
+    """What the workflow needs of an item version, read from the item as published."""
+    item = CatalogItem.model_validate(version.detail, context={DEFER_RULES: True})
+    return ItemRules(
+        promised_days=item.promised_limit.days,
+        promised_unit=str(item.promised_limit.unit.value),
+        steps=tuple(
+            StepInfo(s.id, s.name, str(s.role.value), str(s.level.value)) for s in item.steps
+        ),
+        deficiency_allowed=frozenset(m.id for m in item.materials if m.deficiency_allowed),
+        required_materials=frozenset(m.id for m in item.materials if m.required),
+        material_names={m.id: m.name for m in item.materials},
+    )
+
+
+def _records(session: Session, case: CountyCase) -> list[ActionRecord]:
+    rows = session.scalars(
+        select(CaseActionRow)
+        .where(CaseActionRow.case_id == case.id)
+        .order_by(CaseActionRow.county_seq)
+    )
+    return [
+        ActionRecord(
+            Action(row.envelope["action"]),
+            dt.datetime.fromisoformat(row.envelope["occurred_at"].replace("Z", "+00:00")),
+            row.envelope["actor"]["username"],
+            row.envelope["payload"],
+        )
+        for row in rows
+    ]
+
+
+def _log(case: CountyCase) -> Select[CaseActionRow]:
+    return (
+        select(CaseActionRow)
+        .where(CaseActionRow.case_id == case.id)
+        .order_by(CaseActionRow.county_seq)
+    )
+
+
+def case_copy(session: Session, case: CountyCase) -> CaseCopy:
+    rows = session.scalars(
+        select(CaseActionRow)
+        .where(CaseActionRow.case_id == case.id)
+        .order_by(CaseActionRow.county_seq)
+    )
+    return CaseCopy(
+        uid=case.uid,
+        receipt_no=case.receipt_no,
+        official_no=case.official_no,
+        state=case.state,
+        seq=case.seq,
+        actions=[ConfirmedAction(county_seq=r.county_seq, envelope=r.envelope) for r in rows],
+    )
+
+
+def _official_no(session: Session, version: ItemVersion, day: dt.date) -> str:
+    """办件编号: the item's 实施编码, the day, and a 4-digit serial of that item and day."""
+    prefix = f"{version.implementation_code or version.code}{day:%Y%m%d}"
+    issued = session.scalar(
+        select(func.count())
+        .select_from(CountyCase)
+        .where(CountyCase.official_no.startswith(prefix))
+    )
+    return f"{prefix}{(issued or 0) + 1:04d}"

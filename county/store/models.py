@@ -1,0 +1,117 @@
+"""The county's tables. Its own metadata: it shares no table with a workstation's store.
+
+``case_actions`` is the confirmed log: one row per applied operation, in county sequence per
+case; its ``id`` orders the change feed that workstations pull. An operation is known by its
+``op_id`` for ever, with the answer it got, so a repeat gets the same answer however late.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from db.base import NAMING_CONVENTION, UTCDateTime, utcnow
+
+
+class CountyBase(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Meta(CountyBase):
+    """One row: the store's epoch (a restore from backup changes it)."""
+
+    __tablename__ = "county_meta"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    epoch: Mapped[str] = mapped_column(String(36))
+    county_name: Mapped[str] = mapped_column(String(200))
+
+
+class Centre(CountyBase):
+    """A town's 便民服务中心, known by its 区划代码 (the town code of its 收件号)."""
+
+    __tablename__ = "centres"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    official_serial_prefix: Mapped[str] = mapped_column(String(8), default="")
+
+
+class Workstation(CountyBase):
+    """A PC of a centre. Its secret is kept hashed; the activation code is one-time."""
+
+    __tablename__ = "workstations"
+    __table_args__ = (UniqueConstraint("centre_code", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_code: Mapped[str] = mapped_column(ForeignKey("centres.code"))
+    code: Mapped[str] = mapped_column(String(40))  # W01, V01…
+    activation_hash: Mapped[str | None] = mapped_column(String(64))
+    secret_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Account(CountyBase):
+    """A centre's account, held by the county and cached by its workstations."""
+
+    __tablename__ = "accounts"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    centre_code: Mapped[str] = mapped_column(ForeignKey("centres.code"))
+    display_name: Mapped[str] = mapped_column(String(100))
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class ItemVersion(CountyBase):
+    """One published version of an item, as the catalogue carries it (its rules judge actions)."""
+
+    __tablename__ = "item_versions"
+    __table_args__ = (UniqueConstraint("code", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    implementation_code: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class CountyCase(CountyBase):
+    """A case as the county knows it: its identity, its numbers, where its log stands."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
+    centre_code: Mapped[str] = mapped_column(ForeignKey("centres.code"), index=True)
+    receipt_no: Mapped[str] = mapped_column(String(40), index=True)
+    official_no: Mapped[str | None] = mapped_column(String(64), unique=True)
+    item_version_id: Mapped[int] = mapped_column(ForeignKey("item_versions.id"))
+    template_key: Mapped[str] = mapped_column(String(100))
+    template_version: Mapped[int]
+    seq: Mapped[int] = mapped_column(default=0)  # the last county sequence
+    state: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseActionRow(CountyBase):
+    """A confirmed action: the envelope as applied, with its county sequence."""
+
+    __tablename__ = "case_actions"
+    __table_args__ = (
+        UniqueConstraint("case_id", "county_seq"),
+        Index("ix_case_actions_centre_id", "centre_code", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # the change feed's order
+    op_id: Mapped[str] = mapped_column(String(36), unique=True)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    centre_code: Mapped[str] = mapped_column(String(12))
+    county_seq: Mapped[int]
+    envelope: Mapped[dict[str, Any]] = mapped_column(JSON)
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

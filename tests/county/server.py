@@ -1,0 +1,101 @@
+"""The real county service on loopback for the tests: uvicorn in a thread, on a free port, over a
+SQLite county store seeded with the test centre (its accounts, the bundled catalogue's item
+versions, workstations W01 and W02 with one-time activation codes)."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from app.catalog.loader import bundled_catalog
+from county.api import create_app, digest
+from county.store.engine import CountyStore, open_county
+from county.store.models import Account, Centre, ItemVersion, Meta, Workstation
+from tests.centre import TOWN, USERS
+
+ACTIVATION_CODES = {"W01": "ACT-W01-0001", "W02": "ACT-W02-0002"}
+
+
+@dataclass
+class County:
+    store: CountyStore
+    url: str
+
+    def client(self, secret: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=10)
+
+    def activate(self, workstation: str) -> str:
+        """The workstation's secret, from its one-time code."""
+        with self.client() as client:
+            answer = client.post(
+                "/v1/activate",
+                json={
+                    "centre": TOWN,
+                    "workstation": workstation,
+                    "code": ACTIVATION_CODES[workstation],
+                },
+            )
+        answer.raise_for_status()
+        secret = answer.json()["secret"]
+        assert isinstance(secret, str)
+        return secret
+
+
+def seed_county(store: CountyStore) -> None:
+    with store.sessions() as session, session.begin():
+        session.add(Meta(id=1, epoch=str(uuid.uuid4()), county_name="示例县（测试）"))
+        session.add(Centre(code=TOWN, name="清河镇便民服务中心"))
+        session.flush()
+        for name, roles in USERS.items():
+            session.add(
+                Account(
+                    username=name,
+                    centre_code=TOWN,
+                    display_name=name,
+                    roles=[r.value for r in roles],
+                    password_hash="x",
+                )
+            )
+        for item in bundled_catalog().items:
+            session.add(
+                ItemVersion(
+                    code=item.code,
+                    content_hash=item.content_hash(),
+                    implementation_code=item.implementation_code,
+                    detail=item.model_dump(mode="json"),
+                )
+            )
+        for code, activation in ACTIVATION_CODES.items():
+            session.add(
+                Workstation(centre_code=TOWN, code=code, activation_hash=digest(activation))
+            )
+
+
+@contextmanager
+def running_county(data_dir: Path) -> Iterator[County]:
+    store = open_county(f"sqlite:///{data_dir / 'county.db'}")
+    seed_county(store)
+    config = uvicorn.Config(create_app(store), host="127.0.0.1", port=0, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "the county service did not start"
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield County(store, f"http://127.0.0.1:{port}")
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        store.close()
