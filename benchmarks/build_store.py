@@ -61,8 +61,8 @@ from app.demo.forms import (
 )
 from app.demo.planning import POPULARITY, STATE_MIX
 from app.demo.users import seed_demo_users
+from app.outbox.envelope import ENVELOPE_VERSION
 from app.settings.calendar import work_calendar
-from app.sync.envelope import ENVELOPE_VERSION
 from app.workcalendar import WorkCalendar
 from app.workflow import guards, transitions
 from app.workflow.fold import CHINA_TZ, ActionRecord, Projection, apply, local_date
@@ -924,7 +924,7 @@ def _applicant_row(applicant_id: int, block: Mapping[str, Any], at: dt.datetime)
 
 
 def projected_columns(p: Projection, people: People) -> dict[str, Any]:
-    """The ``cases`` columns ``engine.perform`` writes from a projection (``_write_projection``)."""
+    """The ``cases`` columns ``engine.perform`` writes from a projection (``write_projection``)."""
     assert p.state is not None
     return {
         "state": p.state.value,

@@ -23,7 +23,7 @@ from app.actor import Actor, Role
 from app.catalog.schema import DEFER_RULES
 from app.catalog.schema import Item as CatalogItem
 from app.errors import AppError
-from app.sync.envelope import CaseActionEnvelope, parse_envelope
+from app.outbox.envelope import CaseActionEnvelope, parse_envelope
 from app.sync.protocol import CaseCopy, ConfirmedAction, OpAnswer
 from app.workcalendar import WorkCalendar
 from app.workflow import guards, transitions

@@ -95,20 +95,27 @@ USERS = {
 }
 
 
-@pytest.fixture
-def centre(store: Store) -> Iterator[Centre]:
+def make_centre(store: Store, workstation: str = "W01") -> Centre:
+    """A workstation store of the test centre: the bundled catalogue, one user per role, the
+    clock on Mon 2 March 2026, 10:00."""
     actors: dict[str, Actor] = {}
     with store.session() as session, session.begin():
         install_catalog(session, bundled_catalog(), loaded_by="test")
         settings.TOWN_CODE.set(session, TOWN)
+        settings.WORKSTATION_CODE.set(session, workstation)
         for name, roles in USERS.items():
             user = User(username=name, display_name=name, password_hash="x")
             session.add(user)
             session.flush()
             for role in roles:
                 session.add(UserRole(user_id=user.id, role_code=role.value))
-            actors[name] = Actor(user.id, name, name, frozenset(roles), "W01")
+            actors[name] = Actor(user.id, name, name, frozenset(roles), workstation)
     clock = Clock(dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC))  # Mon 2026-03-02 10:00 CST
     calendar = default_calendar()
     ctx = CaseContext(store.session, store.reader, calendar, clock)
-    yield Centre(store, ctx, clock, actors, random.Random(7))
+    return Centre(store, ctx, clock, actors, random.Random(7))
+
+
+@pytest.fixture
+def centre(store: Store) -> Iterator[Centre]:
+    yield make_centre(store)

@@ -21,7 +21,7 @@ from app.audit import AuditEvent, authorize
 from app.cli import main
 from app.demo.users import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
 from app.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
-from app.sync.envelope import parse_envelope
+from app.outbox.envelope import parse_envelope
 from app.units.runner import Units
 from db.models import AuditEntry, OutboxEntry, User
 from db.store import Store

@@ -25,8 +25,8 @@ from app.demo.seed import (
 from app.demo.start import ensure_demo_centre
 from app.demo.users import DEMO_USERS
 from app.errors import ValidationError
+from app.outbox.envelope import CASE_ACTION, ENVELOPE_VERSION, CaseActionEnvelope, parse_envelope
 from app.settings.calendar import work_calendar
-from app.sync.envelope import CASE_ACTION, ENVELOPE_VERSION, CaseActionEnvelope, parse_envelope
 from app.workflow.fold import local_date
 from app.workflow.states import CaseState
 from db.models import (

@@ -26,8 +26,8 @@ from app.accounts import passwords
 from app.actor import ROLE_LABELS, Actor, Role
 from app.audit import AuditEvent, JsonValue, authorize, record, record_for
 from app.errors import AuthenticationError, NotFound, ValidationError
+from app.outbox.enqueue import enqueue
 from app.permissions import Permission, require
-from app.sync.outbox import enqueue
 from app.units.declare import reads_guarded, writes
 from db.base import utcnow
 from db.models import User, UserRole

@@ -19,9 +19,9 @@ from app.actor import Actor
 from app.cases.access import check_visible, require_case_role
 from app.cases.changes import CaseChange
 from app.cases.log import in_fold_order, next_local_seq
-from app.sync.envelope import ActorRef, CaseActionEnvelope, CaseRef
-from app.sync.ids import new_uid
-from app.sync.outbox import centre_code, enqueue_case_action
+from app.outbox.enqueue import centre_code, enqueue_case_action
+from app.outbox.envelope import ActorRef, CaseActionEnvelope, CaseRef
+from app.outbox.ids import new_uid
 from app.workcalendar import WorkCalendar
 from app.workflow import guards, transitions
 from app.workflow.fold import ActionRecord, Projection, apply, fold, local_date
@@ -96,7 +96,7 @@ def perform(
         row, before.state, before.state_before_suspension
     )
 
-    _write_projection(session, case, after)
+    write_projection(session, case, after)
     session.add(case)
     session.flush()  # the case needs its id before its first action
     action_row = CaseAction(
@@ -197,7 +197,7 @@ def _user_id(session: Session, username: str | None) -> int | None:
     return session.scalar(select(User.id).where(User.username == username))
 
 
-def _write_projection(session: Session, case: Case, p: Projection) -> None:
+def write_projection(session: Session, case: Case, p: Projection) -> None:
     for column, value in _projected_values(p).items():
         setattr(case, column, value)
     # The log names people by username; the row keeps this store's ids for the queues.

@@ -24,8 +24,8 @@ from app.cases.numbers import next_receipt_no
 from app.catalog.schema import ApplicantKind, FieldType, FormField, FormTemplate
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.forms import FormInvalid, check_applicant_block, check_form
-from app.sync.ids import new_uid
-from app.sync.outbox import enqueue
+from app.outbox.enqueue import enqueue
+from app.outbox.ids import new_uid
 from app.workflow.fold import local_date
 from app.workflow.states import Action
 from db.models import (
@@ -85,7 +85,7 @@ def _checked_materials(item: Item, materials: Sequence[MaterialIn]) -> list[Mate
     return list(materials)
 
 
-def _applicant_from(template: FormTemplate, data: Mapping[str, Any]) -> Applicant:
+def applicant_from(template: FormTemplate, data: Mapping[str, Any]) -> Applicant:
     spec = template.applicant_field()
     assert spec is not None and spec.type is FieldType.APPLICANT  # the catalogue guarantees one
     block = data[spec.key]
@@ -176,7 +176,7 @@ def receive_walk_in_in(
     tpl_row, template = template_of(session, item)
     form = _checked_form(template, form_data)
     received = _checked_materials(item, materials)
-    case = _new_case(session, actor, item, tpl_row, form, _applicant_from(template, form), now)
+    case = _new_case(session, actor, item, tpl_row, form, applicant_from(template, form), now)
     change = perform(
         session,
         actor=actor,

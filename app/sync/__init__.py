@@ -1,1 +1,2 @@
-"""What travels between a workstation and the county: envelopes and the outbox that holds them."""
+"""Sync with the county: the wire protocol both ends share, the transport, pushing the outbox
+and pulling the county's changes."""

@@ -40,7 +40,7 @@ class Activation(_Wire):
 
 
 class PushRequest(_Wire):
-    ops: list[dict[str, Any]] = Field(max_length=MAX_BATCH)  # envelopes (app.sync.envelope)
+    ops: list[dict[str, Any]] = Field(max_length=MAX_BATCH)  # envelopes (app.outbox.envelope)
 
 
 class ConfirmedAction(_Wire):

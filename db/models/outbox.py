@@ -1,6 +1,6 @@
 """Outbox: one row per operation to push to the county, written in the transaction that made it.
 
-``payload`` is a self-contained, versioned envelope (``app.sync.envelope``) that the county can
+``payload`` is a self-contained, versioned envelope (``app.outbox.envelope``) that the county can
 apply without this workstation's database. ``key`` orders operations: those with the same key
 (a case's uid, a username) go up first in, first out.
 """

@@ -7,9 +7,9 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.cases.engine import project, projection_matches
-from app.sync.envelope import CASE_ACTION, CaseActionEnvelope
+from app.outbox.envelope import CASE_ACTION, CaseActionEnvelope
 from app.workcalendar import WorkCalendar
-from db.models import Applicant, Case, CaseAction, OutboxEntry
+from db.models import ActionConfirmation, Applicant, Case, CaseAction, OutboxEntry
 from db.store import Store
 
 
@@ -32,8 +32,17 @@ def assert_outbox_mirrors_actions(session: Session) -> None:
         row.action_id: row
         for row in session.scalars(select(OutboxEntry).where(OutboxEntry.kind == CASE_ACTION))
     }
+    remote = set(
+        session.scalars(
+            select(ActionConfirmation.action_id).where(
+                ActionConfirmation.action_id.not_in(list(envelopes))
+            )
+        )
+    )  # confirmed actions with no outbox row here: another workstation's, pulled
     actions = session.execute(
-        select(CaseAction, Case.uid, Case.receipt_no).join(Case, Case.id == CaseAction.case_id)
+        select(CaseAction, Case.uid, Case.receipt_no)
+        .join(Case, Case.id == CaseAction.case_id)
+        .where(CaseAction.id.not_in(list(remote)))
     ).all()
     assert len(envelopes) == len(actions)
     for action, uid, receipt_no in actions:

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from app.actor import Role
 from app.cases import decisions as d
 from app.cases.engine import perform
-from app.sync.envelope import CaseActionEnvelope, Envelope, parse_envelope
-from app.sync.ids import new_uid
-from app.sync.outbox import enqueue
+from app.outbox.enqueue import enqueue
+from app.outbox.envelope import CaseActionEnvelope, Envelope, parse_envelope
+from app.outbox.ids import new_uid
 from app.workflow.states import Action
 from db.models import Case, CaseAction, OutboxEntry
 from tests.cases.helpers import assert_consistent, assert_no_local_ids

@@ -82,6 +82,7 @@ def seed_county(store: CountyStore) -> None:
 
 @contextmanager
 def running_county(data_dir: Path) -> Iterator[County]:
+    data_dir.mkdir(parents=True, exist_ok=True)
     store = open_county(f"sqlite:///{data_dir / 'county.db'}")
     seed_county(store)
     config = uvicorn.Config(create_app(store), host="127.0.0.1", port=0, log_level="warning")

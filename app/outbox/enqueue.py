@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from app import settings
 from app.actor import Actor
-from app.sync.envelope import ActorRef, CaseActionEnvelope, Envelope
-from app.sync.ids import new_uid
+from app.outbox.envelope import ActorRef, CaseActionEnvelope, Envelope
+from app.outbox.ids import new_uid
 from db.models import OutboxEntry
 
 

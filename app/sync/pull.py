@@ -1,0 +1,242 @@
+"""Pulling the county's changes: the centre's confirmed case actions, page by page, each page and
+the cursor after it in one transaction.
+
+An action of ours comes back confirmed (its ack may have been lost: the pull acknowledges it).
+Another workstation's (or the county's) action is added to the case — the case itself first, if
+this workstation has not seen it — with its county sequence, and written without an outbox row.
+The case is then folded again: confirmed actions in county order, our pending ones on top; a
+pending action that no longer fits (another window moved the case on) is parked, never dropped
+and never applied silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import settings
+from app.actor import Actor, Role
+from app.cases.engine import item_rules, load_item, write_projection
+from app.cases.intake import applicant_from
+from app.cases.log import PARKED, in_fold_order, next_local_seq
+from app.catalog.schema import FormTemplate
+from app.errors import AppError
+from app.outbox.envelope import CaseActionEnvelope
+from app.sync.protocol import Change
+from app.sync.push import ACKED, confirm, own_action
+from app.sync.transport import Transport
+from app.workcalendar import WorkCalendar
+from app.workflow import guards, transitions
+from app.workflow.fold import ActionRecord, Projection, apply, local_date
+from app.workflow.rules import ItemRules
+from app.workflow.states import Action
+from db.models import (
+    ActionConfirmation,
+    Case,
+    CaseAction,
+    FormTemplateVersion,
+    Item,
+    MaterialReceived,
+    OutboxEntry,
+    User,
+)
+from db.store import Store
+
+PAGE = 500
+
+
+class CatalogueBehind(AppError):
+    """A pulled case is filed under an item or template version this store does not have."""
+
+    code = "E613"
+
+
+@dataclass(frozen=True)
+class Pulled:
+    confirmed: int  # our own actions the county confirmed
+    added: int  # actions of other workstations (or the county) added here
+    parked: int  # our pending actions that no longer fit after them
+
+
+def pull_changes(
+    store: Store, transport: Transport, calendar: WorkCalendar, *, page: int = PAGE
+) -> Pulled:
+    """Pull until the county has nothing more for this workstation."""
+    confirmed = added = parked = 0
+    while True:
+        with store.reader() as session:
+            cursor = settings.SYNC_CURSOR.get(session)
+            epoch = settings.COUNTY_EPOCH.get(session) or None
+        answer = transport.changes(cursor, epoch, page)
+        with store.session() as session, session.begin():
+            for change in answer.changes:
+                own, new, park = apply_change(session, change, calendar)
+                confirmed, added, parked = confirmed + own, added + new, parked + park
+            settings.SYNC_CURSOR.set(session, answer.cursor)
+            settings.COUNTY_EPOCH.set(session, answer.epoch)
+        if not answer.more:
+            return Pulled(confirmed, added, parked)
+
+
+def apply_change(session: Session, change: Change, calendar: WorkCalendar) -> tuple[int, int, int]:
+    """(own confirmed, added, parked) for one change, inside the page's transaction."""
+    envelope = CaseActionEnvelope.model_validate(change.envelope)
+    mine = own_action(session, envelope.op_id)
+    if mine is not None:
+        confirm(session, mine.id, change.county_seq)
+        for row in session.scalars(select(OutboxEntry).where(OutboxEntry.action_id == mine.id)):
+            if row.status != PARKED:
+                row.status, row.last_error = ACKED, None
+        case = session.get(Case, mine.case_id)
+        assert case is not None
+        _numbered(case, change.official_no)
+        return 1, 0, refold(session, case, calendar)
+    case = session.scalar(select(Case).where(Case.uid == envelope.case.uid))
+    if case is None:
+        case = _open_case(session, envelope)
+    action = CaseAction(
+        op_id=envelope.op_id,
+        case_id=case.id,
+        seq=next_local_seq(session, case.id),
+        action=envelope.action,
+        from_state=envelope.from_state,
+        to_state=envelope.to_state,
+        actor=envelope.actor.username,
+        actor_role=envelope.actor.role,
+        workstation=envelope.workstation,
+        occurred_at=envelope.occurred_at,
+        payload=envelope.payload,
+    )
+    session.add(action)
+    session.flush()
+    session.add(ActionConfirmation(action_id=action.id, county_seq=change.county_seq))
+    _record_materials(session, case, envelope)
+    _numbered(case, change.official_no)
+    session.flush()
+    return 0, 1, refold(session, case, calendar)
+
+
+def refold(session: Session, case: Case, calendar: WorkCalendar) -> int:
+    """Fold the case again and write its row; park our pending actions that no longer fit.
+    Returns how many were parked."""
+    rules = item_rules(load_item(session, case.item_id))
+    confirmed = {
+        c.action_id
+        for c in session.scalars(
+            select(ActionConfirmation)
+            .join(CaseAction, CaseAction.id == ActionConfirmation.action_id)
+            .where(CaseAction.case_id == case.id)
+        )
+    }
+    projection, parked = Projection(), 0
+    for row in session.scalars(in_fold_order(case.id)).all():
+        record = ActionRecord(Action(row.action), row.occurred_at, row.actor, row.payload)
+        if row.id not in confirmed:
+            reason = _unfit(session, projection, rules, row, calendar)
+            if reason is not None:
+                _park(session, row, reason)
+                parked += 1
+                continue
+        projection = apply(projection, record, rules, calendar)
+    write_projection(session, case, projection)
+    return parked
+
+
+def _unfit(
+    session: Session, before: Projection, rules: ItemRules, row: CaseAction, calendar: WorkCalendar
+) -> str | None:
+    """Why our pending ``row`` no longer fits on ``before``, or None."""
+    user_id = session.scalar(select(User.id).where(User.username == row.actor)) or 0
+    roles = frozenset(Role(r) for r in row.actor_role.split(",") if r in set(Role))
+    actor = Actor(user_id, row.actor, row.actor, roles, row.workstation)
+    action = Action(row.action)
+    try:
+        transitions.find(action, before.state, actor)
+        guards.check(
+            guards.GuardContext(
+                before, rules, row.payload, actor, calendar, local_date(row.occurred_at)
+            ),
+            action,
+        )
+    except AppError as error:
+        return f"[{error.code}] 其他工作站已先办理了该件，本操作不再适用：{error.message}"
+    return None
+
+
+def _park(session: Session, row: CaseAction, reason: str) -> None:
+    for entry in session.scalars(select(OutboxEntry).where(OutboxEntry.action_id == row.id)):
+        entry.status, entry.last_error = PARKED, reason
+
+
+def _numbered(case: Case, official_no: str | None) -> None:
+    if official_no and case.official_no != official_no:
+        case.official_no = official_no
+
+
+def _open_case(session: Session, envelope: CaseActionEnvelope) -> Case:
+    """A case another workstation opened: made here from what its first action carries."""
+    ref = envelope.case
+    item = session.scalar(
+        select(Item).where(Item.code == ref.item_code, Item.content_hash == ref.item_version)
+    )
+    template = session.scalar(
+        select(FormTemplateVersion).where(
+            FormTemplateVersion.template_key == ref.template_key,
+            FormTemplateVersion.version == ref.template_version,
+        )
+    )
+    if item is None or template is None:
+        raise CatalogueBehind(
+            f"办件 {ref.receipt_no} 所用的事项或表单版本本机尚无，请先更新事项目录后再同步。"
+        )
+    form = dict(envelope.payload.get("form_data") or {})
+    applicant = applicant_from(FormTemplate.model_validate(template.content), form)
+    session.add(applicant)
+    session.flush()
+    case = Case(
+        uid=ref.uid,
+        receipt_no=ref.receipt_no,
+        item_id=item.id,
+        category=item.category,
+        template_id=template.id,
+        applicant_id=applicant.id,
+        workstation=envelope.workstation,
+        state="draft",
+        form_data=form,
+    )
+    session.add(case)
+    session.flush()
+    return case
+
+
+def _record_materials(session: Session, case: Case, envelope: CaseActionEnvelope) -> None:
+    """The materials the action says were handed over (or are still owed under 容缺)."""
+    action = Action(envelope.action)
+    payload = envelope.payload
+    if action in (Action.RECEIVE, Action.SUPPLEMENT):
+        owed, keys = False, list(payload.get("materials", []))
+    elif action is Action.ACCEPT_WITH_DEFICIENCY:
+        owed, keys = True, list(payload.get("pending_materials", []))
+    else:
+        return
+    specs = {m.material_key: m for m in load_item(session, case.item_id).materials}
+    copies = payload.get("copies") or {}
+    due = payload.get("deficiency_due")
+    for key in keys:
+        spec = specs.get(key)
+        if spec is None:
+            continue
+        row = session.scalar(
+            select(MaterialReceived).where(
+                MaterialReceived.case_id == case.id, MaterialReceived.material_key == key
+            )
+        ) or MaterialReceived(case_id=case.id, material_key=key)
+        row.name, row.form = spec.name, spec.form
+        row.copies = int(copies.get(key, spec.copies))
+        row.pending = owed
+        row.received_at = None if owed else envelope.occurred_at
+        row.due_on = dt.date.fromisoformat(due) if owed and isinstance(due, str) else None
+        session.add(row)

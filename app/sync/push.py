@@ -1,0 +1,86 @@
+"""Pushing the outbox: the oldest pending case actions, in one batch, and what the county said.
+
+Sent in the order they were queued, so the actions of one case go up first in, first out; the
+county answers each: applied or replayed → acknowledged (the action is confirmed at its county
+sequence, and the case takes its 办件编号); conflict or rejected → parked, with the reason, for a
+person to resolve. Nothing is ever dropped. When the county cannot be reached the rows stay
+pending and the error says so (the caller retries later).
+
+Only case actions go up for now; the other kinds of operation wait in the outbox until the county
+service takes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.cases.log import PARKED
+from app.outbox.envelope import CASE_ACTION
+from app.sync.protocol import OpAnswer
+from app.sync.transport import Transport
+from db.models import ActionConfirmation, Case, CaseAction, OutboxEntry
+from db.store import Store
+
+PENDING, ACKED = "pending", "acked"
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class Pushed:
+    applied: int
+    replayed: int
+    parked: int
+
+    @property
+    def sent(self) -> int:
+        return self.applied + self.replayed + self.parked
+
+
+def push_pending(store: Store, transport: Transport, *, batch: int = BATCH) -> Pushed:
+    """Push one batch of pending case actions and record the answers (one transaction)."""
+    with store.reader() as session:
+        rows = session.execute(
+            select(OutboxEntry.id, OutboxEntry.payload)
+            .where(OutboxEntry.status == PENDING, OutboxEntry.kind == CASE_ACTION)
+            .order_by(OutboxEntry.id)
+            .limit(batch)
+        ).all()
+    if not rows:
+        return Pushed(0, 0, 0)
+    answers = transport.push([payload for _, payload in rows]).answers
+    counts = {"applied": 0, "replayed": 0, "parked": 0}
+    with store.session() as session, session.begin():
+        for (row_id, _), answer in zip(rows, answers, strict=True):
+            row = session.get(OutboxEntry, row_id)
+            assert row is not None and row.op_id == answer.op_id
+            counts[_record(session, row, answer)] += 1
+    return Pushed(counts["applied"], counts["replayed"], counts["parked"])
+
+
+def _record(session: Session, row: OutboxEntry, answer: OpAnswer) -> str:
+    row.attempts += 1
+    if answer.outcome in ("applied", "replayed"):
+        row.status, row.last_error = ACKED, None
+        assert answer.county_seq is not None and row.action_id is not None
+        confirm(session, row.action_id, answer.county_seq)
+        if answer.official_no and row.case_id is not None:
+            case = session.get(Case, row.case_id)
+            assert case is not None
+            case.official_no = answer.official_no
+        return answer.outcome
+    row.status = PARKED
+    row.last_error = f"[{answer.code}] {answer.message}"
+    return "parked"
+
+
+def confirm(session: Session, action_id: int, county_seq: int) -> None:
+    """Record the county's sequence for one of this store's actions (once)."""
+    if session.get(ActionConfirmation, action_id) is None:
+        session.add(ActionConfirmation(action_id=action_id, county_seq=county_seq))
+
+
+def own_action(session: Session, op_id: str) -> CaseAction | None:
+    return session.scalar(select(CaseAction).where(CaseAction.op_id == op_id))

@@ -1,0 +1,78 @@
+"""How a workstation talks to the county: a small protocol, and its HTTP implementation (httpx).
+
+The engine (``app/sync/push.py``, ``pull.py``) knows only :class:`Transport`, so the tests can run
+it against the real county service on loopback through the very same code the desktop uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import httpx
+
+from app.errors import AppError
+from app.sync.protocol import EPOCH_HEADER, ChangesPage, PushAnswer
+
+
+class CountyUnreachable(AppError):
+    """The county did not answer (network down, timeout, 5xx, 429): try again later."""
+
+    code = "E610"
+
+
+class NotActivated(AppError):
+    """The county does not know this workstation's credential (401): sync pauses."""
+
+    code = "E611"
+
+
+class EpochChanged(AppError):
+    """The county was restored from a backup (410): the workstation must snapshot again."""
+
+    code = "E612"
+
+
+class Transport(Protocol):
+    def push(self, ops: Sequence[dict[str, Any]]) -> PushAnswer: ...
+
+    def changes(self, cursor: int, epoch: str | None, limit: int) -> ChangesPage: ...
+
+
+class HttpTransport:
+    def __init__(self, base_url: str, secret: str, *, timeout: float = 15.0) -> None:
+        self._client = httpx.Client(
+            base_url=base_url,
+            headers={"Authorization": f"Bearer {secret}"},
+            timeout=timeout,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def push(self, ops: Sequence[dict[str, Any]]) -> PushAnswer:
+        answer = self._send("POST", "/v1/ops", json={"ops": list(ops)})
+        return PushAnswer.model_validate(answer.json())
+
+    def changes(self, cursor: int, epoch: str | None, limit: int) -> ChangesPage:
+        headers = {EPOCH_HEADER: epoch} if epoch else {}
+        answer = self._send(
+            "GET", "/v1/changes", params={"cursor": cursor, "limit": limit}, headers=headers
+        )
+        return ChangesPage.model_validate(answer.json())
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            answer = self._client.request(method, path, **kwargs)
+        except httpx.HTTPError as error:
+            raise CountyUnreachable(f"无法连接县级系统：{type(error).__name__}") from error
+        if answer.status_code == 401:
+            raise NotActivated("县级系统不认可本工作站的凭证，请重新激活本工作站。")
+        if answer.status_code == 410:
+            raise EpochChanged("县级系统已从备份恢复，需要重新同步。")
+        if answer.status_code in (408, 429) or answer.status_code >= 500:
+            raise CountyUnreachable(
+                f"县级系统暂时无法处理（HTTP {answer.status_code}），稍后重试。"
+            )
+        answer.raise_for_status()
+        return answer
