@@ -77,6 +77,22 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--password-file", type=Path, help="file whose first line is the password")
     _add_store_options(create)
 
+    activate = sub.add_parser(
+        "activate", help="activate this workstation with the county (one-time code from its admin)"
+    )
+    activate.add_argument("--county", required=True, metavar="URL", help="the county service")
+    activate.add_argument("--code", required=True, help="the one-time activation code")
+    _add_store_options(activate)
+
+    sync = sub.add_parser("sync", help="sync with the county").add_subparsers(
+        dest="sync_command", metavar="ACTION", required=True
+    )
+    now = sync.add_parser("now", help="push what is queued, then pull the county's changes")
+    _add_store_options(now)
+    status = sync.add_parser("status", help="county link, queued and parked counts, last sync")
+    status.add_argument("--json", action="store_true", help="as JSON")
+    _add_store_options(status)
+
     demo_tools = sub.add_parser("demo", help="demo centre tools").add_subparsers(
         dest="demo_command", metavar="ACTION", required=True
     )
@@ -170,6 +186,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return calendar_commands.show_year(session, args.year, sys.stdout)
     if args.command == "audit":
         return _audit_verify(args)
+    if args.command in ("activate", "sync"):
+        return _sync(args)
     if args.command == "users":
         return _users_create(args)
     if args.command == "demo":
@@ -177,6 +195,42 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "print":
         return _print_sample(args)
     raise AssertionError(f"unhandled command {args.command!r}")
+
+
+def _sync(args: argparse.Namespace) -> int:
+    import json
+
+    from app.settings.calendar import work_calendar
+    from app.sync import session as sync
+
+    with open_cli_store(args) as store:
+        if args.command == "activate":
+            activation = sync.activate(store, args.county, args.code)
+            print(f"已激活：{activation.county_name}（{args.county}）。凭证已存入系统密钥环。")
+            return 0
+        if args.sync_command == "status":
+            status = sync.sync_status(store)
+            if args.json:
+                print(json.dumps(status.as_json(), ensure_ascii=False))
+            else:
+                oldest = (
+                    f"，最早 {status.oldest_queued:%Y-%m-%d %H:%M} UTC"
+                    if status.oldest_queued
+                    else ""
+                )
+                print(
+                    f"县级系统：{status.county_url or '未激活'}；队列 {status.queued} 条{oldest}；"
+                    f"暂挂 {status.parked} 条；最近同步：{status.last_sync or '从未'}"
+                )
+            return 0
+        with store.reader() as session:
+            calendar = work_calendar(session)
+        transport = sync.transport_for(store)
+        try:
+            print(sync.sync_now(store, transport, calendar).line())
+        finally:
+            transport.close()
+        return 0
 
 
 def _audit_verify(args: argparse.Namespace) -> int:

@@ -1,0 +1,133 @@
+"""One sync of a workstation: activation once, then push everything pending, then pull, and the
+figures a person (or the status bar) reads: queued, parked, last success."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import func, select
+
+from app import settings
+from app.cases.log import PARKED
+from app.errors import AppError
+from app.outbox.envelope import CASE_ACTION
+from app.sync.credential import NOT_ACTIVATED, load_secret, save_secret
+from app.sync.protocol import Activation, ActivationRequest
+from app.sync.pull import pull_changes
+from app.sync.push import PENDING, push_pending
+from app.sync.transport import CountyUnreachable, HttpTransport, Transport
+from app.workcalendar import WorkCalendar
+from db.base import utcnow
+from db.models import OutboxEntry
+from db.store import Store
+
+
+class ActivationRefused(AppError):
+    code = "E615"
+
+
+def activate(store: Store, county_url: str, code: str) -> Activation:
+    """Trade a one-time activation code for this workstation's credential."""
+    with store.reader() as session:
+        request = ActivationRequest(
+            centre=settings.TOWN_CODE.get(session),
+            workstation=settings.WORKSTATION_CODE.get(session),
+            code=code,
+        )
+    try:
+        answer = httpx.post(
+            f"{county_url.rstrip('/')}/v1/activate", json=request.model_dump(), timeout=15
+        )
+    except httpx.HTTPError as error:
+        raise CountyUnreachable(f"无法连接县级系统 {county_url}：{type(error).__name__}") from error
+    if answer.status_code != 200:
+        detail = answer.json().get("detail", "") if answer.content else ""
+        raise ActivationRefused(f"县级系统拒绝激活：{detail or answer.status_code}")
+    activation = Activation.model_validate(answer.json())
+    save_secret(store.store_id, activation.secret)
+    with store.session() as session, session.begin():
+        settings.COUNTY_URL.set(session, county_url.rstrip("/"))
+        settings.COUNTY_EPOCH.set(session, activation.epoch)
+        settings.SYNC_CURSOR.set(session, 0)
+    return activation
+
+
+def transport_for(store: Store) -> HttpTransport:
+    with store.reader() as session:
+        url = settings.COUNTY_URL.get(session)
+    if not url:
+        raise ActivationRefused(NOT_ACTIVATED)
+    return HttpTransport(url, load_secret(store.store_id))
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    pushed: int
+    replayed: int
+    pulled: int
+    parked: int
+    queued: int
+
+    def line(self) -> str:
+        return (
+            f"已上传 {self.pushed}，重复确认 {self.replayed}，已下载 {self.pulled}，"
+            f"暂挂待处理 {self.parked}，仍在队列 {self.queued}"
+        )
+
+
+def sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> SyncSummary:
+    """Push until nothing pending is left to send, then pull until the county is quiet."""
+    applied = replayed = parked = 0
+    while True:
+        pushed = push_pending(store, transport)
+        applied, replayed, parked = (
+            applied + pushed.applied,
+            replayed + pushed.replayed,
+            parked + pushed.parked,
+        )
+        if pushed.sent == 0:
+            break
+    pulled = pull_changes(store, transport, calendar)
+    with store.session() as session, session.begin():
+        settings.LAST_SYNC_AT.set(session, utcnow().isoformat(timespec="seconds"))
+    status = sync_status(store)
+    return SyncSummary(applied, replayed, pulled.added, parked + pulled.parked, status.queued)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    county_url: str
+    queued: int
+    oldest_queued: dt.datetime | None
+    parked: int
+    last_sync: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "county_url": self.county_url,
+            "queued": self.queued,
+            "oldest_queued": self.oldest_queued.isoformat() if self.oldest_queued else None,
+            "parked": self.parked,
+            "last_sync": self.last_sync or None,
+        }
+
+
+def sync_status(store: Store) -> SyncStatus:
+    with store.reader() as session:
+        queued, oldest = session.execute(
+            select(func.count(), func.min(OutboxEntry.created_at)).where(
+                OutboxEntry.status == PENDING, OutboxEntry.kind == CASE_ACTION
+            )
+        ).one()
+        parked = session.scalar(
+            select(func.count()).select_from(OutboxEntry).where(OutboxEntry.status == PARKED)
+        )
+        return SyncStatus(
+            settings.COUNTY_URL.get(session),
+            queued or 0,
+            oldest,
+            parked or 0,
+            settings.LAST_SYNC_AT.get(session),
+        )
