@@ -15,6 +15,7 @@ from ui.dialogs import Dialogs
 from ui.main_window import MainWindow
 from ui.memory import freeze_long_lived
 from ui.signin.login_dialog import LoginDialog
+from ui.sync_worker import SyncWorker
 from ui.worker import Runner
 
 
@@ -50,6 +51,7 @@ class SessionController(QObject):
         self.station = station
         self.login: LoginDialog | None = None
         self.window: MainWindow | None = None
+        self.sync: SyncWorker | None = None
 
     def start(self, login: LoginDialog | None = None) -> LoginDialog:
         """Show the login window (or take over the one start-up already shows)."""
@@ -80,6 +82,9 @@ class SessionController(QObject):
         window.resize(*self.window_size)
         window.show()
         self.window = window
+        self.sync = SyncWorker(self.store, signed.calendar, self.runner, parent=self)
+        self.sync.status_text.connect(window.online_label.setText)
+        self.sync.start()
         if self.login is not None:
             self.login.close()
             self.login.deleteLater()
@@ -93,6 +98,7 @@ class SessionController(QObject):
         if window is None:
             return
         backend = window.env.backend
+        self._stop_sync()
         self.runner.write(backend.sign_out)
         self.window = None
         window.close()
@@ -100,6 +106,13 @@ class SessionController(QObject):
         self.start()
 
     def shutdown(self) -> None:
+        self._stop_sync()
         if self.window is not None:
             self.runner.write(self.window.env.backend.sign_out)
         self.runner.shutdown()
+
+    def _stop_sync(self) -> None:
+        if self.sync is not None:
+            self.sync.stop()
+            self.sync.deleteLater()
+            self.sync = None

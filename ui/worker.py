@@ -42,6 +42,7 @@ class Changed:
 
     cases: frozenset[int] | None
     lists: bool = True  # False: only what a case's detail shows (a document printed)
+    from_sync: bool = False  # the county's changes arrived (nothing to push for them)
 
     def touches(self, case_id: int | None) -> bool:
         return case_id is not None and (self.cases is None or case_id in self.cases)

@@ -59,6 +59,7 @@ class Pulled:
     confirmed: int  # our own actions the county confirmed
     added: int  # actions of other workstations (or the county) added here
     parked: int  # our pending actions that no longer fit after them
+    cases: frozenset[int] = frozenset()  # this store's ids of the cases that changed
 
 
 def pull_changes(
@@ -66,6 +67,7 @@ def pull_changes(
 ) -> Pulled:
     """Pull until the county has nothing more for this workstation."""
     confirmed = added = parked = 0
+    cases: set[int] = set()
     while True:
         with store.reader() as session:
             cursor = settings.SYNC_CURSOR.get(session)
@@ -73,16 +75,20 @@ def pull_changes(
         answer = transport.changes(cursor, epoch, page)
         with store.session() as session, session.begin():
             for change in answer.changes:
-                own, new, park = apply_change(session, change, calendar)
+                case_id, (own, new, park) = apply_change(session, change, calendar)
                 confirmed, added, parked = confirmed + own, added + new, parked + park
+                cases.add(case_id)
             settings.SYNC_CURSOR.set(session, answer.cursor)
             settings.COUNTY_EPOCH.set(session, answer.epoch)
         if not answer.more:
-            return Pulled(confirmed, added, parked)
+            return Pulled(confirmed, added, parked, frozenset(cases))
 
 
-def apply_change(session: Session, change: Change, calendar: WorkCalendar) -> tuple[int, int, int]:
-    """(own confirmed, added, parked) for one change, inside the page's transaction."""
+def apply_change(
+    session: Session, change: Change, calendar: WorkCalendar
+) -> tuple[int, tuple[int, int, int]]:
+    """The case's id here, and (own confirmed, added, parked) for one change, inside the page's
+    transaction."""
     envelope = CaseActionEnvelope.model_validate(change.envelope)
     mine = own_action(session, envelope.op_id)
     if mine is not None:
@@ -93,7 +99,7 @@ def apply_change(session: Session, change: Change, calendar: WorkCalendar) -> tu
         case = session.get(Case, mine.case_id)
         assert case is not None
         _numbered(case, change.official_no)
-        return 1, 0, refold(session, case, calendar)
+        return case.id, (1, 0, refold(session, case, calendar))
     case = session.scalar(select(Case).where(Case.uid == envelope.case.uid))
     if case is None:
         case = _open_case(session, envelope)
@@ -116,7 +122,7 @@ def apply_change(session: Session, change: Change, calendar: WorkCalendar) -> tu
     _record_materials(session, case, envelope)
     _numbered(case, change.official_no)
     session.flush()
-    return 0, 1, refold(session, case, calendar)
+    return case.id, (0, 1, refold(session, case, calendar))
 
 
 def refold(session: Session, case: Case, calendar: WorkCalendar) -> int:

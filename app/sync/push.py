@@ -33,6 +33,7 @@ class Pushed:
     applied: int
     replayed: int
     parked: int
+    cases: frozenset[int] = frozenset()  # this store's ids of the cases the answers touched
 
     @property
     def sent(self) -> int:
@@ -52,12 +53,15 @@ def push_pending(store: Store, transport: Transport, *, batch: int = BATCH) -> P
         return Pushed(0, 0, 0)
     answers = transport.push([payload for _, payload in rows]).answers
     counts = {"applied": 0, "replayed": 0, "parked": 0}
+    cases: set[int] = set()
     with store.session() as session, session.begin():
         for (row_id, _), answer in zip(rows, answers, strict=True):
             row = session.get(OutboxEntry, row_id)
             assert row is not None and row.op_id == answer.op_id
             counts[_record(session, row, answer)] += 1
-    return Pushed(counts["applied"], counts["replayed"], counts["parked"])
+            if row.case_id is not None:
+                cases.add(row.case_id)
+    return Pushed(counts["applied"], counts["replayed"], counts["parked"], frozenset(cases))
 
 
 def _record(session: Session, row: OutboxEntry, answer: OpAnswer) -> str:

@@ -69,6 +69,7 @@ class SyncSummary:
     pulled: int
     parked: int
     queued: int
+    cases: frozenset[int] = frozenset()  # this store's ids of the cases sync changed
 
     def line(self) -> str:
         return (
@@ -80,6 +81,7 @@ class SyncSummary:
 def sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> SyncSummary:
     """Push until nothing pending is left to send, then pull until the county is quiet."""
     applied = replayed = parked = 0
+    cases: set[int] = set()
     while True:
         pushed = push_pending(store, transport)
         applied, replayed, parked = (
@@ -87,13 +89,47 @@ def sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> Sync
             replayed + pushed.replayed,
             parked + pushed.parked,
         )
+        cases |= pushed.cases
         if pushed.sent == 0:
             break
     pulled = pull_changes(store, transport, calendar)
     with store.session() as session, session.begin():
         settings.LAST_SYNC_AT.set(session, utcnow().isoformat(timespec="seconds"))
     status = sync_status(store)
-    return SyncSummary(applied, replayed, pulled.added, parked + pulled.parked, status.queued)
+    return SyncSummary(
+        applied,
+        replayed,
+        pulled.added,
+        parked + pulled.parked,
+        status.queued,
+        frozenset(cases | pulled.cases),
+    )
+
+
+@dataclass(frozen=True)
+class SyncRound:
+    """One round of the desktop's sync: where things stand, and what went wrong if anything."""
+
+    status: SyncStatus
+    summary: SyncSummary | None  # None: not activated, or the county was not reached
+    error: AppError | None
+
+
+def sync_round(store: Store, calendar: WorkCalendar) -> SyncRound:
+    """Sync if this workstation is activated; never raises an expected error (it is reported)."""
+    summary: SyncSummary | None = None
+    error: AppError | None = None
+    try:
+        transport = transport_for(store)
+    except AppError as refused:
+        return SyncRound(sync_status(store), None, refused)
+    try:
+        summary = sync_now(store, transport, calendar)
+    except AppError as failed:
+        error = failed
+    finally:
+        transport.close()
+    return SyncRound(sync_status(store), summary, error)
 
 
 @dataclass(frozen=True)
