@@ -30,7 +30,7 @@ from app.workflow import guards, transitions
 from app.workflow.fold import ActionRecord, apply, fold, local_date
 from app.workflow.rules import ItemRules, StepInfo
 from app.workflow.states import Action, CaseState
-from county.store.models import Account, CaseActionRow, CountyCase, ItemVersion, Workstation
+from county.store.models import Account, CaseActionRow, CountyCase, ItemVersion, Meta, Workstation
 
 OPENING = frozenset({Action.RECEIVE, Action.CREATE_DRAFT})  # what may open a case at the county
 NUMBERED = frozenset(CaseState) - {CaseState.DRAFT, CaseState.SUBMITTED}
@@ -57,6 +57,7 @@ def apply_op(
         where = ".".join(str(p) for p in first["loc"])
         return _rejected(op_id, "E422-FORMAT", f"操作格式不正确：{where} {first['msg']}")
     digest = payload_hash(raw)
+    _one_at_a_time(session)
     done = session.scalar(select(CaseActionRow).where(CaseActionRow.op_id == envelope.op_id))
     if done is not None:
         if done.payload_hash != digest:
@@ -76,6 +77,25 @@ def apply_op(
     if not isinstance(envelope, CaseActionEnvelope):
         return _rejected(op_id, "E422-KIND", f"县级服务尚不接收“{envelope.kind}”类操作。")
     return _apply_case_action(session, workstation, envelope, raw, digest, calendar)
+
+
+def _one_at_a_time(session: Session) -> None:
+    """Queue this operation behind any other being applied, county-wide, until the caller's
+    transaction ends; then read the store afresh.
+
+    SQLite queues them already: its transactions begin with ``BEGIN IMMEDIATE`` (one writer at a
+    time). PostgreSQL's READ COMMITTED would let two run side by side: two pushes on one case
+    could both pass the base-sequence check (the loser failing on the unique county_seq instead
+    of getting its conflict), two cases of one item and day could count the same 办件编号 serial,
+    one op_id sent twice at once could be judged twice, and a change-feed id taken before another
+    transaction's could commit after it, so that a workstation already past it never pulls it. A
+    ``SELECT … FOR UPDATE`` on the county's one meta row, held to commit, closes all four (a lock
+    on the case row alone, the first only); every statement after it sees what the previous
+    holder committed. The session keeps its objects across commits (``expire_on_commit=False``),
+    so they are expired: a case read by an earlier operation of the same request may be stale.
+    """
+    session.scalars(select(Meta.id).with_for_update()).all()
+    session.expire_all()
 
 
 def _apply_case_action(
@@ -250,9 +270,9 @@ def case_copy(session: Session, case: CountyCase) -> CaseCopy:
 def _official_no(session: Session, version: ItemVersion, day: dt.date) -> str:
     """办件编号: the item's 实施编码, the day, and a 4-digit serial of that item and day."""
     prefix = f"{version.implementation_code or version.code}{day:%Y%m%d}"
-    issued = session.scalar(
+    issued = session.scalar(  # the same on both backends: no LIKE (case, wildcards) involved
         select(func.count())
         .select_from(CountyCase)
-        .where(CountyCase.official_no.startswith(prefix))
+        .where(func.substr(CountyCase.official_no, 1, len(prefix)) == prefix)
     )
     return f"{prefix}{(issued or 0) + 1:04d}"

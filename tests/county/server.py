@@ -16,7 +16,8 @@ import httpx
 import uvicorn
 
 from app.catalog.loader import bundled_catalog
-from county.api import create_app, digest
+from county.api import create_app
+from county.credentials import code_digest
 from county.store.engine import CountyStore, open_county
 from county.store.models import Account, Centre, ItemVersion, Meta, Workstation
 from tests.centre import TOWN, USERS
@@ -76,14 +77,16 @@ def seed_county(store: CountyStore) -> None:
             )
         for code, activation in ACTIVATION_CODES.items():
             session.add(
-                Workstation(centre_code=TOWN, code=code, activation_hash=digest(activation))
+                Workstation(centre_code=TOWN, code=code, activation_hash=code_digest(activation))
             )
 
 
 @contextmanager
-def running_county(data_dir: Path) -> Iterator[County]:
+def running_county(data_dir: Path, url: str | None = None) -> Iterator[County]:
+    """The service over the store at ``url`` (an empty database of either backend), by default
+    a SQLite file in ``data_dir``."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    store = open_county(f"sqlite:///{data_dir / 'county.db'}")
+    store = open_county(url or f"sqlite:///{data_dir / 'county.db'}")
     seed_county(store)
     config = uvicorn.Config(create_app(store), host="127.0.0.1", port=0, log_level="warning")
     server = uvicorn.Server(config)

@@ -1,6 +1,7 @@
 """``onewindow-county``: init-demo fills an empty store with the demo county (and a second run
 changes nothing), activation-code hands out a one-time code the service accepts, serve serves, and
-what a person can get wrong exits 1 with a Chinese message."""
+what a person can get wrong exits 1 with a Chinese message. The commands run on both backends: a
+SQLite file and a database of a throwaway PostgreSQL server (tests/county/postgres.py)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from county.store.engine import CountyStore, open_county
 from county.store.models import Account, Centre, ItemVersion, Meta, Workstation
 from db.models import Item
 from db.store import Store
+from tests.county.postgres import BACKENDS, PostgresServer
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"^[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){7}$")
@@ -43,12 +45,28 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def demo_url(demo_file: Path, tmp_path: Path) -> str:
-    """A copy of the demo county of its own for each test (the store is closed: one file)."""
-    copy = tmp_path / "county.db"
-    shutil.copyfile(demo_file, copy)
-    return f"sqlite:///{copy}"
+@pytest.fixture(scope="module")
+def demo_database(postgres: PostgresServer) -> Iterator[str]:
+    """The demo county in a PostgreSQL database, made once for the module."""
+    name = postgres.create_database()
+    assert main(["init-demo", "--database", postgres.url(name)]) == 0
+    yield name
+    postgres.drop_database(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A copy of the demo county of its own for each test, on each backend in turn: a copy of
+    the file, or a database made from the demo one as its template (both closed by now)."""
+    if request.param == "sqlite":
+        copy = tmp_path / "county.db"
+        shutil.copyfile(request.getfixturevalue("demo_file"), copy)
+        yield f"sqlite:///{copy}"
+        return
+    postgres: PostgresServer = request.getfixturevalue("postgres")
+    name = postgres.create_database(template=request.getfixturevalue("demo_database"))
+    yield postgres.url(name)
+    postgres.drop_database(name)
 
 
 @pytest.fixture
@@ -152,9 +170,9 @@ def test_a_second_init_demo_changes_nothing(
 
 
 def test_init_demo_refuses_another_countys_store(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    county_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'real.db'}"
+    url = county_url
     real = open_county(url)
     with real.sessions() as session, session.begin():
         session.add(Meta(id=1, epoch=str(uuid.uuid4()), county_name="某县政务服务管理局"))

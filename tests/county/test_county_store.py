@@ -1,11 +1,11 @@
 """The county's store: its own Alembic history brings a new store to head, matching the models;
-reopening changes nothing; the history goes down to nothing and up again."""
+reopening changes nothing; the history goes down to nothing and up again. Each on both backends
+(``county_url``): a SQLite file and a database of a throwaway PostgreSQL server."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -37,8 +37,8 @@ def _head() -> str | None:
 
 
 @pytest.fixture
-def county(tmp_path: Path) -> Iterator[CountyStore]:
-    opened = open_county(f"sqlite:///{tmp_path / 'county.db'}")
+def county(county_url: str) -> Iterator[CountyStore]:
+    opened = open_county(county_url)
     yield opened
     opened.close()
 
@@ -52,13 +52,12 @@ def test_a_new_store_reaches_head_and_matches_the_models(county: CountyStore) ->
     assert set(inspect(county.engine).get_table_names()) == MODEL_TABLES | {"alembic_version"}
 
 
-def test_reopening_a_store_at_head_changes_nothing(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'county.db'}"
-    first = open_county(url)
+def test_reopening_a_store_at_head_changes_nothing(county_url: str) -> None:
+    first = open_county(county_url)
     with first.sessions() as session, session.begin():
         session.add(Centre(code="511899101000", name="示例县清河镇便民服务中心"))
     first.close()
-    again = open_county(url)
+    again = open_county(county_url)
     upgrade(again.engine)
     assert _revision(again.engine) == _head()
     with again.sessions() as session:

@@ -21,8 +21,9 @@ DIBAO = "最低生活保障"
 
 
 @pytest.fixture
-def county(tmp_path: Path) -> Iterator[County]:
-    with running_county(tmp_path) as running:
+def county(tmp_path: Path, county_url: str) -> Iterator[County]:
+    """The service on each backend in turn (``county_url``: SQLite, then PostgreSQL)."""
+    with running_county(tmp_path, county_url) as running:
         yield running
 
 

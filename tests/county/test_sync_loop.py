@@ -50,8 +50,9 @@ class Station:
 
 
 @pytest.fixture
-def county(tmp_path: Path) -> Iterator[County]:
-    with running_county(tmp_path / "county") as running:
+def county(tmp_path: Path, county_url: str) -> Iterator[County]:
+    """The service on each backend in turn (``county_url``: SQLite, then PostgreSQL)."""
+    with running_county(tmp_path / "county", county_url) as running:
         yield running
 
 
