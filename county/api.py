@@ -7,7 +7,6 @@ refused operation never undoes another.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Iterator
 from typing import Annotated
@@ -27,15 +26,12 @@ from app.sync.protocol import (
 )
 from app.workcalendar import WorkCalendar, default_calendar
 from county.apply import apply_op
+from county.credentials import code_digest, digest
 from county.store.engine import CountyStore
 from county.store.models import CaseActionRow, CountyCase, Meta, Workstation
 from db.base import utcnow
 
 MAX_PAGE = 500
-
-
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def _session(request: Request) -> Iterator[Session]:
@@ -81,8 +77,7 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
                     Workstation.code == request.workstation,
                 )
             )
-            typed = "".join(request.code.split()).upper()  # as printed: groups, capitals
-            if station is None or station.activation_hash != digest(typed):
+            if station is None or station.activation_hash != code_digest(request.code):
                 raise HTTPException(403, "激活码无效或已使用。")
             secret = secrets.token_urlsafe(32)
             station.secret_hash, station.activation_hash = digest(secret), None

@@ -8,9 +8,7 @@ prints one Chinese line on stderr and exits 1; a traceback is left for real bugs
 from __future__ import annotations
 
 import argparse
-import hashlib
 import re
-import secrets
 import sys
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -20,14 +18,13 @@ from sqlalchemy import URL, make_url, select
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
+from county.credentials import code_digest, new_activation_code
 from county.store.engine import CountyStore, open_county
 from county.store.models import Account, Centre, ItemVersion, Meta, Workstation
 
 DEMO_COUNTY_NAME = "示例县政务服务管理局（演示）"
 DEMO_WORKSTATIONS = ("W01", "W02", "V01")
 # No 0/O or 1/I: the code is read off a screen and typed at another PC.
-CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-CODE_GROUPS, GROUP_LENGTH = 8, 4  # 32 symbols of 5 bits: 160 random bits
 WORKSTATION_CODE = re.compile(r"[A-Z0-9]{1,8}")  # as a workstation's own setting allows
 BACKENDS = ("sqlite", "postgresql")
 
@@ -150,17 +147,6 @@ def init_demo(session: Session) -> list[str]:
     return done
 
 
-def new_activation_code() -> str:
-    symbols = [secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUPS * GROUP_LENGTH)]
-    groups = ("".join(symbols[i : i + GROUP_LENGTH]) for i in range(0, len(symbols), GROUP_LENGTH))
-    return "-".join(groups)
-
-
-def activation_hash(code: str) -> str:
-    """What the store keeps of a code: its SHA-256, the digest the service compares on use."""
-    return hashlib.sha256(code.encode("utf-8")).hexdigest()
-
-
 def issue_activation_code(session: Session, centre_code: str, station_code: str) -> list[str]:
     """Give the workstation a new one-time code (any earlier unused one stops working); a
     workstation the county has not seen yet is registered. Returns the lines to print."""
@@ -185,7 +171,7 @@ def issue_activation_code(session: Session, centre_code: str, station_code: str)
     elif station.secret_hash is not None:
         lines.append(f"工作站 {code} 已激活过；用新激活码重新激活后，它原来的凭证即作废。")
     activation = new_activation_code()
-    station.activation_hash = activation_hash(activation)
+    station.activation_hash = code_digest(activation)
     lines += [
         f"{centre.name} 工作站 {code} 的一次性激活码（只显示这一次，用过即失效）：",
         activation,
