@@ -3,6 +3,8 @@ rules would, and feeds every workstation of the centre what was applied."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,8 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+import county.apply as apply_module
 from app.cases import decisions as d
 from app.sync.protocol import EPOCH_HEADER, ChangesPage, PushAnswer
+from app.workflow.fold import fold
 from county.store.models import CaseActionRow, CountyCase
 from db.models import OutboxEntry
 from tests.centre import Centre
@@ -148,3 +152,37 @@ def test_forged_and_forbidden_operations_are_refused_and_nothing_is_written(
     with county.store.sessions() as session:
         (case,) = session.scalars(select(CountyCase)).all()
         assert (case.seq, case.state) == (1, "received")
+
+
+@pytest.mark.parametrize("same_op", [True, False], ids=["repeat", "rival"])
+def test_two_pushes_at_once_on_one_case_apply_once(
+    centre: Centre, county: County, monkeypatch: pytest.MonkeyPatch, same_op: bool
+) -> None:
+    """Two requests judge the same case at the same moment (a slow fold widens the window):
+    one is applied; the other is replayed (the same op_id) or gets the county's copy (a rival on
+    the same base) — never both applied, never a server error."""
+    c = centre
+    received = c.walk_in(DIBAO)
+    d.accept(c.ctx, c.actor("clerk"), received.case_id)
+    w01 = county.activate("W01")
+    receive, accept = queued(c)
+    push(county, w01, [receive])
+
+    def slow_fold(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.2)
+        return fold(*args, **kwargs)
+
+    monkeypatch.setattr(apply_module, "fold", slow_fold)
+    rival = accept if same_op else {**accept, "op_id": "01a23290-0000-7000-8000-000000000002"}
+    outcomes: list[str] = []
+
+    def send(op: dict[str, Any]) -> None:
+        outcomes.append(push(county, w01, [op]).answers[0].outcome)
+
+    threads = [threading.Thread(target=send, args=(op,)) for op in (accept, rival)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == (["applied", "replayed"] if same_op else ["applied", "conflict"])
+    assert confirmed(county) == 2
