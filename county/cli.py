@@ -18,9 +18,10 @@ from sqlalchemy import URL, make_url, select
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
+from county.catalogue import publish_items
 from county.credentials import code_digest, new_activation_code
 from county.store.engine import CountyStore, open_county
-from county.store.models import Account, Centre, ItemVersion, Meta, Workstation
+from county.store.models import Account, Centre, Meta, Workstation
 
 DEMO_COUNTY_NAME = "示例县政务服务管理局（演示）"
 DEMO_WORKSTATIONS = ("W01", "W02", "V01")
@@ -122,20 +123,9 @@ def init_demo(session: Session) -> list[str]:
         )
     if users:
         done.append(f"已添加演示账号 {len(users)} 个（密码均为 {DEMO_PASSWORD}）")
-    stored = session.execute(select(ItemVersion.code, ItemVersion.content_hash))
-    versions = {(code, digest) for code, digest in stored}
-    items = [i for i in bundled_catalog().items if (i.code, i.content_hash()) not in versions]
-    for item in items:
-        session.add(
-            ItemVersion(
-                code=item.code,
-                content_hash=item.content_hash(),
-                implementation_code=item.implementation_code,
-                detail=item.model_dump(mode="json"),
-            )
-        )
+    items = publish_items(session, bundled_catalog())
     if items:
-        done.append(f"已添加事项版本 {len(items)} 个（随程序附带的演示目录）")
+        done.append(f"已添加事项版本 {items} 个（随程序附带的演示目录）")
     stations = set(
         session.scalars(select(Workstation.code).where(Workstation.centre_code == DEMO_TOWN_CODE))
     )

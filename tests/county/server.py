@@ -17,9 +17,10 @@ import uvicorn
 
 from app.catalog.loader import bundled_catalog
 from county.api import create_app
+from county.catalogue import publish_items
 from county.credentials import code_digest
 from county.store.engine import CountyStore, open_county
-from county.store.models import Account, Centre, ItemVersion, Meta, Workstation
+from county.store.models import Account, Centre, Meta, Workstation
 from tests.centre import TOWN, USERS
 
 ACTIVATION_CODES = {"W01": "ACT-W01-0001", "W02": "ACT-W02-0002"}
@@ -66,15 +67,7 @@ def seed_county(store: CountyStore) -> None:
                     password_hash="x",
                 )
             )
-        for item in bundled_catalog().items:
-            session.add(
-                ItemVersion(
-                    code=item.code,
-                    content_hash=item.content_hash(),
-                    implementation_code=item.implementation_code,
-                    detail=item.model_dump(mode="json"),
-                )
-            )
+        publish_items(session, bundled_catalog())
         for code, activation in ACTIVATION_CODES.items():
             session.add(
                 Workstation(centre_code=TOWN, code=code, activation_hash=code_digest(activation))
