@@ -28,7 +28,7 @@ from app.sync.protocol import CaseCopy, ConfirmedAction, OpAnswer
 from app.workcalendar import WorkCalendar
 from app.workflow import guards, transitions
 from app.workflow.fold import ActionRecord, apply, fold, local_date
-from app.workflow.rules import ItemRules, StepInfo
+from app.workflow.rules import ItemRules, MaterialRule, StepInfo
 from app.workflow.states import Action, CaseState
 from county.store.models import Account, CaseActionRow, CountyCase, ItemVersion, Meta, Workstation
 
@@ -214,15 +214,11 @@ def _version(session: Session, envelope: CaseActionEnvelope) -> ItemVersion | No
 def rules_of(version: ItemVersion) -> ItemRules:
     """What the workflow needs of an item version, read from the item as published."""
     item = CatalogItem.model_validate(version.detail, context={DEFER_RULES: True})
-    return ItemRules(
-        promised_days=item.promised_limit.days,
-        promised_unit=str(item.promised_limit.unit.value),
-        steps=tuple(
-            StepInfo(s.id, s.name, str(s.role.value), str(s.level.value)) for s in item.steps
-        ),
-        deficiency_allowed=frozenset(m.id for m in item.materials if m.deficiency_allowed),
-        required_materials=frozenset(m.id for m in item.materials if m.required),
-        material_names={m.id: m.name for m in item.materials},
+    return ItemRules.of(
+        item.promised_limit.days,
+        str(item.promised_limit.unit.value),
+        (StepInfo(s.id, s.name, str(s.role.value), str(s.level.value)) for s in item.steps),
+        (MaterialRule(m.id, m.name, m.required, m.deficiency_allowed) for m in item.materials),
     )
 
 

@@ -25,21 +25,20 @@ from app.outbox.ids import new_uid
 from app.workcalendar import WorkCalendar
 from app.workflow import guards, transitions
 from app.workflow.fold import ActionRecord, Projection, apply, fold, local_date
-from app.workflow.rules import ItemRules, StepInfo
+from app.workflow.rules import ItemRules, MaterialRule, StepInfo
 from app.workflow.states import Action
 from db.models import Case, CaseAction, FormTemplateVersion, Item, User
 
 
 def item_rules(item: Item) -> ItemRules:
-    return ItemRules(
-        promised_days=item.promised_limit_days,
-        promised_unit=item.promised_limit_unit,
-        steps=tuple(StepInfo(s.step_key, s.name, s.role, s.level) for s in item.steps),
-        deficiency_allowed=frozenset(
-            m.material_key for m in item.materials if m.deficiency_allowed
+    return ItemRules.of(
+        item.promised_limit_days,
+        item.promised_limit_unit,
+        (StepInfo(s.step_key, s.name, s.role, s.level) for s in item.steps),
+        (
+            MaterialRule(m.material_key, m.name, m.required, m.deficiency_allowed)
+            for m in item.materials
         ),
-        required_materials=frozenset(m.material_key for m in item.materials if m.required),
-        material_names={m.material_key: m.name for m in item.materials},
     )
 
 

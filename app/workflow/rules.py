@@ -20,6 +20,14 @@ class StepInfo:
 
 
 @dataclass(frozen=True)
+class MaterialRule:
+    key: str
+    name: str
+    required: bool
+    deficiency_allowed: bool
+
+
+@dataclass(frozen=True)
 class ItemRules:
     promised_days: int
     promised_unit: str  # working | natural
@@ -27,6 +35,26 @@ class ItemRules:
     deficiency_allowed: frozenset[str] = frozenset()  # material keys that may be 容缺
     required_materials: frozenset[str] = frozenset()
     material_names: Mapping[str, str] = field(default_factory=dict)  # key -> 材料名称
+
+    @classmethod
+    def of(
+        cls,
+        promised_days: int,
+        promised_unit: str,
+        steps: Iterable[StepInfo],
+        materials: Iterable[MaterialRule],
+    ) -> ItemRules:
+        """The rules from an item's limit, steps and materials, wherever the item is kept (a
+        workstation's rows, the county's copy as published)."""
+        listed = list(materials)
+        return cls(
+            promised_days=promised_days,
+            promised_unit=promised_unit,
+            steps=tuple(steps),
+            deficiency_allowed=frozenset(m.key for m in listed if m.deficiency_allowed),
+            required_materials=frozenset(m.key for m in listed if m.required),
+            material_names={m.key: m.name for m in listed},
+        )
 
     def named(self, keys: Iterable[str]) -> str:
         """``“A”、“B”`` in the item's own order, for a message naming materials."""
