@@ -109,16 +109,8 @@ def test_accepted_at_w01_reviewed_at_w02_and_back_with_the_official_number(
 def test_two_people_on_the_same_case_offline_one_applied_one_parked_nothing_lost(
     w01: Station, w02: Station
 ) -> None:
-    c1, c2 = w01.centre, w02.centre
-    received = c1.walk_in(DIBAO)
-    d.accept(c1.ctx, c1.actor("clerk"), received.case_id)
-    w01.sync()
-    w02.sync()
-    with c1.store.reader() as session:
-        uid = session.get(Case, received.case_id).uid  # type: ignore[union-attr]
-    # Both back offices start the review while the link is down.
-    d.start_review(c1.ctx, c1.actor("approver"), received.case_id)
-    d.start_review(c2.ctx, c2.actor("approver2"), w02.case(uid).id)
+    c1 = w01.centre
+    uid = both_review_offline(w01, w02)
     assert w02.sync() == (1, 0, 0)  # W02 reached the county first
     applied, added, parked = w01.sync()
     assert (applied, added, parked) == (0, 1, 1)  # W01's is parked; W02's came down
@@ -131,6 +123,23 @@ def test_two_people_on_the_same_case_offline_one_applied_one_parked_nothing_lost
     assert case.state == CaseState.IN_REVIEW.value
     assert case.assignee_id == c1.actor("approver2").user_id  # the county's version stands
     assert_consistent_folds(w01, w02, uid)
+
+
+def both_review_offline(w01: Station, w02: Station) -> str:
+    """A case accepted at W01 and synced to both; then each back office starts its review while
+    the link is down. Returns the case's uid."""
+    c1, c2 = w01.centre, w02.centre
+    received = c1.walk_in(DIBAO)
+    d.accept(c1.ctx, c1.actor("clerk"), received.case_id)
+    w01.sync()
+    w02.sync()
+    with c1.store.reader() as session:
+        case = session.get(Case, received.case_id)
+        assert case is not None
+        uid = case.uid
+    d.start_review(c1.ctx, c1.actor("approver"), received.case_id)
+    d.start_review(c2.ctx, c2.actor("approver2"), w02.case(uid).id)
+    return uid
 
 
 def assert_consistent_folds(w01: Station, w02: Station, uid: str) -> None:
@@ -148,15 +157,8 @@ def test_a_pending_action_that_no_longer_fits_after_a_pull_is_parked_not_sent(
 ) -> None:
     """W01 could not push (say the batch was full) but pulls: W02's review came first, so W01's
     own pending review is parked by the rebase — kept, shown, and never sent as it was."""
-    c1, c2 = w01.centre, w02.centre
-    received = c1.walk_in(DIBAO)
-    d.accept(c1.ctx, c1.actor("clerk"), received.case_id)
-    w01.sync()
-    w02.sync()
-    with c1.store.reader() as session:
-        uid = session.get(Case, received.case_id).uid  # type: ignore[union-attr]
-    d.start_review(c1.ctx, c1.actor("approver"), received.case_id)
-    d.start_review(c2.ctx, c2.actor("approver2"), w02.case(uid).id)
+    c1 = w01.centre
+    uid = both_review_offline(w01, w02)
     w02.sync()
     pulled = pull_changes(c1.store, w01.transport, c1.ctx.calendar)
     assert (pulled.added, pulled.parked) == (1, 1)
