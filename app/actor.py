@@ -19,6 +19,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
     AUDITOR = "auditor"
+    COUNTY = "county"  # the county's staff: decides what the town reported; no town account
 
     @property
     def label(self) -> str:
@@ -32,7 +33,11 @@ ROLE_LABELS = {
     Role.SUPERVISOR: "中心负责人",
     Role.ADMIN: "系统管理员",
     Role.AUDITOR: "审计员",
+    Role.COUNTY: "县级审批人员",
 }
+
+#: The roles a town's accounts may hold (the county's staff have their accounts at the county).
+TOWN_ROLES = tuple(r for r in Role if r is not Role.COUNTY)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.actor import Actor, Role
+from app.actor import TOWN_ROLES, Actor, Role
 from app.errors import AppError, InputFileError, ValidationError
 from app.system.logs import configure_logging, stop_logging
 from app.system.paths import default_data_dir
@@ -72,7 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--username", required=True)
     create.add_argument("--name", required=True, help="display name (姓名)")
     create.add_argument(
-        "--role", action="append", required=True, choices=[r.value for r in Role], dest="roles"
+        "--role",
+        action="append",
+        required=True,
+        choices=[r.value for r in TOWN_ROLES],
+        dest="roles",
     )
     create.add_argument("--password-file", type=Path, help="file whose first line is the password")
     _add_store_options(create)

@@ -57,7 +57,7 @@ def apply_op(
         where = ".".join(str(p) for p in first["loc"])
         return _rejected(op_id, "E422-FORMAT", f"操作格式不正确：{where} {first['msg']}")
     digest = payload_hash(raw)
-    _one_at_a_time(session)
+    one_at_a_time(session)
     done = session.scalar(select(CaseActionRow).where(CaseActionRow.op_id == envelope.op_id))
     if done is not None:
         if done.payload_hash != digest:
@@ -76,10 +76,13 @@ def apply_op(
         return _rejected(op_id, "E403-FORGED", "操作所属的中心或工作站与本工作站的凭证不符。")
     if not isinstance(envelope, CaseActionEnvelope):
         return _rejected(op_id, "E422-KIND", f"县级服务尚不接收“{envelope.kind}”类操作。")
-    return _apply_case_action(session, workstation, envelope, raw, digest, calendar)
+    actor = _actor(session, workstation, envelope)
+    if isinstance(actor, OpAnswer):
+        return actor
+    return judge(session, workstation.centre_code, actor, envelope, raw, calendar)
 
 
-def _one_at_a_time(session: Session) -> None:
+def one_at_a_time(session: Session) -> None:
     """Queue this operation behind any other being applied, county-wide, until the caller's
     transaction ends; then read the store afresh.
 
@@ -98,18 +101,18 @@ def _one_at_a_time(session: Session) -> None:
     session.expire_all()
 
 
-def _apply_case_action(
+def judge(
     session: Session,
-    workstation: Workstation,
+    centre_code: str,
+    actor: Actor,
     envelope: CaseActionEnvelope,
     raw: dict[str, Any],
-    digest: str,
     calendar: WorkCalendar,
 ) -> OpAnswer:
+    """Apply one case action of ``actor`` (a centre's account, or the county's own staff) if the
+    case's log and the workflow allow it; the caller holds the one-at-a-time lock."""
     op_id = envelope.op_id
-    actor = _actor(session, workstation, envelope)
-    if isinstance(actor, OpAnswer):
-        return actor
+    digest = payload_hash(raw)
     case = session.scalar(select(CountyCase).where(CountyCase.uid == envelope.case.uid))
     version = (
         _version(session, envelope)
@@ -122,7 +125,7 @@ def _apply_case_action(
             "E422-ITEM",
             f"县级目录中没有事项 {envelope.case.item_code} 的这一版本，请先同步事项目录。",
         )
-    if case is not None and case.centre_code != workstation.centre_code:
+    if case is not None and case.centre_code != centre_code:
         return _rejected(op_id, "E403-FORGED", "该办件不属于本中心。")
     seq = case.seq if case is not None else 0
     if envelope.base_seq != seq:
@@ -159,7 +162,7 @@ def _apply_case_action(
     if case is None:
         case = CountyCase(
             uid=envelope.case.uid,
-            centre_code=workstation.centre_code,
+            centre_code=centre_code,
             receipt_no=envelope.case.receipt_no,
             item_version_id=version.id,
             template_key=envelope.case.template_key,

@@ -46,7 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the county service over HTTP")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=int, default=8700, help="port to listen on (8700)")
-    for command in (init, code, serve):
+    decide = sub.add_parser(
+        "decide", help="the county's decision on a case the town reported, or return it"
+    )
+    decide.add_argument("number", metavar="OFFICIAL_OR_RECEIPT_NO", help="办件编号 or 收件号")
+    outcome = decide.add_mutually_exclusive_group(required=True)
+    outcome.add_argument("--approve", action="store_true", help="准予")
+    outcome.add_argument("--deny", action="store_true", help="不予")
+    outcome.add_argument("--return", dest="send_back", action="store_true", help="退回乡镇")
+    decide.add_argument("--opinion", required=True, help="the county's opinion or reason")
+    decide.add_argument("--result-no", default="", help="result document number (结果文号)")
+    decide.add_argument("--by", default="county-staff", help="the county staff member deciding")
+    for command in (init, code, serve, decide):
         command.add_argument(
             "--database",
             required=True,
@@ -194,10 +205,38 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _decide(args: argparse.Namespace) -> int:
+    from app.workcalendar import default_calendar
+    from county.decisions import UnknownCase, county_decision
+    from db.base import utcnow
+
+    approve = None if args.send_back else bool(args.approve)
+    with opened(args.database) as store, store.sessions() as session, session.begin():
+        try:
+            answer = county_decision(
+                session,
+                args.number.strip(),
+                approve=approve,
+                opinion=args.opinion.strip(),
+                result_no=args.result_no.strip(),
+                by=args.by.strip(),
+                calendar=default_calendar(),
+                now=utcnow(),
+            )
+        except UnknownCase as error:
+            raise CommandError(str(error)) from error
+    if answer.outcome != "applied":
+        raise CommandError(f"县级操作未执行：{answer.message}（{answer.code}）")
+    what = "已退回乡镇" if approve is None else ("已准予" if approve else "已不予")
+    print(f"{args.number.strip()} {what}（县级第 {answer.county_seq} 步），乡镇下次同步时收到。")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init-demo": _init_demo,
     "activation-code": _activation_code,
     "serve": _serve,
+    "decide": _decide,
 }
 
 

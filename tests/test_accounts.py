@@ -16,9 +16,9 @@ from app import audit, settings
 from app.accounts import passwords
 from app.accounts import service as accounts
 from app.accounts.service import AccountDisabled, AccountLocked, UserSummary
-from app.actor import Actor, Role
+from app.actor import TOWN_ROLES, Actor, Role
 from app.audit import AuditEvent, authorize
-from app.cli import main
+from app.cli import build_parser, main
 from app.demo.users import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
 from app.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
 from app.outbox.envelope import parse_envelope
@@ -495,11 +495,11 @@ def test_logout_is_audited(store: Store) -> None:
 # --- demo users and the command line ------------------------------------------------------------
 
 
-def test_demo_users_cover_every_role_and_sign_in(store: Store) -> None:
+def test_demo_users_cover_every_town_role_and_sign_in(store: Store) -> None:
     with store.session() as session, session.begin():
         created = seed_demo_users(session)
     assert created == [u.username for u in DEMO_USERS]
-    assert {u.role for u in DEMO_USERS} == set(Role)
+    assert {u.role for u in DEMO_USERS} == set(TOWN_ROLES)  # the county's staff are not here
     for demo in DEMO_USERS:
         actor = login(store, demo.username, DEMO_PASSWORD)
         assert actor.roles == {demo.role}
@@ -592,3 +592,13 @@ def test_account_changes_are_queued_for_the_county_by_username(store: Store, adm
     }
     assert active == {"username": "clerk1", "active": False}
     assert parse_envelope(payloads[1]).actor.username == "admin1"
+
+
+def test_no_town_account_holds_the_county_role(store: Store, admin: Actor) -> None:
+    with store.session() as session, pytest.raises(ValidationError, match="县级审批人员的账号"):
+        accounts.create_user(session, admin, "county1", "县里的人", "Initial123", [Role.COUNTY])
+    with pytest.raises(SystemExit) as refused:  # the command line does not offer it either
+        build_parser().parse_args(
+            ["users", "create", "--username", "x", "--name", "x", "--role", "county"]
+        )
+    assert refused.value.code == 2

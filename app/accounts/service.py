@@ -166,6 +166,8 @@ def check_role_combination(roles: Iterable[Role]) -> frozenset[Role]:
     chosen = frozenset(roles)
     if not chosen:
         raise ValidationError("角色", "请至少为用户分配一个角色")
+    if Role.COUNTY in chosen:
+        raise ValidationError("角色", "县级审批人员的账号由县级系统管理，不能在乡镇建立")
     if Role.AUDITOR in chosen and len(chosen) > 1:
         raise ValidationError(
             "角色", "审计员不能兼任其他角色（三员分立：审计员只查看审计日志），请分开建立账号"

@@ -61,7 +61,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(Action.NEXT_STEP, [S.IN_REVIEW], Target.SAME, R.APPROVER, R.SUPERVISOR),
     # From accepted only for items with no town review step (the county decides directly).
     _t(Action.REPORT_TO_COUNTY, [S.IN_REVIEW, S.ACCEPTED], S.WITH_COUNTY, R.APPROVER, R.SUPERVISOR),
-    _t(Action.COUNTY_RETURNED, [S.WITH_COUNTY], S.IN_REVIEW, R.APPROVER, R.SUPERVISOR),
+    # The county returns or decides a reported case itself (its action comes down by sync), or
+    # the town records what the county decided (no link, or a county without the service).
+    _t(Action.COUNTY_RETURNED, [S.WITH_COUNTY], S.IN_REVIEW, R.APPROVER, R.SUPERVISOR, R.COUNTY),
+    _t(Action.DECIDE, [S.WITH_COUNTY], S.DECIDED, R.COUNTY),
     # Town decision after review, the county's result recorded, or 即办 at the window.
     _t(Action.DECIDE, [S.IN_REVIEW, S.WITH_COUNTY], S.DECIDED, R.APPROVER, R.SUPERVISOR),
     _t(Action.DECIDE, [S.ACCEPTED], S.DECIDED, R.CLERK),

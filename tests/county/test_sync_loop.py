@@ -4,26 +4,33 @@ the county's 办件编号, and two people acting on the same case from the same 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from app.cases import decisions as d
-from app.cases import queries
+from app.cases import delivery, queries
 from app.cases.log import PARKED
+from app.sync.protocol import OpAnswer
 from app.sync.pull import pull_changes
 from app.sync.push import push_pending
 from app.sync.transport import HttpTransport
 from app.workflow.states import CaseState
+from county.cli import main as county_main
+from county.decisions import county_decision
 from db.models import Case, CaseAction, OutboxEntry
 from db.store import open_store
-from tests.cases.helpers import assert_consistent
+from tests.cases.helpers import applicant_of, assert_consistent
 from tests.centre import Centre, make_centre
 from tests.county.server import County, running_county
 
 DIBAO = "最低生活保障"
+GAOLING = "高龄津贴"  # one town review step, then the county decides
+NOON = dt.datetime(2026, 3, 3, 4, 0, tzinfo=dt.UTC)  # Tue 3 March, 12:00 in China
 
 
 class Station:
@@ -167,3 +174,83 @@ def test_a_pending_action_that_no_longer_fits_after_a_pull_is_parked_not_sent(
         assert entry.last_error is not None and "其他工作站已先办理了该件" in entry.last_error
     assert push_pending(c1.store, w01.transport).sent == 0  # a parked action is not pushed
     assert_consistent_folds(w01, w02, uid)
+
+
+def test_the_county_decides_what_the_town_reported_and_the_window_delivers(
+    county: County, w01: Station, w02: Station
+) -> None:
+    """The whole loop: W01 受理 → W02 审批 and 上报县级 → the county 准予 → W01 出件."""
+    c1, c2 = w01.centre, w02.centre
+    received = c1.walk_in(GAOLING)  # one town review step, then the county decides
+    d.accept(c1.ctx, c1.actor("clerk"), received.case_id)
+    w01.sync()
+    w02.sync()
+    with c1.store.reader() as session:
+        uid = session.get(Case, received.case_id).uid  # type: ignore[union-attr]
+    at_w02 = w02.case(uid).id
+    d.start_review(c2.ctx, c2.actor("approver"), at_w02)
+    d.record_opinion(c2.ctx, c2.actor("approver"), at_w02, "符合高龄津贴条件")
+    d.report_to_county(c2.ctx, c2.actor("approver"), at_w02)
+    assert w02.sync() == (3, 0, 0)
+    official = w02.case(uid).official_no
+    assert official is not None
+
+    def county_decides(**how: Any) -> OpAnswer:
+        with county.store.sessions() as session, session.begin():
+            return county_decision(
+                session, official, by="county-staff", calendar=c1.ctx.calendar, now=NOON, **how
+            )
+
+    refused = county_decides(approve=False, opinion="")  # a denial needs its reasons
+    assert refused.outcome == "rejected" and refused.code == "E422-E100"
+    applied = county_decides(approve=True, opinion="同意发放", result_no="示民高龄〔2026〕1号")
+    assert (applied.outcome, applied.county_seq) == ("applied", 6)
+
+    assert w01.sync() == (0, 4, 0)  # W02's three town actions and the county's decision
+    decided = w01.case(uid)
+    assert (decided.state, decided.result, decided.result_no) == (
+        CaseState.DECIDED.value,
+        "approved",
+        "示民高龄〔2026〕1号",
+    )
+    d.mark_ready(c1.ctx, c1.actor("clerk"), received.case_id)
+    name, card = applicant_of(c1.store, received.case_id)
+    delivery.deliver_to_applicant(c1.ctx, c1.actor("clerk"), received.case_id, name, card)
+    assert w01.sync() == (2, 0, 0)  # the county accepts the hand-over too
+    assert w02.sync() == (0, 3, 0)
+    assert w02.case(uid).state == CaseState.DELIVERED.value
+    assert_consistent_folds(w01, w02, uid)
+    with c1.store.reader() as session:
+        actors = {
+            (a.actor, a.actor_role, a.workstation) for a in session.scalars(select(CaseAction))
+        }
+    assert ("county-staff", "county", "COUNTY") in actors
+
+
+def test_the_county_returns_a_case_to_the_town(
+    county: County, w01: Station, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """onewindow-county decide NUMBER --return: the case is back in the town's review."""
+    c = w01.centre
+    received = c.walk_in(GAOLING)
+    d.accept(c.ctx, c.actor("clerk"), received.case_id)
+    d.start_review(c.ctx, c.actor("approver"), received.case_id)
+    d.record_opinion(c.ctx, c.actor("approver"), received.case_id, "同意上报")
+    d.report_to_county(c.ctx, c.actor("approver"), received.case_id)
+    w01.sync()
+    with c.store.reader() as session:
+        number = session.get(Case, received.case_id).receipt_no  # type: ignore[union-attr]
+    url = county.store.engine.url.render_as_string(hide_password=False)
+    decide = ["decide", "--database", url, "--opinion", "缺少户籍证明，请补充后重新上报"]
+    assert county_main([*decide, "NO-SUCH-CASE", "--return"]) == 1
+    assert "没有编号为 NO-SUCH-CASE 的办件" in capsys.readouterr().err
+    assert county_main([*decide, number, "--return"]) == 0  # the 收件号 finds it too
+    assert "已退回乡镇" in capsys.readouterr().out
+    w01.sync()
+    with c.store.reader() as session:
+        case = session.get(Case, received.case_id)
+        assert case is not None and case.state == CaseState.IN_REVIEW.value
+    # Back in the town's hands: the approver reviews again and may report again.
+    d.record_opinion(c.ctx, c.actor("approver"), received.case_id, "已补充户籍证明")
+    d.report_to_county(c.ctx, c.actor("approver"), received.case_id)
+    assert w01.sync() == (2, 0, 0)

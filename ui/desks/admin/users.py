@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.accounts import service as accounts
 from app.accounts.service import UserSummary
-from app.actor import Role
+from app.actor import TOWN_ROLES, Role
 from app.errors import AppError, ValidationError
 from app.workflow.fold import CHINA_TZ
 from db.base import utcnow
@@ -44,7 +44,7 @@ class RoleChecks(QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[Role, QCheckBox] = {}
-        for n, role in enumerate(Role):
+        for n, role in enumerate(TOWN_ROLES):
             box = QCheckBox(role.label)
             box.setObjectName(f"{prefix}Role{role.value.capitalize()}")
             box.setAccessibleName(role.label)
