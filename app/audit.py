@@ -92,6 +92,7 @@ class AuditEvent(StrEnum):
     CATALOG_LOADED = "catalog_loaded"
     CALENDAR_YEAR_ADDED = "calendar_year_added"
     SETTINGS_CHANGED = "settings_changed"
+    SYNC_WITHDRAWN = "sync_withdrawn"  # a parked action withdrawn by a person
 
 
 EVENT_LABELS: Mapping[str, str] = {
@@ -118,6 +119,7 @@ EVENT_LABELS: Mapping[str, str] = {
     AuditEvent.CATALOG_LOADED: "载入事项目录",
     AuditEvent.CALENDAR_YEAR_ADDED: "载入节假日安排",
     AuditEvent.SETTINGS_CHANGED: "修改设置",
+    AuditEvent.SYNC_WITHDRAWN: "撤回暂挂的同步操作",
 }
 
 CASE_EVENT_PREFIX = "case."

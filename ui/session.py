@@ -11,6 +11,7 @@ from db.base import utcnow
 from db.store import Store
 from ui.backend import DeskBackend, SignedIn, Workstation
 from ui.desk_base import DeskEnv
+from ui.desks.sync_desk import SyncDesk
 from ui.dialogs import Dialogs
 from ui.main_window import MainWindow
 from ui.memory import freeze_long_lived
@@ -84,6 +85,9 @@ class SessionController(QObject):
         self.window = window
         self.sync = SyncWorker(self.store, signed.calendar, self.runner, parent=self)
         self.sync.status_text.connect(window.online_label.setText)
+        for desk in desks:
+            if isinstance(desk, SyncDesk):
+                desk.set_sync_now(self.sync.sync)
         self.sync.start()
         if self.login is not None:
             self.login.close()

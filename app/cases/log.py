@@ -1,7 +1,7 @@
 """A case's log as this workstation folds it: the county's confirmed actions in county order, then
 this workstation's own pending actions in the order they were taken. An own action the county
 refused or found stale is *parked* (its outbox row says so): kept, shown to a person, never
-folded and never dropped."""
+folded and never dropped; a person may then *withdraw* it (audited), which keeps it set aside."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from db.models import ActionConfirmation, CaseAction, OutboxEntry
 
 PARKED = "parked"
+WITHDRAWN = "withdrawn"  # a parked action a person withdrew: kept, audited, never folded or sent
+SET_ASIDE = (PARKED, WITHDRAWN)
 
 
 def in_fold_order(case_id: int) -> Select[CaseAction]:
@@ -24,7 +26,7 @@ def in_fold_order(case_id: int) -> Select[CaseAction]:
             or_(
                 confirmed.is_not(None),
                 OutboxEntry.status.is_(None),
-                OutboxEntry.status != PARKED,
+                OutboxEntry.status.not_in(SET_ASIDE),
             ),
         )
         .order_by(confirmed.is_(None), confirmed, CaseAction.seq)

@@ -13,12 +13,13 @@ from ui.desks.intake.desk import IntakeDesk
 from ui.desks.proxy.desk import ProxyDesk
 from ui.desks.review.desk import ReviewDesk
 from ui.desks.search_desk import SearchDesk
+from ui.desks.sync_desk import SyncDesk
 
 ROLE_DESKS: dict[Role, tuple[type[Desk], ...]] = {
-    Role.CLERK: (IntakeDesk, DeliveryDesk, SearchDesk, CatalogDesk),
-    Role.APPROVER: (ReviewDesk, SearchDesk, CatalogDesk),
-    Role.SUPERVISOR: (ReviewDesk, SearchDesk, CatalogDesk),
-    Role.PROXY: (ProxyDesk, SearchDesk, CatalogDesk),
+    Role.CLERK: (IntakeDesk, DeliveryDesk, SearchDesk, SyncDesk, CatalogDesk),
+    Role.APPROVER: (ReviewDesk, SearchDesk, SyncDesk, CatalogDesk),
+    Role.SUPERVISOR: (ReviewDesk, SearchDesk, SyncDesk, CatalogDesk),
+    Role.PROXY: (ProxyDesk, SearchDesk, SyncDesk, CatalogDesk),
     Role.ADMIN: (AdminDesk,),
     Role.AUDITOR: (AuditDesk,),
 }
