@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.sync.protocol import (
     EPOCH_HEADER,
+    Accounts,
     Activation,
     ActivationRequest,
     Change,
@@ -25,6 +26,7 @@ from app.sync.protocol import (
     PushRequest,
 )
 from app.workcalendar import WorkCalendar, default_calendar
+from county.accounts import account_snapshot
 from county.apply import apply_op
 from county.credentials import code_digest, digest
 from county.store.engine import CountyStore
@@ -123,5 +125,9 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
             more=len(rows) > limit,
             changes=page,
         )
+
+    @app.get("/v1/accounts")
+    def accounts(db: Db, station: Station) -> Accounts:
+        return Accounts(accounts=account_snapshot(db, station.centre_code))
 
     return app

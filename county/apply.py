@@ -30,6 +30,7 @@ from app.workflow import guards, transitions
 from app.workflow.fold import ActionRecord, apply, fold, local_date
 from app.workflow.rules import ItemRules, MaterialRule, StepInfo
 from app.workflow.states import Action, CaseState
+from county.accounts import ACCOUNT_KINDS, apply_account_op
 from county.store.models import Account, CaseActionRow, CountyCase, ItemVersion, Meta, Workstation
 
 OPENING = frozenset({Action.RECEIVE, Action.CREATE_DRAFT})  # what may open a case at the county
@@ -74,6 +75,8 @@ def apply_op(
         )
     if envelope.centre != workstation.centre_code or envelope.workstation != workstation.code:
         return _rejected(op_id, "E403-FORGED", "操作所属的中心或工作站与本工作站的凭证不符。")
+    if envelope.kind in ACCOUNT_KINDS:
+        return apply_account_op(session, workstation, envelope)
     if not isinstance(envelope, CaseActionEnvelope):
         return _rejected(op_id, "E422-KIND", f"县级服务尚不接收“{envelope.kind}”类操作。")
     actor = _actor(session, workstation, envelope)

@@ -3,6 +3,7 @@
     POST /v1/activate   ActivationRequest → Activation        (no credential: the one-time code)
     POST /v1/ops        PushRequest → PushAnswer               (Authorization: Bearer <secret>)
     GET  /v1/changes    ?cursor=N&limit=M, X-OneWindow-Epoch → ChangesPage (410: epoch changed)
+    GET  /v1/accounts   → Accounts                             (the centre's accounts, whole)
 
 Every operation of a push gets its own answer, in order (the request itself is 200 when it was
 read): ``applied`` (with the county sequence and the case's 办件编号), ``replayed`` (an op_id the
@@ -89,3 +90,18 @@ class ChangesPage(_Wire):
     cursor: int  # pass it back for the next page
     more: bool
     changes: list[Change]
+
+
+class AccountCopy(_Wire):
+    """One of the centre's accounts as the county holds it (GET /v1/accounts)."""
+
+    username: str
+    display_name: str
+    roles: list[str]
+    password_hash: str
+    active: bool
+    must_change_password: bool
+
+
+class Accounts(_Wire):
+    accounts: list[AccountCopy]

@@ -1,4 +1,4 @@
-"""Pushing the outbox: the oldest pending case actions, in one batch, and what the county said.
+"""Pushing the outbox: the oldest pending operations, in one batch, and what the county said.
 
 Sent in the order they were queued, so the actions of one case go up first in, first out; the
 county answers each: applied or replayed → acknowledged (the action is confirmed at its county
@@ -6,8 +6,8 @@ sequence, and the case takes its 办件编号); conflict or rejected → parked,
 person to resolve. Nothing is ever dropped. When the county cannot be reached the rows stay
 pending and the error says so (the caller retries later).
 
-Only case actions go up for now; the other kinds of operation wait in the outbox until the county
-service takes them.
+Case actions and the admin's account operations go up; proxy authorizations wait in the outbox
+until the county service takes them.
 """
 
 from __future__ import annotations
@@ -18,13 +18,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.cases.log import PARKED
-from app.outbox.envelope import CASE_ACTION
+from app.outbox.envelope import ACCOUNT_KINDS, CASE_ACTION
 from app.sync.protocol import OpAnswer
 from app.sync.transport import Transport
 from db.models import ActionConfirmation, Case, CaseAction, OutboxEntry
 from db.store import Store
 
 PENDING, ACKED = "pending", "acked"
+# What goes up now; proxy authorizations wait in the outbox until the county takes them.
+SENT_KINDS = frozenset({CASE_ACTION} | ACCOUNT_KINDS)
 BATCH = 200
 
 
@@ -45,7 +47,7 @@ def push_pending(store: Store, transport: Transport, *, batch: int = BATCH) -> P
     with store.reader() as session:
         rows = session.execute(
             select(OutboxEntry.id, OutboxEntry.payload)
-            .where(OutboxEntry.status == PENDING, OutboxEntry.kind == CASE_ACTION)
+            .where(OutboxEntry.status == PENDING, OutboxEntry.kind.in_(SENT_KINDS))
             .order_by(OutboxEntry.id)
             .limit(batch)
         ).all()
@@ -68,8 +70,9 @@ def _record(session: Session, row: OutboxEntry, answer: OpAnswer) -> str:
     row.attempts += 1
     if answer.outcome in ("applied", "replayed"):
         row.status, row.last_error = ACKED, None
-        assert answer.county_seq is not None and row.action_id is not None
-        confirm(session, row.action_id, answer.county_seq)
+        if row.action_id is not None:  # a case action: confirmed at its county sequence
+            assert answer.county_seq is not None
+            confirm(session, row.action_id, answer.county_seq)
         if answer.official_no and row.case_id is not None:
             case = session.get(Case, row.case_id)
             assert case is not None

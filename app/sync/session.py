@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 from app import settings
 from app.cases.log import PARKED
 from app.errors import AppError
-from app.outbox.envelope import CASE_ACTION
+from app.sync.accounts import pull_accounts
 from app.sync.credential import NOT_ACTIVATED, load_secret, save_secret
 from app.sync.protocol import Activation, ActivationRequest
 from app.sync.pull import pull_changes
-from app.sync.push import PENDING, push_pending
+from app.sync.push import PENDING, SENT_KINDS, push_pending
 from app.sync.transport import CountyUnreachable, HttpTransport, Transport
 from app.workcalendar import WorkCalendar
 from db.base import utcnow
@@ -93,6 +93,7 @@ def sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> Sync
         if pushed.sent == 0:
             break
     pulled = pull_changes(store, transport, calendar)
+    pull_accounts(store, transport)
     with store.session() as session, session.begin():
         settings.LAST_SYNC_AT.set(session, utcnow().isoformat(timespec="seconds"))
     status = sync_status(store)
@@ -154,7 +155,7 @@ def sync_status(store: Store) -> SyncStatus:
     with store.reader() as session:
         queued, oldest = session.execute(
             select(func.count(), func.min(OutboxEntry.created_at)).where(
-                OutboxEntry.status == PENDING, OutboxEntry.kind == CASE_ACTION
+                OutboxEntry.status == PENDING, OutboxEntry.kind.in_(SENT_KINDS)
             )
         ).one()
         parked = session.scalar(

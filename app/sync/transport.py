@@ -12,7 +12,7 @@ from typing import Any, Protocol
 import httpx
 
 from app.errors import AppError
-from app.sync.protocol import EPOCH_HEADER, ChangesPage, PushAnswer
+from app.sync.protocol import EPOCH_HEADER, Accounts, ChangesPage, PushAnswer
 
 
 class CountyUnreachable(AppError):
@@ -38,6 +38,8 @@ class Transport(Protocol):
 
     def changes(self, cursor: int, epoch: str | None, limit: int) -> ChangesPage: ...
 
+    def accounts(self) -> Accounts: ...
+
 
 class HttpTransport:
     def __init__(self, base_url: str, secret: str, *, timeout: float = 15.0) -> None:
@@ -60,6 +62,9 @@ class HttpTransport:
             "GET", "/v1/changes", params={"cursor": cursor, "limit": limit}, headers=headers
         )
         return ChangesPage.model_validate(answer.json())
+
+    def accounts(self) -> Accounts:
+        return Accounts.model_validate(self._send("GET", "/v1/accounts").json())
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:

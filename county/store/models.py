@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from db.base import NAMING_CONVENTION, UTCDateTime, utcnow
@@ -65,6 +65,7 @@ class Account(CountyBase):
     roles: Mapped[list[str]] = mapped_column(JSON)
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ItemVersion(CountyBase):

@@ -12,9 +12,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from app.accounts import service as accounts
+from app.actor import Role
 from app.cases import decisions as d
 from app.cases import delivery, queries
 from app.cases.log import PARKED
+from app.errors import AuthenticationError
+from app.sync.accounts import pull_accounts
 from app.sync.protocol import OpAnswer
 from app.sync.pull import pull_changes
 from app.sync.push import push_pending
@@ -22,6 +26,7 @@ from app.sync.transport import HttpTransport
 from app.workflow.states import CaseState
 from county.cli import main as county_main
 from county.decisions import county_decision
+from county.store.models import Account
 from db.models import Case, CaseAction, OutboxEntry
 from db.store import open_store
 from tests.cases.helpers import applicant_of, assert_consistent
@@ -43,6 +48,7 @@ class Station:
     def sync(self) -> tuple[int, int, int]:
         pushed = push_pending(self.centre.store, self.transport)
         pulled = pull_changes(self.centre.store, self.transport, self.centre.ctx.calendar)
+        pull_accounts(self.centre.store, self.transport)
         return pushed.applied, pulled.added, pushed.parked + pulled.parked
 
     def case(self, uid: str) -> Case:
@@ -254,3 +260,29 @@ def test_the_county_returns_a_case_to_the_town(
     d.record_opinion(c.ctx, c.actor("approver"), received.case_id, "已补充户籍证明")
     d.report_to_county(c.ctx, c.actor("approver"), received.case_id)
     assert w01.sync() == (2, 0, 0)
+
+
+def test_an_account_made_at_w01_signs_in_at_w02_and_once_disabled_is_refused_there(
+    county: County, w01: Station, w02: Station
+) -> None:
+    """The admin's account changes go up to the county and come down to every window."""
+    c1 = w01.centre
+    with c1.store.session() as session:
+        made = accounts.create_user(
+            session, c1.actor("admin"), "clerk3", "新来的", "Initial12345", [Role.CLERK]
+        )
+    w01.sync()
+    with county.store.sessions() as session:
+        held = session.get(Account, "clerk3")
+        assert held is not None and held.roles == ["clerk"] and held.must_change_password
+    w02.sync()
+    with w02.centre.store.session() as session:
+        there = accounts.authenticate(session, "clerk3", "Initial12345", "W02")
+    assert there.roles == {Role.CLERK} and there.workstation == "W02"
+
+    with c1.store.session() as session:
+        accounts.set_active(session, c1.actor("admin"), made.user_id, False)
+    w01.sync()
+    w02.sync()
+    with w02.centre.store.session() as session, pytest.raises(AuthenticationError):
+        accounts.authenticate(session, "clerk3", "Initial12345", "W02")
