@@ -110,6 +110,8 @@ class SessionController(QObject):
         self.start()
 
     def shutdown(self) -> None:
+        if self.sync is not None:
+            self.sync.wait()
         self._stop_sync()
         if self.window is not None:
             self.runner.write(self.window.env.backend.sign_out)
@@ -117,6 +119,5 @@ class SessionController(QObject):
 
     def _stop_sync(self) -> None:
         if self.sync is not None:
-            self.sync.stop()
-            self.sync.deleteLater()
+            self.sync.stop()  # it goes once a round under way has finished
             self.sync = None

@@ -53,7 +53,7 @@ class SyncWorker(QObject):
         self.last_round: SyncRound | None = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._running = self._again = False
+        self._running = self._again = self._stopped = False
         self._soon = QTimer(self, singleShot=True, interval=soon_ms)
         self._soon.timeout.connect(self.sync)
         self._timer = QTimer(self, interval=every_ms)
@@ -66,13 +66,23 @@ class SyncWorker(QObject):
         self.sync()
 
     def stop(self) -> None:
+        """No more rounds. One under way finishes on its own thread (the UI thread never waits
+        on the network); its outcome is still shown, then the worker goes."""
         self._timer.stop()
         self._soon.stop()
+        self._stopped = True
+        if not self._running:
+            self.deleteLater()
+
+    def wait(self) -> None:
+        """Wait for a round under way (the application's exit: its write must not be cut off)."""
         self._pool.waitForDone()
 
     @Slot()
     def sync(self) -> None:
         """A round now, or right after the one under way."""
+        if self._stopped:
+            return
         if self._running:
             self._again = True
             return
@@ -80,7 +90,7 @@ class SyncWorker(QObject):
         self._pool.start(_Round(self))
 
     def _written(self, changed: Changed) -> None:
-        if not changed.from_sync:
+        if not changed.from_sync and not self._stopped:
             self._soon.start()
 
     @Slot(object)
@@ -90,7 +100,9 @@ class SyncWorker(QObject):
         self.status_text.emit(status_text(outcome, utcnow()))
         if outcome.summary is not None and outcome.summary.cases:
             self.runner.cases_changed.emit(Changed(outcome.summary.cases, from_sync=True))
-        if self._again:
+        if self._stopped:
+            self.deleteLater()
+        elif self._again:
             self._again = False
             self.sync()
 
