@@ -10,7 +10,9 @@ import datetime as dt
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
+from app.sync.backoff import retry_after
 from app.sync.session import SyncRound, sync_round
+from app.sync.transport import CountyUnreachable
 from app.workcalendar import WorkCalendar
 from db.base import utcnow
 from db.store import Store
@@ -54,6 +56,8 @@ class SyncWorker(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._running = self._again = self._stopped = False
+        self._failures = 0  # rounds in a row that could not reach the county
+        self._soon_ms = soon_ms
         self._soon = QTimer(self, singleShot=True, interval=soon_ms)
         self._soon.timeout.connect(self.sync)
         self._timer = QTimer(self, interval=every_ms)
@@ -91,7 +95,7 @@ class SyncWorker(QObject):
 
     def _written(self, changed: Changed) -> None:
         if not changed.from_sync and not self._stopped:
-            self._soon.start()
+            self._soon.start(self._soon_ms)  # not a backoff's wait: a write goes up soon
 
     @Slot(object)
     def _round_done(self, outcome: SyncRound) -> None:
@@ -100,11 +104,15 @@ class SyncWorker(QObject):
         self.status_text.emit(status_text(outcome, utcnow()))
         if outcome.summary is not None and outcome.summary.cases:
             self.runner.cases_changed.emit(Changed(outcome.summary.cases, from_sync=True))
+        unreachable = isinstance(outcome.error, CountyUnreachable)
+        self._failures = self._failures + 1 if unreachable else 0
         if self._stopped:
             self.deleteLater()
         elif self._again:
             self._again = False
             self.sync()
+        elif unreachable:  # try again sooner than the timer, but back off (full jitter)
+            self._soon.start(int(retry_after(self._failures) * 1000))
 
 
 def status_text(outcome: SyncRound, now: dt.datetime) -> str:
