@@ -15,13 +15,23 @@ from app.actor import Actor, Role
 from app.cases.access import check_visible, require_case_role
 from app.cases.decisions import get_case
 from app.cases.engine import item_rules, load_item, project
+from app.cases.log import PARKED
 from app.cases.queries import CaseDetail, case_detail
 from app.catalog.schema import FieldType, FormField, FormTemplate
 from app.units.declare import reads
 from app.workcalendar import WorkCalendar
+from app.workflow.fold import CHINA_TZ
 from app.workflow.states import Action, CaseState
 from app.workflow.transitions import available
-from db.models import Case, FormTemplateVersion, User, UserRole
+from db.models import (
+    ActionConfirmation,
+    Case,
+    CaseAction,
+    FormTemplateVersion,
+    OutboxEntry,
+    User,
+    UserRole,
+)
 
 _APPLICANT_LABELS = {
     "name": "姓名（名称）",
@@ -38,6 +48,7 @@ class CaseView:
     form_lines: list[tuple[str, str]]
     actions: frozenset[Action]
     item_id: int
+    county_note: str | None = None  # where the report to the county stands (上报县级)
 
 
 def _text(spec: FormField, value: Any) -> list[tuple[str, str]]:
@@ -84,7 +95,34 @@ def case_view(
         form_lines=form_lines(template, detail.form_data),
         actions=available(detail.row.state, actor),
         item_id=case.item_id,
+        county_note=county_note(session, case_id),
     )
+
+
+def county_note(session: Session, case_id: int) -> str | None:
+    """Whether the case's latest report to the county has reached it, and when (None: never
+    reported). The county's decision then comes back by sync."""
+    found = session.execute(
+        select(OutboxEntry.status, ActionConfirmation.confirmed_at)
+        .select_from(CaseAction)
+        .outerjoin(OutboxEntry, OutboxEntry.action_id == CaseAction.id)
+        .outerjoin(ActionConfirmation, ActionConfirmation.action_id == CaseAction.id)
+        .where(
+            CaseAction.case_id == case_id,
+            CaseAction.action == Action.REPORT_TO_COUNTY.value,
+        )
+        .order_by(CaseAction.seq.desc())
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    status, confirmed = found
+    confirmed_at: dt.datetime | None = confirmed  # an outer join: none until the county confirms
+    if confirmed_at is not None:
+        return f"已于 {confirmed_at.astimezone(CHINA_TZ):%m-%d %H:%M} 送达县级系统"
+    if status == PARKED:
+        return "上报被县级系统暂挂，请在“同步”中处理"
+    return "上报已排入上传队列，尚未送达县级系统（联网后自动发送）"
 
 
 @dataclass(frozen=True)

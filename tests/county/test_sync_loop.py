@@ -16,6 +16,7 @@ from app.accounts import service as accounts
 from app.actor import Role
 from app.cases import decisions as d
 from app.cases import delivery, queries
+from app.cases.case_view import case_view
 from app.cases.log import PARKED
 from app.errors import AuthenticationError
 from app.sync.accounts import pull_accounts
@@ -155,6 +156,15 @@ def both_review_offline(w01: Station, w02: Station) -> str:
     return uid
 
 
+def note(station: Station, case_id: int) -> str | None:
+    """What the case's detail says of its report to the county."""
+    c = station.centre
+    with c.store.reader() as session:
+        return case_view(
+            session, c.actor("approver"), case_id, c.ctx.calendar, dt.date(2026, 3, 2)
+        ).county_note
+
+
 def assert_consistent_folds(w01: Station, w02: Station, uid: str) -> None:
     one, two = w01.case(uid), w02.case(uid)
     assert (one.state, one.last_action_seq, one.current_step, one.due_date) == (
@@ -197,7 +207,10 @@ def test_the_county_decides_what_the_town_reported_and_the_window_delivers(
     d.start_review(c2.ctx, c2.actor("approver"), at_w02)
     d.record_opinion(c2.ctx, c2.actor("approver"), at_w02, "符合高龄津贴条件")
     d.report_to_county(c2.ctx, c2.actor("approver"), at_w02)
+    assert note(w02, at_w02) == "上报已排入上传队列，尚未送达县级系统（联网后自动发送）"
     assert w02.sync() == (3, 0, 0)
+    reached = note(w02, at_w02)
+    assert reached is not None and reached.startswith("已于 ") and reached.endswith("送达县级系统")
     official = w02.case(uid).official_no
     assert official is not None
 

@@ -95,6 +95,8 @@ class CaseDetailView(QWidget):
         reviewing = row.state in (CaseState.IN_REVIEW, CaseState.WITH_COUNTY)
         step = f" · 当前环节：{d.current_step_name}" if d.current_step_name and reviewing else ""
         result = f" · 结果：{d.result_no or ''}" if d.result_no else ""
+        if row.state is CaseState.WITH_COUNTY and view.county_note:
+            result += f" · {view.county_note}"
         self.summary.setText(
             f"<b>{number}</b> · {row.item_name}<br>"
             f"申请人：{row.applicant_name}（{row.applicant_id_masked}）· "

@@ -62,7 +62,10 @@ def next_step(b: DeskBackend, case_id: int, number: str) -> str:
 
 def report_to_county(b: DeskBackend, case_id: int, number: str) -> str:
     b.act(decisions.report_to_county, case_id)
-    return f"{number} 已上报县级，收到县级结果后请在此录入。"
+    return (
+        f"{number} 已上报县级：已排入上传队列，联网后自动送达县级系统（送达时间见办件详情）；"
+        "县级结果由同步带回。"
+    )
 
 
 def decide(b: DeskBackend, case_id: int, number: str, state: CaseState, d: Decision) -> str:
