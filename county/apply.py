@@ -82,7 +82,7 @@ def apply_op(
     actor = _actor(session, workstation, envelope)
     if isinstance(actor, OpAnswer):
         return actor
-    return judge(session, workstation.centre_code, actor, envelope, raw, calendar)
+    return judge(session, workstation.centre_code, actor, envelope, raw, calendar, digest=digest)
 
 
 def one_at_a_time(session: Session) -> None:
@@ -111,11 +111,13 @@ def judge(
     envelope: CaseActionEnvelope,
     raw: dict[str, Any],
     calendar: WorkCalendar,
+    *,
+    digest: str,
 ) -> OpAnswer:
     """Apply one case action of ``actor`` (a centre's account, or the county's own staff) if the
-    case's log and the workflow allow it; the caller holds the one-at-a-time lock."""
+    case's log and the workflow allow it; the caller holds the one-at-a-time lock. ``digest``:
+    ``payload_hash(raw)``, kept to tell a repeat from a reused op_id."""
     op_id = envelope.op_id
-    digest = payload_hash(raw)
     case = session.scalar(select(CountyCase).where(CountyCase.uid == envelope.case.uid))
     version = (
         _version(session, envelope)

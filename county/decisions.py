@@ -17,7 +17,7 @@ from app.outbox.ids import new_uid
 from app.sync.protocol import OpAnswer
 from app.workcalendar import WorkCalendar
 from app.workflow.states import Action
-from county.apply import judge, one_at_a_time
+from county.apply import judge, one_at_a_time, payload_hash
 from county.store.models import CountyCase, ItemVersion
 
 COUNTY_STATION = "COUNTY"  # the "workstation" of the county's own actions
@@ -86,4 +86,6 @@ def county_decision(
     )
     staff = Actor(0, by, by, frozenset({Role.COUNTY}), COUNTY_STATION)
     raw = envelope.model_dump(mode="json")
-    return judge(session, case.centre_code, staff, envelope, raw, calendar)
+    return judge(
+        session, case.centre_code, staff, envelope, raw, calendar, digest=payload_hash(raw)
+    )
