@@ -18,6 +18,7 @@ from db.models import AuditEntry, User
 from tests.cases.helpers import case_row
 from tests.centre import Centre
 from tests.ui.conftest import wait_idle
+from tests.ui.drive import main_window
 from tests.ui.fake_dialogs import FakeDialogs
 from tests.ui.screenshots import save_screenshots
 from tests.ui.test_review_desk import accepted, choose
@@ -53,15 +54,7 @@ def open_window(
         FakeDialogs(),
     )
     desk = ReviewDesk(env)
-    window = MainWindow(
-        env,
-        [desk],
-        centre_name="测试中心",
-        store_text="本地数据库",
-        store_tip="",
-        demo=False,
-        idle_lock_ms=idle_lock_ms,
-    )
+    window = main_window(env, [desk], idle_lock_ms=idle_lock_ms)
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()

@@ -11,6 +11,7 @@ from app.accounts import passwords
 from app.audit import AuditEvent
 from db.models import AuditEntry, User
 from tests.centre import Centre
+from tests.ui.drive import main_window
 from tests.ui.fake_dialogs import FakeDialogs
 from tests.ui.screenshots import save_screenshot
 from ui.backend import DeskBackend, SignedIn, workstation
@@ -135,15 +136,7 @@ def test_idle_lock_keeps_the_work_and_asks_for_the_password(qtbot: QtBot, centre
         FakeDialogs(),
     )
     desk = CatalogDesk(env)
-    window = MainWindow(
-        env,
-        [desk],
-        centre_name="测试中心",
-        store_text="本地数据库",
-        store_tip="",
-        demo=False,
-        idle_lock_ms=300,
-    )
+    window = main_window(env, [desk], idle_lock_ms=300)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: runner.pending == 0)

@@ -19,10 +19,10 @@ from county.store.models import CaseActionRow
 from tests.centre import Centre
 from tests.county.server import ACTIVATION_CODES, County, running_county
 from tests.ui.conftest import wait_idle
+from tests.ui.drive import main_window
 from tests.ui.screenshots import save_screenshots
 from ui.desk_base import DeskEnv
 from ui.desks.search_desk import SearchDesk
-from ui.main_window import MainWindow
 from ui.sync_worker import SyncWorker
 from ui.worker import Changed
 
@@ -45,15 +45,7 @@ def test_the_status_bar_follows_sync_from_queued_to_synced_and_offline(
 ) -> None:
     c = centre
     env = desk_env("clerk")
-    window = MainWindow(
-        env,
-        [SearchDesk(env)],
-        centre_name="清河镇便民服务中心",
-        store_text="本地数据：已加密",
-        store_tip="",
-        demo=False,
-        idle_lock_ms=600_000,
-    )
+    window = main_window(env, [SearchDesk(env)], idle_lock_ms=600_000)
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
