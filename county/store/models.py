@@ -116,3 +116,20 @@ class CaseActionRow(CountyBase):
     county_seq: Mapped[int]
     envelope: Mapped[dict[str, Any]] = mapped_column(JSON)
     applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProxyAuthorizationRow(CountyBase):
+    """代办委托: a resident's signed authorization of a proxy agent, registered from the
+    workstation it was signed at and taken down by every workstation of the centre (the window
+    that delivers to the proxy checks it)."""
+
+    __tablename__ = "proxy_authorizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # the order workstations take them down in
+    authorization_no: Mapped[str] = mapped_column(String(40), unique=True)
+    op_id: Mapped[str] = mapped_column(String(36), unique=True)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    centre_code: Mapped[str] = mapped_column(ForeignKey("centres.code"), index=True)
+    proxy: Mapped[str] = mapped_column(String(64))  # the proxy agent's username
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)  # resident, matters, dates, may_collect
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
