@@ -44,8 +44,10 @@ def county(county_url: str) -> Iterator[CountyStore]:
 
 
 def test_a_new_store_reaches_head_and_matches_the_models(county: CountyStore) -> None:
-    assert _head() == "0002"
-    assert _revision(county.engine) == "0002"
+    # One head (get_current_head raises on a branch), the newest file of the history.
+    newest = max(path.name[:4] for path in (MIGRATIONS_DIR / "versions").glob("0*.py"))
+    assert _head() == newest
+    assert _revision(county.engine) == newest
     with county.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), CountyBase.metadata)
     assert diff == [], f"models and migrations disagree: {diff}"
