@@ -133,3 +133,56 @@ class ProxyAuthorizationRow(CountyBase):
     proxy: Mapped[str] = mapped_column(String(64))  # the proxy agent's username
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)  # resident, matters, dates, may_collect
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Staff(CountyBase):
+    """A member of the county's staff (县级审批人员): signs in for county-level work over HTTP.
+    No town account: the centres never see these."""
+
+    __tablename__ = "county_staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))  # Argon2id
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StaffToken(CountyBase):
+    """A staff member's sign-in: the bearer token's SHA-256 (never the token) and its expiry."""
+
+    __tablename__ = "county_staff_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("county_staff.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CountyAuditRow(CountyBase):
+    """Who did which county-level write, and when (append-only)."""
+
+    __tablename__ = "county_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))  # the staff member's username
+    action: Mapped[str] = mapped_column(String(40))  # signin, case.decide, account.issue…
+    subject: Mapped[str] = mapped_column(String(100))  # the case's number, the account…
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class AppliedOp(CountyBase):
+    """An operation other than a case action (an account operation, a proxy authorization) the
+    county applied: known by its op_id for ever, so a repeat is answered ``replayed`` and the same
+    op_id with another payload is refused (a case action's op_id is kept in ``case_actions``)."""
+
+    __tablename__ = "applied_ops"
+
+    op_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    centre_code: Mapped[str] = mapped_column(ForeignKey("centres.code"))
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
