@@ -31,7 +31,16 @@ from app.workflow.fold import ActionRecord, apply, fold, local_date
 from app.workflow.rules import ItemRules, MaterialRule, StepInfo
 from app.workflow.states import Action, CaseState
 from county.accounts import ACCOUNT_KINDS, apply_account_op
-from county.store.models import Account, CaseActionRow, CountyCase, ItemVersion, Meta, Workstation
+from county.authorizations import REGISTER, check_filing, register_authorization
+from county.store.models import (
+    Account,
+    AppliedOp,
+    CaseActionRow,
+    CountyCase,
+    ItemVersion,
+    Meta,
+    Workstation,
+)
 
 OPENING = frozenset({Action.RECEIVE, Action.CREATE_DRAFT})  # what may open a case at the county
 NUMBERED = frozenset(CaseState) - {CaseState.DRAFT, CaseState.SUBMITTED}
@@ -73,12 +82,31 @@ def apply_op(
             county_seq=done.county_seq,
             official_no=case.official_no,
         )
+    other = session.get(AppliedOp, envelope.op_id)
+    if other is not None:  # an account operation or an authorization applied before
+        if other.payload_hash != digest:
+            return _rejected(
+                op_id, "E422-OP-REUSED", "同一操作编号已用于内容不同的操作，拒绝执行。"
+            )
+        return OpAnswer(op_id=op_id, outcome="replayed")
     if envelope.centre != workstation.centre_code or envelope.workstation != workstation.code:
         return _rejected(op_id, "E403-FORGED", "操作所属的中心或工作站与本工作站的凭证不符。")
-    if envelope.kind in ACCOUNT_KINDS:
-        return apply_account_op(session, workstation, envelope)
+    if envelope.kind in ACCOUNT_KINDS or envelope.kind == REGISTER:
+        apply_other = apply_account_op if envelope.kind in ACCOUNT_KINDS else register_authorization
+        answer = apply_other(session, workstation, envelope)
+        if answer.outcome == "applied":
+            session.add(
+                AppliedOp(
+                    op_id=envelope.op_id,
+                    kind=envelope.kind,
+                    payload_hash=digest,
+                    centre_code=workstation.centre_code,
+                )
+            )
+            session.flush()
+        return answer
     if not isinstance(envelope, CaseActionEnvelope):
-        return _rejected(op_id, "E422-KIND", f"县级服务尚不接收“{envelope.kind}”类操作。")
+        return _rejected(op_id, "E422-KIND", f"县级服务不接收“{envelope.kind}”类操作。")
     actor = _actor(session, workstation, envelope)
     if isinstance(actor, OpAnswer):
         return actor
@@ -150,6 +178,8 @@ def judge(
         return _rejected(op_id, "E422-ACTION", f"未知的办件操作：{envelope.action}")
     if case is None and action not in OPENING:
         return _rejected(op_id, "E422-UNKNOWN-CASE", "县级系统中没有该办件。")
+    if case is None and (unauthorized := check_filing(session, envelope)) is not None:
+        return _rejected(op_id, "E422-AUTHORIZATION", unauthorized)
     rules = rules_of(version)
     records = _records(session, case) if case is not None else []
     before = fold(records, rules, calendar)

@@ -25,6 +25,7 @@ from app.catalog.schema import ApplicantKind, FieldType, FormField, FormTemplate
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.forms import FormInvalid, check_applicant_block, check_form
 from app.outbox.enqueue import enqueue
+from app.outbox.envelope import AUTHORIZATION
 from app.outbox.ids import new_uid
 from app.workflow.fold import local_date
 from app.workflow.states import Action
@@ -329,7 +330,7 @@ def register_authorization(
         enqueue(
             session,
             actor,
-            "authorization.register",
+            AUTHORIZATION,
             auth.authorization_no,
             {
                 "authorization_no": auth.authorization_no,

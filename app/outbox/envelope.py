@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 ENVELOPE_VERSION: Final = 1
 CASE_ACTION: Final = "case.action"
+AUTHORIZATION: Final = "authorization.register"  # a proxy's signed 代办委托书
 # The town admin's account operations (keyed by username): the county holds the centre's accounts.
 ACCOUNT_KINDS: Final = frozenset(
     {"user.create", "user.roles", "user.password", "user.active", "user.lockout_reset"}

@@ -25,6 +25,7 @@ from app.cases.log import PARKED, in_fold_order, next_local_seq
 from app.catalog.schema import FormTemplate
 from app.errors import AppError
 from app.outbox.envelope import CaseActionEnvelope
+from app.sync.authorizations import authorization_named
 from app.sync.protocol import Change
 from app.sync.push import ACKED, confirm, own_action
 from app.sync.transport import Transport
@@ -202,6 +203,7 @@ def _open_case(session: Session, envelope: CaseActionEnvelope) -> Case:
     applicant = applicant_from(FormTemplate.model_validate(template.content), form)
     session.add(applicant)
     session.flush()
+    auth = authorization_named(session, envelope.payload.get("authorization_no"))
     case = Case(
         uid=ref.uid,
         receipt_no=ref.receipt_no,
@@ -212,6 +214,8 @@ def _open_case(session: Session, envelope: CaseActionEnvelope) -> Case:
         workstation=envelope.workstation,
         state="draft",
         form_data=form,
+        authorization_id=auth.id if auth is not None else None,
+        proxy_user_id=auth.proxy_user_id if auth is not None else None,
     )
     session.add(case)
     session.flush()

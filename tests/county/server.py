@@ -1,6 +1,6 @@
 """The real county service on loopback for the tests: uvicorn in a thread, on a free port, over a
 SQLite county store seeded with the test centre (its accounts, the bundled catalogue's item
-versions, workstations W01 and W02 with one-time activation codes)."""
+versions, workstations W01, W02 and the proxy's laptop V01 with one-time activation codes)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from county.store.engine import CountyStore, open_county
 from county.store.models import Account, Centre, Meta, Workstation
 from tests.centre import TOWN, USERS
 
-ACTIVATION_CODES = {"W01": "ACT-W01-0001", "W02": "ACT-W02-0002"}
+ACTIVATION_CODES = {"W01": "ACT-W01-0001", "W02": "ACT-W02-0002", "V01": "ACT-V01-0003"}
 
 
 @dataclass

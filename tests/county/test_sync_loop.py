@@ -20,6 +20,7 @@ from app.cases.case_view import case_view
 from app.cases.log import PARKED
 from app.errors import AuthenticationError
 from app.sync.accounts import pull_accounts
+from app.sync.authorizations import pull_authorizations
 from app.sync.protocol import OpAnswer
 from app.sync.pull import pull_changes
 from app.sync.push import push_pending
@@ -48,8 +49,9 @@ class Station:
 
     def sync(self) -> tuple[int, int, int]:
         pushed = push_pending(self.centre.store, self.transport)
+        pull_accounts(self.centre.store, self.transport)  # in sync_now's order
+        pull_authorizations(self.centre.store, self.transport)
         pulled = pull_changes(self.centre.store, self.transport, self.centre.ctx.calendar)
-        pull_accounts(self.centre.store, self.transport)
         return pushed.applied, pulled.added, pushed.parked + pulled.parked
 
     def case(self, uid: str) -> Case:

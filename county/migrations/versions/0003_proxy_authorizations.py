@@ -1,11 +1,12 @@
-"""proxy_authorizations
+"""proxy_authorizations, applied_ops
 
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-01 19:40:00.000000
 
 The proxy authorizations (代办委托) workstations register, which every workstation of the centre
-takes down.
+takes down; and the op_ids of the operations other than case actions the county applied (account
+operations, authorizations), so a reused op_id with another payload is refused.
 """
 
 from __future__ import annotations
@@ -28,9 +29,8 @@ def upgrade() -> None:
         "proxy_authorizations",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("authorization_no", sa.String(length=40), nullable=False),
-        sa.Column("op_id", sa.String(length=36), nullable=False),
-        sa.Column("payload_hash", sa.String(length=64), nullable=False),
         sa.Column("centre_code", sa.String(length=12), nullable=False),
+        sa.Column("workstation", sa.String(length=40), nullable=False),
         sa.Column("proxy", sa.String(length=64), nullable=False),
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.Column("registered_at", UTCDateTime(), nullable=False),
@@ -43,7 +43,6 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "authorization_no", name=op.f("uq_proxy_authorizations_authorization_no")
         ),
-        sa.UniqueConstraint("op_id", name=op.f("uq_proxy_authorizations_op_id")),
     )
     op.create_index(
         op.f("ix_proxy_authorizations_centre_code"),
@@ -51,10 +50,21 @@ def upgrade() -> None:
         ["centre_code"],
         unique=False,
     )
+    op.create_table(
+        "applied_ops",
+        sa.Column("op_id", sa.String(length=36), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("payload_hash", sa.String(length=64), nullable=False),
+        sa.Column("centre_code", sa.String(length=12), nullable=False),
+        sa.Column("applied_at", UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["centre_code"], ["centres.code"], name=op.f("fk_applied_ops_centre_code_centres")
+        ),
+        sa.PrimaryKeyConstraint("op_id", name=op.f("pk_applied_ops")),
+    )
 
 
 def downgrade() -> None:
-    op.drop_index(
-        op.f("ix_proxy_authorizations_centre_code"), table_name="proxy_authorizations"
-    )
+    op.drop_table("applied_ops")
+    op.drop_index(op.f("ix_proxy_authorizations_centre_code"), table_name="proxy_authorizations")
     op.drop_table("proxy_authorizations")
