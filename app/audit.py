@@ -93,6 +93,8 @@ class AuditEvent(StrEnum):
     CALENDAR_YEAR_ADDED = "calendar_year_added"
     SETTINGS_CHANGED = "settings_changed"
     SYNC_WITHDRAWN = "sync_withdrawn"  # a parked action withdrawn by a person
+    WORKSTATION_ACTIVATED = "workstation_activated"  # linked to the county (desktop)
+    ACTIVATION_REFUSED = "activation_refused"  # the county refused the activation code
 
 
 EVENT_LABELS: Mapping[str, str] = {
@@ -120,6 +122,8 @@ EVENT_LABELS: Mapping[str, str] = {
     AuditEvent.CALENDAR_YEAR_ADDED: "载入节假日安排",
     AuditEvent.SETTINGS_CHANGED: "修改设置",
     AuditEvent.SYNC_WITHDRAWN: "撤回暂挂的同步操作",
+    AuditEvent.WORKSTATION_ACTIVATED: "激活工作站",
+    AuditEvent.ACTIVATION_REFUSED: "激活被县级系统拒绝",
 }
 
 CASE_EVENT_PREFIX = "case."

@@ -36,6 +36,7 @@ class Permission(StrEnum):
     REASSIGN = "reassign"
     APPROVE_EXTENSION = "approve_extension"
     EXPORT = "export"
+    SYNC_ACTIVATE = "sync_activate"
 
     @property
     def label(self) -> str:
@@ -56,6 +57,7 @@ PERMISSION_LABELS: Mapping[Permission, str] = MappingProxyType(
         Permission.REASSIGN: "改派办件",
         Permission.APPROVE_EXTENSION: "审批延期",
         Permission.EXPORT: "导出数据",
+        Permission.SYNC_ACTIVATE: "激活本工作站（连接县级系统）",
     }
 )
 
@@ -70,7 +72,9 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
         Role.SUPERVISOR: frozenset(
             {_P.VIEW_FULL_ID, _P.CASE_SEARCH_ALL, _P.REASSIGN, _P.APPROVE_EXTENSION, _P.EXPORT}
         ),
-        Role.ADMIN: frozenset({_P.USER_ADMIN, _P.CATALOG_LOAD, _P.CALENDAR_EDIT, _P.SETTINGS_EDIT}),
+        Role.ADMIN: frozenset(
+            {_P.USER_ADMIN, _P.CATALOG_LOAD, _P.CALENDAR_EDIT, _P.SETTINGS_EDIT, _P.SYNC_ACTIVATE}
+        ),
         Role.AUDITOR: frozenset({_P.AUDIT_READ, _P.AUDIT_VERIFY}),
     }
 )

@@ -20,7 +20,7 @@ ROLE_DESKS: dict[Role, tuple[type[Desk], ...]] = {
     Role.APPROVER: (ReviewDesk, SearchDesk, SyncDesk, CatalogDesk),
     Role.SUPERVISOR: (ReviewDesk, SearchDesk, SyncDesk, CatalogDesk),
     Role.PROXY: (ProxyDesk, SearchDesk, SyncDesk, CatalogDesk),
-    Role.ADMIN: (AdminDesk,),
+    Role.ADMIN: (AdminDesk, SyncDesk),  # 同步: activating the workstation
     Role.AUDITOR: (AuditDesk,),
 }
 ROLE_ORDER = (Role.CLERK, Role.APPROVER, Role.SUPERVISOR, Role.PROXY, Role.ADMIN, Role.AUDITOR)
