@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     activate.add_argument("--county", required=True, metavar="URL", help="the county service")
     activate.add_argument("--code", required=True, help="the one-time activation code")
+    activate.add_argument(
+        "--ca-file",
+        type=Path,
+        metavar="FILE",
+        help="the county's CA certificate (PEM), if its HTTPS is not signed by a public CA",
+    )
     _add_store_options(activate)
 
     sync = sub.add_parser("sync", help="sync with the county").add_subparsers(
@@ -209,7 +215,10 @@ def _sync(args: argparse.Namespace) -> int:
 
     with open_cli_store(args) as store:
         if args.command == "activate":
-            activation = sync.activate(store, args.county, args.code)
+            from app.sync.tls import read_ca_file
+
+            ca_pem = read_ca_file(args.ca_file) if args.ca_file is not None else ""
+            activation = sync.activate(store, args.county, args.code, ca_pem)
             print(f"已激活：{activation.county_name}（{args.county}）。凭证已存入系统密钥环。")
             return 0
         if args.sync_command == "status":

@@ -27,6 +27,7 @@ from app.sync.protocol import (
 )
 from app.workcalendar import WorkCalendar, default_calendar
 from county.accounts import account_snapshot
+from county.api_county import county_work_router, refuse_staff_token
 from county.apply import apply_op
 from county.credentials import code_digest, digest
 from county.store.engine import CountyStore
@@ -56,6 +57,7 @@ def _workstation(request: Request, authorization: Annotated[str, Header()] = "")
         with _store(request).sessions() as db:
             found = db.scalar(select(Workstation).where(Workstation.secret_hash == digest(token)))
     if found is None:
+        refuse_staff_token(request, token)
         raise HTTPException(401, "工作站凭证无效，请重新激活。")
     return found
 
@@ -69,6 +71,7 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
     days = calendar or default_calendar()
 
     app.state.store = store
+    app.include_router(county_work_router(days))
 
     @app.post("/v1/activate")
     def activate(request: ActivationRequest, db: Db) -> Activation:

@@ -64,6 +64,24 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="URL",
             help="sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME",
         )
+    serve.add_argument("--certfile", metavar="FILE", help="TLS certificate (PEM): serve HTTPS")
+    serve.add_argument("--keyfile", metavar="FILE", help="the certificate's private key (PEM)")
+    staff = sub.add_parser(
+        "staff-add", help="add a county staff account (signs in for county-level work over HTTP)"
+    )
+    staff.add_argument("--username", required=True)
+    staff.add_argument("--name", required=True, help="display name (姓名)")
+    staff.add_argument(
+        "--password-file", metavar="FILE", help="file whose first line is the password (else asked)"
+    )
+    staff.add_argument(
+        "--database",
+        required=True,
+        metavar="URL",
+        help="sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME",
+    )
+    openapi = sub.add_parser("openapi", help="write the service's OpenAPI document (JSON)")
+    openapi.add_argument("--out", metavar="FILE", help="the file to write (else standard output)")
     return parser
 
 
@@ -198,10 +216,73 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn  # the web stack loads only for the command that serves
 
     from county.api import create_app
+    from county.tls import TlsFilesRefused, checked_tls_files
 
+    try:
+        tls = checked_tls_files(args.certfile, args.keyfile)
+    except TlsFilesRefused as refused:
+        raise CommandError(str(refused)) from refused
     with opened(args.database) as store:
-        print(f"县级服务：http://{args.host}:{args.port}（Ctrl+C 停止）", file=sys.stderr)
-        uvicorn.run(create_app(store), host=args.host, port=args.port)
+        scheme = "https" if tls else "http"
+        print(f"县级服务：{scheme}://{args.host}:{args.port}（Ctrl+C 停止）", file=sys.stderr)
+        uvicorn.run(
+            create_app(store),
+            host=args.host,
+            port=args.port,
+            ssl_certfile=tls[0] if tls else None,
+            ssl_keyfile=tls[1] if tls else None,
+        )
+    return 0
+
+
+def _staff_add(args: argparse.Namespace) -> int:
+    from app.errors import ValidationError
+    from county.staff import StaffExists, add_staff
+
+    password = _password(args.password_file)
+    with opened(args.database) as store, store.sessions() as session, session.begin():
+        try:
+            staff = add_staff(session, args.username, args.name, password)
+        except ValidationError as bad:
+            raise CommandError(bad.message) from bad
+        except StaffExists as taken:
+            raise CommandError(str(taken)) from taken
+    print(f"已添加县级工作人员 {staff.username}（{staff.display_name}），可登录办理县级业务。")
+    return 0
+
+
+def _password(password_file: str | None) -> str:
+    """The first line of ``password_file``, or typed twice at a prompt that does not echo."""
+    if password_file is not None:
+        import pathlib
+
+        try:
+            with pathlib.Path(password_file).open(encoding="utf-8") as stream:
+                return stream.readline().rstrip("\r\n")
+        except OSError as error:
+            raise CommandError(f"无法读取密码文件 {password_file}：{error.strerror}") from error
+    import getpass
+
+    password = getpass.getpass("密码：")
+    if getpass.getpass("再次输入密码：") != password:
+        raise CommandError("两次输入的密码不一致，未添加账号。")
+    return password
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    import pathlib
+
+    from county.openapi import openapi_document
+
+    text = openapi_document()
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        pathlib.Path(args.out).write_text(text, encoding="utf-8", newline="\n")
+    except OSError as error:
+        raise CommandError(f"无法写入 {args.out}：{error.strerror}") from error
+    print(f"已写入县级服务的 OpenAPI 文档：{args.out}")
     return 0
 
 
@@ -236,6 +317,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init-demo": _init_demo,
     "activation-code": _activation_code,
     "serve": _serve,
+    "staff-add": _staff_add,
+    "openapi": _openapi,
     "decide": _decide,
 }
 

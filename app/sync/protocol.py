@@ -4,6 +4,8 @@
     POST /v1/ops        PushRequest → PushAnswer               (Authorization: Bearer <secret>)
     GET  /v1/changes    ?cursor=N&limit=M, X-OneWindow-Epoch → ChangesPage (410: epoch changed)
     GET  /v1/accounts   → Accounts                             (the centre's accounts, whole)
+    GET  /v1/catalogue  ?since=N → CatalogueAnswer             (the newest release, unless N)
+    GET  /v1/calendar   → CalendarYears                        (the years the county published)
 
 Every operation of a push gets its own answer, in order (the request itself is 200 when it was
 read): ``applied`` (with the county sequence and the case's 办件编号), ``replayed`` (an op_id the
@@ -90,6 +92,31 @@ class ChangesPage(_Wire):
     cursor: int  # pass it back for the next page
     more: bool
     changes: list[Change]
+
+
+class PublishedCatalogue(_Wire):
+    """A catalogue the county published (GET /v1/catalogue): whole, in the loader's form."""
+
+    release: int  # the county's release number; the workstation passes it back as ``since``
+    catalog_version: str
+    content_hash: str  # app.catalog.service.catalog_digest of the content
+    content: dict[str, Any]  # app.catalog.schema.Catalog as JSON
+
+
+class CatalogueAnswer(_Wire):
+    release: int  # the newest release for the workstation's centre (0: none yet)
+    catalogue: PublishedCatalogue | None  # None: the workstation has it already
+
+
+class PublishedYear(_Wire):
+    """A calendar year the county published (GET /v1/calendar)."""
+
+    year: int
+    table: dict[str, Any]  # app.workcalendar.YearTable as JSON
+
+
+class CalendarYears(_Wire):
+    years: list[PublishedYear]
 
 
 class AccountCopy(_Wire):

@@ -17,6 +17,7 @@ from app.sync.credential import NOT_ACTIVATED, load_secret, save_secret
 from app.sync.protocol import Activation, ActivationRequest
 from app.sync.pull import pull_changes
 from app.sync.push import PENDING, SENT_KINDS, push_pending
+from app.sync.tls import refuse_untrusted, tls_context
 from app.sync.transport import CountyUnreachable, HttpTransport, Transport
 from app.workcalendar import WorkCalendar
 from db.base import utcnow
@@ -28,8 +29,9 @@ class ActivationRefused(AppError):
     code = "E615"
 
 
-def activate(store: Store, county_url: str, code: str) -> Activation:
-    """Trade a one-time activation code for this workstation's credential."""
+def activate(store: Store, county_url: str, code: str, ca_pem: str = "") -> Activation:
+    """Trade a one-time activation code for this workstation's credential. ``ca_pem``: the CA
+    certificate(s) an https county is verified against from now on ("": the system's store)."""
     with store.reader() as session:
         request = ActivationRequest(
             centre=settings.TOWN_CODE.get(session),
@@ -38,9 +40,13 @@ def activate(store: Store, county_url: str, code: str) -> Activation:
         )
     try:
         answer = httpx.post(
-            f"{county_url.rstrip('/')}/v1/activate", json=request.model_dump(), timeout=15
+            f"{county_url.rstrip('/')}/v1/activate",
+            json=request.model_dump(),
+            timeout=15,
+            verify=tls_context(ca_pem),
         )
     except httpx.HTTPError as error:
+        refuse_untrusted(error, county_url)
         raise CountyUnreachable(f"无法连接县级系统 {county_url}：{type(error).__name__}") from error
     if answer.status_code != 200:
         detail = answer.json().get("detail", "") if answer.content else ""
@@ -49,6 +55,7 @@ def activate(store: Store, county_url: str, code: str) -> Activation:
     save_secret(store.store_id, activation.secret)
     with store.session() as session, session.begin():
         settings.COUNTY_URL.set(session, county_url.rstrip("/"))
+        settings.COUNTY_CA_PEM.set(session, ca_pem)
         settings.COUNTY_EPOCH.set(session, activation.epoch)
         settings.SYNC_CURSOR.set(session, 0)
     return activation
@@ -56,10 +63,10 @@ def activate(store: Store, county_url: str, code: str) -> Activation:
 
 def transport_for(store: Store) -> HttpTransport:
     with store.reader() as session:
-        url = settings.COUNTY_URL.get(session)
+        url, ca_pem = settings.COUNTY_URL.get(session), settings.COUNTY_CA_PEM.get(session)
     if not url:
         raise ActivationRefused(NOT_ACTIVATED)
-    return HttpTransport(url, load_secret(store.store_id))
+    return HttpTransport(url, load_secret(store.store_id), ca_pem=ca_pem)
 
 
 @dataclass(frozen=True)

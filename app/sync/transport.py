@@ -13,6 +13,7 @@ import httpx
 
 from app.errors import AppError
 from app.sync.protocol import EPOCH_HEADER, Accounts, ChangesPage, PushAnswer
+from app.sync.tls import refuse_untrusted, tls_context
 
 
 class CountyUnreachable(AppError):
@@ -42,11 +43,17 @@ class Transport(Protocol):
 
 
 class HttpTransport:
-    def __init__(self, base_url: str, secret: str, *, timeout: float = 15.0) -> None:
+    def __init__(
+        self, base_url: str, secret: str, *, timeout: float = 15.0, ca_pem: str = ""
+    ) -> None:
+        """``ca_pem``: the CA certificate(s) an https county is verified against ("": the
+        system's store)."""
+        self._url = base_url
         self._client = httpx.Client(
             base_url=base_url,
             headers={"Authorization": f"Bearer {secret}"},
             timeout=timeout,
+            verify=tls_context(ca_pem),
         )
 
     def close(self) -> None:
@@ -70,6 +77,7 @@ class HttpTransport:
         try:
             answer = self._client.request(method, path, **kwargs)
         except httpx.HTTPError as error:
+            refuse_untrusted(error, self._url)
             raise CountyUnreachable(f"无法连接县级系统：{type(error).__name__}") from error
         if answer.status_code == 401:
             raise NotActivated("县级系统不认可本工作站的凭证，请重新激活本工作站。")

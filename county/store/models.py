@@ -81,6 +81,34 @@ class ItemVersion(CountyBase):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class CatalogueRelease(CountyBase):
+    """A catalogue the county published, whole, as the workstation's loader validates it: to
+    every centre of the county (``centre_code`` None) or to one. A centre takes the newest
+    release addressed to it or to all; ``id`` is the order they were published in."""
+
+    __tablename__ = "catalogue_releases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_code: Mapped[str | None] = mapped_column(ForeignKey("centres.code"), index=True)
+    catalog_version: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by: Mapped[str] = mapped_column(String(64))
+
+
+class PublishedYear(CountyBase):
+    """A year's holidays and adjusted workdays as the county published them to all its centres
+    (``app.workcalendar.YearTable``'s JSON form); publishing the year again replaces it."""
+
+    __tablename__ = "calendar_years"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    table: Mapped[dict[str, Any]] = mapped_column(JSON)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by: Mapped[str] = mapped_column(String(64))
+
+
 class CountyCase(CountyBase):
     """A case as the county knows it: its identity, its numbers, where its log stands."""
 

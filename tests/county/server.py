@@ -75,13 +75,23 @@ def seed_county(store: CountyStore) -> None:
 
 
 @contextmanager
-def running_county(data_dir: Path, url: str | None = None) -> Iterator[County]:
+def running_county(
+    data_dir: Path, url: str | None = None, tls: tuple[str, str] | None = None
+) -> Iterator[County]:
     """The service over the store at ``url`` (an empty database of either backend), by default
-    a SQLite file in ``data_dir``."""
+    a SQLite file in ``data_dir``; over HTTPS with ``tls`` (certificate and key files, PEM), as
+    ``onewindow-county serve --certfile --keyfile`` runs it."""
     data_dir.mkdir(parents=True, exist_ok=True)
     store = open_county(url or f"sqlite:///{data_dir / 'county.db'}")
     seed_county(store)
-    config = uvicorn.Config(create_app(store), host="127.0.0.1", port=0, log_level="warning")
+    config = uvicorn.Config(
+        create_app(store),
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        ssl_certfile=tls[0] if tls else None,
+        ssl_keyfile=tls[1] if tls else None,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -91,7 +101,7 @@ def running_county(data_dir: Path, url: str | None = None) -> Iterator[County]:
         time.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield County(store, f"http://127.0.0.1:{port}")
+        yield County(store, f"{'https' if tls else 'http'}://127.0.0.1:{port}")
     finally:
         server.should_exit = True
         thread.join(10)
