@@ -20,6 +20,8 @@ from app.sync.protocol import (
     Accounts,
     Activation,
     ActivationRequest,
+    CalendarYears,
+    CatalogueAnswer,
     Change,
     ChangesPage,
     PushAnswer,
@@ -29,6 +31,8 @@ from app.workcalendar import WorkCalendar, default_calendar
 from county.accounts import account_snapshot
 from county.api_county import county_work_router, refuse_staff_token
 from county.apply import apply_op
+from county.calendar_years import calendar_answer
+from county.catalogue import catalogue_answer
 from county.credentials import code_digest, digest
 from county.store.engine import CountyStore
 from county.store.models import CaseActionRow, CountyCase, Meta, Workstation
@@ -132,5 +136,15 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
     @app.get("/v1/accounts")
     def accounts(db: Db, station: Station) -> Accounts:
         return Accounts(accounts=account_snapshot(db, station.centre_code))
+
+    @app.get("/v1/catalogue")
+    def catalogue(
+        db: Db, station: Station, since: Annotated[int, Query(ge=0)] = 0
+    ) -> CatalogueAnswer:
+        return catalogue_answer(db, station.centre_code, since)
+
+    @app.get("/v1/calendar")
+    def calendar_years(db: Db, station: Station) -> CalendarYears:
+        return calendar_answer(db)
 
     return app

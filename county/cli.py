@@ -13,6 +13,7 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import URL, make_url, select
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -82,7 +83,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     openapi = sub.add_parser("openapi", help="write the service's OpenAPI document (JSON)")
     openapi.add_argument("--out", metavar="FILE", help="the file to write (else standard output)")
+    _add_publish_parsers(sub)
     return parser
+
+
+def _add_publish_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    catalogue = sub.add_parser(
+        "publish-catalogue", help="publish a catalogue to the county's centres (or to one)"
+    )
+    catalogue.add_argument(
+        "file", metavar="FILE", type=Path, help="catalogue file or folder (as onewindow reads)"
+    )
+    catalogue.add_argument("--centre", metavar="CODE", help="only this centre (区划代码)")
+    calendar = sub.add_parser(
+        "publish-calendar", help="publish a year's holidays and adjusted workdays to all centres"
+    )
+    calendar.add_argument("--year", required=True, metavar="YYYY", help="the year")
+    calendar.add_argument(
+        "file",
+        metavar="FILE",
+        type=Path,
+        nargs="?",
+        help="year table (JSON, as onewindow calendar add reads); else the year as built in",
+    )
+    for command in (catalogue, calendar):
+        command.add_argument(
+            "--database",
+            required=True,
+            metavar="URL",
+            help="sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME",
+        )
 
 
 @contextmanager
@@ -313,6 +343,44 @@ def _decide(args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish_catalogue(args: argparse.Namespace) -> int:
+    from app.catalog.loader import load_catalog
+    from app.errors import AppError
+    from county.catalogue import publish_catalogue
+
+    try:
+        catalog = load_catalog([args.file])
+    except AppError as error:
+        raise CommandError(str(error)) from error
+    with opened(args.database) as store, store.sessions() as session, session.begin():
+        try:
+            done = publish_catalogue(session, catalog, args.centre)
+        except AppError as error:
+            raise CommandError(str(error)) from error
+    print(done.line())
+    return 0
+
+
+def _publish_calendar(args: argparse.Namespace) -> int:
+    from app.errors import AppError
+    from county.calendar_years import publish_calendar_year, read_year_file
+
+    year = args.year.strip()
+    if not re.fullmatch(r"[0-9]{4}", year):
+        raise CommandError(f"年份（--year）应为四位数字，如 2027，而不是“{args.year}”。")
+    try:
+        table = None if args.file is None else read_year_file(args.file)
+    except AppError as error:
+        raise CommandError(str(error)) from error
+    with opened(args.database) as store, store.sessions() as session, session.begin():
+        try:
+            done = publish_calendar_year(session, int(year), table)
+        except AppError as error:
+            raise CommandError(str(error)) from error
+    print(done.line())
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init-demo": _init_demo,
     "activation-code": _activation_code,
@@ -320,6 +388,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "staff-add": _staff_add,
     "openapi": _openapi,
     "decide": _decide,
+    "publish-catalogue": _publish_catalogue,
+    "publish-calendar": _publish_calendar,
 }
 
 

@@ -57,3 +57,5 @@ COUNTY_URL = Option("county_url", "", "县级系统地址")
 # The CA certificate(s) the county's HTTPS is verified against, as PEM text ("": the system's).
 COUNTY_CA_PEM = Option("county_ca_pem", "", "县级系统CA证书")
 LAST_SYNC_AT = Option("last_sync_at", "", "最近一次成功同步（UTC）")
+# The county's catalogue release this workstation installed last (0: none yet).
+CATALOGUE_RELEASE = Option("catalogue_release", 0, "已载入的县级事项目录发布号")

@@ -15,6 +15,7 @@ from app.errors import AppError
 from app.sync.accounts import pull_accounts
 from app.sync.credential import NOT_ACTIVATED, load_secret, save_secret
 from app.sync.protocol import Activation, ActivationRequest
+from app.sync.published import pull_published
 from app.sync.pull import pull_changes
 from app.sync.push import PENDING, SENT_KINDS, push_pending
 from app.sync.tls import refuse_untrusted, tls_context
@@ -99,6 +100,7 @@ def sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> Sync
         cases |= pushed.cases
         if pushed.sent == 0:
             break
+    calendar = pull_published(store, transport, calendar)  # before the cases that use it
     pulled = pull_changes(store, transport, calendar)
     pull_accounts(store, transport)
     with store.session() as session, session.begin():

@@ -12,7 +12,14 @@ from typing import Any, Protocol
 import httpx
 
 from app.errors import AppError
-from app.sync.protocol import EPOCH_HEADER, Accounts, ChangesPage, PushAnswer
+from app.sync.protocol import (
+    EPOCH_HEADER,
+    Accounts,
+    CalendarYears,
+    CatalogueAnswer,
+    ChangesPage,
+    PushAnswer,
+)
 from app.sync.tls import refuse_untrusted, tls_context
 
 
@@ -38,6 +45,10 @@ class Transport(Protocol):
     def push(self, ops: Sequence[dict[str, Any]]) -> PushAnswer: ...
 
     def changes(self, cursor: int, epoch: str | None, limit: int) -> ChangesPage: ...
+
+    def catalogue(self, since: int) -> CatalogueAnswer: ...
+
+    def calendar(self) -> CalendarYears: ...
 
     def accounts(self) -> Accounts: ...
 
@@ -69,6 +80,13 @@ class HttpTransport:
             "GET", "/v1/changes", params={"cursor": cursor, "limit": limit}, headers=headers
         )
         return ChangesPage.model_validate(answer.json())
+
+    def catalogue(self, since: int) -> CatalogueAnswer:
+        answer = self._send("GET", "/v1/catalogue", params={"since": since})
+        return CatalogueAnswer.model_validate(answer.json())
+
+    def calendar(self) -> CalendarYears:
+        return CalendarYears.model_validate(self._send("GET", "/v1/calendar").json())
 
     def accounts(self) -> Accounts:
         return Accounts.model_validate(self._send("GET", "/v1/accounts").json())
