@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.actor import TOWN_ROLES, Role
 from app.outbox.envelope import ACCOUNT_KINDS, Envelope
 from app.sync.protocol import AccountCopy, OpAnswer
-from county.store.models import Account, Workstation
+from county.store.models import CENTRE_SCOPE, Account, Workstation
 
 _TOWN = {r.value for r in TOWN_ROLES}
 __all__ = ["ACCOUNT_KINDS", "account_snapshot", "apply_account_op"]
@@ -67,10 +67,18 @@ def apply_account_op(session: Session, workstation: Workstation, envelope: Envel
     return OpAnswer(op_id=op_id, outcome="applied")
 
 
-def account_snapshot(session: Session, centre_code: str) -> list[AccountCopy]:
-    rows = session.scalars(
-        select(Account).where(Account.centre_code == centre_code).order_by(Account.username)
-    )
+def account_snapshot(session: Session, station: Workstation) -> list[AccountCopy]:
+    """The accounts ``station`` caches: its centre's, or on a proxy's laptop the proxies' only
+    (no staff password hash travels to a village 代办点)."""
+    rows = [
+        account
+        for account in session.scalars(
+            select(Account)
+            .where(Account.centre_code == station.centre_code)
+            .order_by(Account.username)
+        )
+        if station.scope == CENTRE_SCOPE or Role.PROXY.value in account.roles
+    ]
     return [
         AccountCopy(
             username=a.username,

@@ -17,7 +17,7 @@ from app.actor import Role
 from app.outbox.envelope import AUTHORIZATION, CaseActionEnvelope, Envelope
 from app.sync.protocol import AuthorizationCopy, Authorizations, AuthorizationTerms, OpAnswer
 from app.workflow.fold import local_date
-from county.store.models import Account, ProxyAuthorizationRow, Workstation
+from county.store.models import CENTRE_SCOPE, Account, ProxyAuthorizationRow, Workstation
 
 REGISTER = AUTHORIZATION
 
@@ -95,11 +95,22 @@ def check_filing(session: Session, envelope: CaseActionEnvelope) -> str | None:
 
 
 def authorizations_after(
-    session: Session, centre_code: str, after: int, limit: int
+    session: Session, station: Workstation, after: int, limit: int
 ) -> Authorizations:
+    """The authorizations ``station`` may hold after ``after``: its centre's, or on a proxy's
+    laptop those registered on it."""
+    mine = (
+        ()
+        if station.scope == CENTRE_SCOPE
+        else (ProxyAuthorizationRow.workstation == station.code,)
+    )
     rows = session.scalars(
         select(ProxyAuthorizationRow)
-        .where(ProxyAuthorizationRow.centre_code == centre_code, ProxyAuthorizationRow.id > after)
+        .where(
+            ProxyAuthorizationRow.centre_code == station.centre_code,
+            ProxyAuthorizationRow.id > after,
+            *mine,
+        )
         .order_by(ProxyAuthorizationRow.id)
         .limit(limit + 1)
     ).all()

@@ -247,12 +247,18 @@ def create_proxy_draft(
 def _with_resident(
     template: FormTemplate, form_data: Mapping[str, Any], resident: Applicant
 ) -> Mapping[str, Any]:
-    """The form with its applicant block filled from the authorization's resident when the
-    proxy left it out (the proxy desk never holds the resident's full ID number)."""
+    """The form with its applicant block naming the authorization's resident: the applicant of
+    a proxy's filing is always the resident who signed (the case's applicant row is theirs, and
+    another workstation rebuilds the applicant from this block). The proxy desk never holds the
+    resident's full ID number, so it leaves the block out; a block naming someone else is
+    replaced; one naming the resident keeps what else it carries (an address)."""
     spec = template.applicant_field()
-    if spec is None or spec.key in form_data:
+    if spec is None:
         return form_data
+    given = form_data.get(spec.key)
+    same = isinstance(given, Mapping) and given.get("id_number") == resident.id_number
     block = {
+        **(given if same and isinstance(given, Mapping) else {}),
         "kind": "natural_person",
         "name": resident.name,
         "id_number": resident.id_number or "",

@@ -16,6 +16,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from db.base import NAMING_CONVENTION, UTCDateTime, utcnow
 
 
+CENTRE_SCOPE, PROXY_SCOPE = "centre", "proxy"
+
+
 class CountyBase(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -52,6 +55,9 @@ class Workstation(CountyBase):
     activation_hash: Mapped[str | None] = mapped_column(String(64))
     secret_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "centre": a window or back-office PC, pulls the whole centre; "proxy": a proxy agent's
+    # laptop, pulls only the filings made on it, its proxies' accounts and authorizations.
+    scope: Mapped[str] = mapped_column(String(10), default=CENTRE_SCOPE, server_default="centre")
 
 
 class Account(CountyBase):
@@ -113,6 +119,7 @@ class CountyCase(CountyBase):
     """A case as the county knows it: its identity, its numbers, where its log stands."""
 
     __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_centre_code_opened_at", "centre_code", "opened_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(36), unique=True)
@@ -125,6 +132,7 @@ class CountyCase(CountyBase):
     seq: Mapped[int] = mapped_column(default=0)  # the last county sequence
     state: Mapped[str] = mapped_column(String(30))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_at: Mapped[str | None] = mapped_column(String(40))  # the workstation it was opened at
 
 
 class CaseActionRow(CountyBase):
@@ -155,9 +163,8 @@ class ProxyAuthorizationRow(CountyBase):
 
     id: Mapped[int] = mapped_column(primary_key=True)  # the order workstations take them down in
     authorization_no: Mapped[str] = mapped_column(String(40), unique=True)
-    op_id: Mapped[str] = mapped_column(String(36), unique=True)
-    payload_hash: Mapped[str] = mapped_column(String(64))
     centre_code: Mapped[str] = mapped_column(ForeignKey("centres.code"), index=True)
+    workstation: Mapped[str] = mapped_column(String(40))  # where it was signed
     proxy: Mapped[str] = mapped_column(String(64))  # the proxy agent's username
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)  # resident, matters, dates, may_collect
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

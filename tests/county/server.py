@@ -1,6 +1,7 @@
 """The real county service on loopback for the tests: uvicorn in a thread, on a free port, over a
 SQLite county store seeded with the test centre (its accounts, the bundled catalogue's item
-versions, workstations W01, W02 and the proxy's laptop V01 with one-time activation codes)."""
+versions, workstations W01, W02 and the proxy's laptop V01 (it pulls its own filings only) with
+one-time activation codes)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from county.api import create_app
 from county.catalogue import publish_items
 from county.credentials import code_digest
 from county.store.engine import CountyStore, open_county
-from county.store.models import Account, Centre, Meta, Workstation
+from county.store.models import CENTRE_SCOPE, PROXY_SCOPE, Account, Centre, Meta, Workstation
 from tests.centre import TOWN, USERS
 
 ACTIVATION_CODES = {"W01": "ACT-W01-0001", "W02": "ACT-W02-0002", "V01": "ACT-V01-0003"}
@@ -70,7 +71,12 @@ def seed_county(store: CountyStore) -> None:
         publish_items(session, bundled_catalog())
         for code, activation in ACTIVATION_CODES.items():
             session.add(
-                Workstation(centre_code=TOWN, code=code, activation_hash=code_digest(activation))
+                Workstation(
+                    centre_code=TOWN,
+                    code=code,
+                    activation_hash=code_digest(activation),
+                    scope=PROXY_SCOPE if code.startswith("V") else CENTRE_SCOPE,
+                )
             )
 
 

@@ -199,6 +199,23 @@ def test_activation_code_registers_a_workstation_not_seen_yet(
     assert _hash_of(county, "W07") == hashlib.sha256(code.encode()).hexdigest()
 
 
+def test_a_proxy_laptop_is_registered_with_its_narrow_scope(
+    demo_url: str, county: CountyStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    args = ["--database", demo_url, "--centre", DEMO_TOWN_CODE, "--workstation", "V07"]
+    assert main(["activation-code", *args, "--proxy-laptop"]) == 0
+    assert "代办点笔记本" in capsys.readouterr().out
+    assert main(["activation-code", *args]) == 0  # a new code keeps the scope
+    assert "代办点笔记本" in capsys.readouterr().out
+    with county.sessions() as session:
+        scopes = {
+            code: scope
+            for code, scope in session.execute(select(Workstation.code, Workstation.scope))
+        }
+    assert scopes["V07"] == "proxy" and scopes["V01"] == "proxy" and scopes["W02"] == "centre"
+
+
 def test_activation_code_refuses_an_unknown_centre(
     demo_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

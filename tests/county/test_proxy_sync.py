@@ -23,11 +23,19 @@ from app.demo.forms import sample_form_data
 from app.sync.transport import HttpTransport
 from app.validators import id_check_digit
 from app.workflow.states import CaseState
+from county.accounts import account_snapshot
 from county.decisions import county_decision
-from county.store.models import AppliedOp, CaseActionRow, CountyCase, ProxyAuthorizationRow
+from county.store.models import (
+    Account,
+    AppliedOp,
+    CaseActionRow,
+    CountyCase,
+    ProxyAuthorizationRow,
+    Workstation,
+)
 from db.models import Case, OutboxEntry, ProxyAuthorization
 from db.store import open_store
-from tests.cases.helpers import assert_consistent
+from tests.cases.helpers import applicant_of, assert_consistent
 from tests.centre import Centre, make_centre
 from tests.county.server import County, running_county
 from tests.county.test_sync_loop import NOON, Station
@@ -102,6 +110,7 @@ def test_a_filing_at_v01_reaches_w01_which_delivers_to_the_proxy(
     at_w01 = w01.case(uid)
     assert at_w01.state == CaseState.SUBMITTED.value
     assert at_w01.receipt_no in w01.queue("clerk")  # 待办件 at the window
+    assert applicant_of(c1.store, at_w01.id) == (RESIDENT["name"], RESIDENT["id_number"])
     with c1.store.reader() as session:
         auth = session.get(ProxyAuthorization, at_w01.authorization_id)
         assert auth is not None and auth.authorization_no == auth_no
@@ -204,3 +213,21 @@ def test_an_account_operation_is_applied_once_and_its_op_id_never_reused(
     other = {**create, "payload": {**create["payload"], "roles": ["approver"]}}  # type: ignore[dict-item]
     answer = w01.transport.push([other]).answers[0]
     assert (answer.outcome, answer.code) == ("rejected", "E422-OP-REUSED")
+
+
+def test_the_proxy_laptop_holds_its_own_filings_and_its_proxies_accounts_only(
+    county: County, w01: Station, v01: Station
+) -> None:
+    uid, _ = file_at_v01(v01)
+    walk_in = w01.centre.walk_in(GAOLING)
+    d.accept(w01.centre.ctx, w01.centre.actor("clerk"), walk_in.case_id)
+    assert w01.sync() == (2, 0, 0)
+    assert v01.sync() == (3, 0, 0)  # W01's walk-in does not come down to the village
+    assert w01.sync() == (0, 2, 0)  # while V01's filing reaches the window
+    with v01.centre.store.reader() as session:
+        assert session.scalars(select(Case.uid)).all() == [uid]
+    with county.store.sessions() as session:
+        station = session.scalars(select(Workstation).where(Workstation.code == "V01")).one()
+        cached = {a.username for a in account_snapshot(session, station)}
+        everyone = {a.username for a in session.scalars(select(Account))}
+    assert cached == {"proxy", "proxy2"} and cached < everyone
