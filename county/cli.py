@@ -19,7 +19,7 @@ from sqlalchemy import URL, make_url, select
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
-from county.catalogue import publish_items
+from county.catalogue import publish_catalogue
 from county.credentials import code_digest, new_activation_code
 from county.store.engine import CountyStore, open_county
 from county.store.models import Account, Centre, Meta, Workstation
@@ -182,9 +182,11 @@ def init_demo(session: Session) -> list[str]:
         )
     if users:
         done.append(f"已添加演示账号 {len(users)} 个（密码均为 {DEMO_PASSWORD}）")
-    items = publish_items(session, bundled_catalog())
-    if items:
-        done.append(f"已添加事项版本 {items} 个（随程序附带的演示目录）")
+    published = publish_catalogue(session, bundled_catalog(), by="init-demo")
+    if published.items_added:
+        done.append(f"已添加事项版本 {published.items_added} 个（随程序附带的演示目录）")
+    if published.new:
+        done.append(f"已向全县发布演示目录（第 {published.release} 号），各工作站同步时载入")
     stations = set(
         session.scalars(select(Workstation.code).where(Workstation.centre_code == DEMO_TOWN_CODE))
     )
@@ -346,7 +348,6 @@ def _decide(args: argparse.Namespace) -> int:
 def _publish_catalogue(args: argparse.Namespace) -> int:
     from app.catalog.loader import load_catalog
     from app.errors import AppError
-    from county.catalogue import publish_catalogue
 
     try:
         catalog = load_catalog([args.file])
