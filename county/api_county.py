@@ -8,10 +8,10 @@ staff token is at the workstations' endpoints. Included by ``county.api.create_a
 
 from __future__ import annotations
 
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import func, or_, select
 
 from app.accounts.passwords import check_policy, hash_password
@@ -20,17 +20,20 @@ from app.actor import TOWN_ROLES, Role
 from app.errors import ValidationError
 from app.workcalendar import WorkCalendar
 from app.workflow.states import CaseState
+from county.api_publish import publish_router
 from county.audit import record
 from county.decisions import UnknownCase, county_decision
-from county.staff import (
-    clean_username,
-    is_staff_token,
-    is_workstation_secret,
-    sign_in,
-    staff_of_token,
-)
+from county.staff import clean_username, sign_in
 from county.staff import sign_out as end_sign_in
-from county.store.engine import CountyStore
+from county.staff_auth import (
+    REFUSALS,
+    StaffMember,
+    bearer,
+    bearer_token,
+    county_store,
+    refuse,
+    refuse_staff_token,
+)
 from county.store.models import Account, CaseActionRow, Centre, CountyCase, ItemVersion, Staff
 from county.work_protocol import (
     AccountIssued,
@@ -39,76 +42,15 @@ from county.work_protocol import (
     CaseSummary,
     DecisionRequest,
     IssueAccountRequest,
-    Refused,
     ReturnRequest,
     SignInAnswer,
     SignInRequest,
 )
 from db.base import utcnow
 
+__all__ = ["county_work_router", "refuse_staff_token"]  # the latter for county.api
 MAX_QUEUE = 500
-_bearer = HTTPBearer(auto_error=False, scheme_name="CountyStaff")
 _TOWN = {r.value for r in TOWN_ROLES}
-#: What a refusal looks like, for the OpenAPI document.
-REFUSALS: dict[int | str, dict[str, Any]] = {
-    status: {"model": Refused} for status in (401, 403, 404, 409, 422)
-}
-
-
-def refuse(status: int, code: str, message: str, field: str | None = None) -> NoReturn:
-    detail: dict[str, str] = {"code": code, "message": message}
-    if field is not None:
-        detail["field"] = field
-    raise HTTPException(status, detail)
-
-
-def _store(request: Request) -> CountyStore:
-    store = request.app.state.store
-    assert isinstance(store, CountyStore)
-    return store
-
-
-def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
-    return credentials.credentials if credentials is not None else ""
-
-
-def _staff(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Staff:
-    """The signed-in staff member, or a refusal saying which credential was wrong."""
-    token = _token(credentials)
-    with _store(request).sessions() as db:
-        staff = staff_of_token(db, token, utcnow()) if token else None
-        if staff is not None:
-            return staff
-        if token and is_workstation_secret(db, token):
-            refuse(
-                403,
-                "E403-WORKSTATION",
-                "工作站凭证不能用于县级业务：请以县级工作人员账号登录后再操作。",
-            )
-        if token and is_staff_token(db, token):
-            refuse(401, "E401-EXPIRED", "登录已过期或账号已停用，请重新登录。")
-    refuse(401, "E401-STAFF", "请先以县级工作人员账号登录（缺少或无效的登录凭证）。")
-
-
-StaffMember = Annotated[Staff, Depends(_staff)]
-
-
-def refuse_staff_token(request: Request, token: str) -> None:
-    """At a workstation's endpoint, a credential it does not know: if it is a staff member's
-    sign-in, say so (403); otherwise the caller refuses it as unknown."""
-    if not token:
-        return
-    with _store(request).sessions() as db:
-        staff = is_staff_token(db, token)
-    if staff:
-        refuse(
-            403,
-            "E403-STAFF",
-            "县级工作人员的登录凭证不能用于工作站同步：工作站须用激活时取得的凭证。",
-        )
 
 
 def county_work_router(calendar: WorkCalendar) -> APIRouter:
@@ -118,7 +60,7 @@ def county_work_router(calendar: WorkCalendar) -> APIRouter:
     @router.post("/signin")
     def signin(body: SignInRequest, request: Request) -> SignInAnswer:
         """A staff member's sign-in: a bearer token for county-level work, with its expiry."""
-        with _store(request).sessions() as db, db.begin():
+        with county_store(request).sessions() as db, db.begin():
             signed = sign_in(db, body.username, body.password, utcnow())
         if signed is None:
             refuse(401, "E401-SIGNIN", "用户名或密码错误，或账号已停用。")
@@ -133,11 +75,11 @@ def county_work_router(calendar: WorkCalendar) -> APIRouter:
     def signout(
         request: Request,
         staff: StaffMember,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> None:
         """The token stops working at once."""
-        with _store(request).sessions() as db, db.begin():
-            end_sign_in(db, _token(credentials))
+        with county_store(request).sessions() as db, db.begin():
+            end_sign_in(db, bearer_token(credentials))
             record(db, staff.username, "signout", staff.username, {}, utcnow())
 
     @router.get("/cases")
@@ -165,7 +107,7 @@ def county_work_router(calendar: WorkCalendar) -> APIRouter:
         )
         if centre:
             query = query.where(CountyCase.centre_code == centre.strip())
-        with _store(request).sessions() as db:
+        with county_store(request).sessions() as db:
             rows = db.execute(query).all()
         return CaseQueue(
             cases=[
@@ -188,7 +130,7 @@ def county_work_router(calendar: WorkCalendar) -> APIRouter:
         request: Request, staff: Staff, number: str, approve: bool | None, opinion: str, **more: str
     ) -> CaseActionDone:
         now = utcnow()
-        with _store(request).sessions() as db, db.begin():
+        with county_store(request).sessions() as db, db.begin():
             try:
                 answer = county_decision(
                     db,
@@ -274,7 +216,7 @@ def county_work_router(calendar: WorkCalendar) -> APIRouter:
             refuse(422, "E422-FIELD", bad.message, bad.field)
         codes = [r.value for r in Role if r in roles]
         now = utcnow()
-        with _store(request).sessions() as db, db.begin():
+        with county_store(request).sessions() as db, db.begin():
             centre = db.get(Centre, body.centre.strip())
             if centre is None:
                 refuse(
@@ -312,4 +254,5 @@ def county_work_router(calendar: WorkCalendar) -> APIRouter:
             must_change_password=True,
         )
 
+    router.include_router(publish_router())
     return router

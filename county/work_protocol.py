@@ -10,7 +10,7 @@ for programs, a Chinese message for people (naming the field when the input was 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -99,3 +99,35 @@ class AccountIssued(_Wire):
     display_name: str
     roles: list[str]
     must_change_password: bool
+
+
+class PublishCatalogueRequest(_Wire):
+    """A whole catalogue, in the format of a catalogue file (``docs/catalog.schema.json``), to
+    every centre of the county (``centre`` null) or to one."""
+
+    centre: str | None = Field(default=None, max_length=12)
+    catalogue: dict[str, Any]
+
+
+class CataloguePublished(_Wire):
+    release: int  # the release number the centres take down
+    catalog_version: str
+    centre: str | None
+    items_added: int  # item versions the county did not hold before
+    new: bool  # False: the same catalogue was already the newest for that scope
+
+
+class PublishYearRequest(_Wire):
+    """A year's holidays and adjusted workdays to every centre: ``table`` in the format of
+    ``onewindow calendar add-year``'s file, or null for the year as the program knows it."""
+
+    year: int
+    table: dict[str, Any] | None = None
+
+
+class YearPublished(_Wire):
+    year: int
+    holidays: int
+    workdays: int
+    source: str
+    new: bool  # False: the county had published this very table already

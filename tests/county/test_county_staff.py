@@ -19,6 +19,7 @@ from app.accounts import service as accounts
 from app.actor import Role
 from app.cases import decisions as d
 from app.cases import delivery
+from app.catalog.loader import bundled_catalog
 from app.sync.transport import HttpTransport
 from app.workflow.states import CaseState
 from county.cli import main as county_main
@@ -351,3 +352,56 @@ def test_staff_add_makes_an_account_that_signs_in(
                 "/v1/county/signin", json={"username": username, "password": password}
             )
             assert answer.status_code == 200, answer.text
+
+
+def test_the_county_publishes_a_catalogue_and_a_calendar_year_over_http(
+    county: County, staff: httpx.Client, w01: Station
+) -> None:
+    """Through the same functions as publish-catalogue / publish-calendar; the workstations'
+    feeds (GET /v1/catalogue, /v1/calendar) carry them; bad input writes nothing."""
+    document = bundled_catalog().model_dump(mode="json") | {"catalog_version": "2026.2-county"}
+    before = written(county)
+    broken = staff.post("/v1/county/catalogue", json={"catalogue": {"catalog_version": "x"}})
+    assert refusal(broken) == (422, "E422-E200")
+    assert "上传的目录" in broken.json()["detail"]["message"]
+    elsewhere = staff.post(
+        "/v1/county/catalogue", json={"catalogue": document, "centre": "999999999999"}
+    )
+    assert refusal(elsewhere) == (422, "E422-E100")
+    assert elsewhere.json()["detail"]["field"] == "centre"
+    assert refusal(staff.post("/v1/county/calendar-years", json={"year": 1800})) == (
+        422,
+        "E422-E100",
+    )
+    with county.client(_secret_of(w01)) as station:
+        refused = station.post("/v1/county/catalogue", json={"catalogue": document})
+        assert refusal(refused) == (403, "E403-WORKSTATION")
+        assert written(county) == before
+
+        published = staff.post("/v1/county/catalogue", json={"catalogue": document, "centre": TOWN})
+        assert published.status_code == 200, published.text
+        release = published.json()
+        assert (release["catalog_version"], release["centre"], release["new"]) == (
+            "2026.2-county",
+            TOWN,
+            True,
+        )
+        feed = station.get("/v1/catalogue", params={"since": 0}).json()
+        assert (feed["release"], feed["catalogue"]["catalog_version"]) == (
+            release["release"],
+            "2026.2-county",
+        )
+
+        year = staff.post("/v1/county/calendar-years", json={"year": 2026})
+        assert year.status_code == 200, year.text
+        assert year.json()["new"] and year.json()["holidays"] > 0
+        again = staff.post("/v1/county/calendar-years", json={"year": 2026})
+        assert not again.json()["new"]
+        years = station.get("/v1/calendar").json()["years"]
+        assert [y["year"] for y in years] == [2026]
+    with county.store.sessions() as session:
+        audit = session.scalars(select(CountyAuditRow).where(CountyAuditRow.action != "signin"))
+        assert [(a.actor, a.action, a.subject) for a in audit] == [
+            (STAFF, "catalogue.publish", "2026.2-county"),
+            (STAFF, "calendar.publish", "2026"),
+        ]
