@@ -210,6 +210,8 @@ def queue_categories(session: Session, actor: Actor) -> list[tuple[str, int]]:
 
 RECEIPT_LIKE = re.compile(r"^[0-9A-Za-z]+-[0-9A-Za-z-]*$")
 ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+# A 办件编号 without dashes (a national 实施编码 + date + serial), whole or its first part.
+OFFICIAL_LIKE = re.compile(r"^(?=.*\d)[0-9A-Za-z]{12,}$")
 
 
 COMMON_NAME = 5_000  # applicants sharing a name prefix beyond which newest-first scanning wins
@@ -235,6 +237,12 @@ def search(session: Session, actor: Actor, text: str, *, limit: int = 50) -> lis
         )
         ids = restrict(select(Case.id).where(condition), actor)
         return _page(session, ids.order_by(*newest).limit(limit), newest)
+    if OFFICIAL_LIKE.match(needle):
+        condition = and_(Case.official_no >= needle, Case.official_no < needle + "\uffff")
+        ids = restrict(select(Case.id).where(condition), actor)
+        found = _page(session, ids.order_by(*newest).limit(limit), newest)
+        if found:
+            return found
     return _search_name_or_item(session, actor, needle, limit)
 
 

@@ -167,7 +167,7 @@ class _Builder:
             self.p(
                 "办件编号：{receipt_no}<br/>（收件号，待县级系统确认）"
                 if self.facts.values["provisional"]
-                else "办件编号：{case_no}",
+                else "办件编号：{case_no}<br/>收件号：{receipt_no}",  # the county's, and ours
                 self.s.number,
             ),
         ]

@@ -28,7 +28,8 @@ PAGE_SIZE = 100
 #: fetch(offset, limit) -> Listing; runs in a worker thread.
 Fetch = Callable[[int, int], Listing]
 
-COLUMNS = ("收件号", "事项", "申请人", "证件号码", "状态", "承诺办结日", "时限")
+# 办件编号: the county's once it has numbered the case, else the provisional 收件号.
+COLUMNS = ("办件编号", "事项", "申请人", "证件号码", "状态", "承诺办结日", "时限")
 STATUS_COLOURS = {"green": "#d9f2dd", "yellow": "#fff1bf", "red": "#f8d0cc"}
 STATUS_TEXT = {"green": "正常", "yellow": "即将到期", "red": "已超期"}
 _Index = QModelIndex | QPersistentModelIndex
@@ -51,6 +52,13 @@ def _cell(item: ListedCase, column: int) -> str:
             return "—"
         return f"{row.due_date:%Y-%m-%d}" + ("（暂定）" if row.due_provisional else "")
     return item.deadline_text
+
+
+def number_tip(receipt_no: str, official_no: str | None) -> str:
+    """What the number column's tooltip says: which number it is, and the other one."""
+    if official_no:
+        return f"县级办件编号 {official_no}（收件号 {receipt_no}）"
+    return "本中心收件号（待县级系统编号）"
 
 
 def _texts(rows: list[ListedCase]) -> list[tuple[str, ...]]:
@@ -209,6 +217,9 @@ class CaseListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == len(COLUMNS) - 1:
             item = self.listed(index.row())
             return STATUS_TEXT.get(item.status or "") if item else None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            item = self.listed(index.row())
+            return number_tip(item.row.receipt_no, item.row.official_no) if item else None
         if role == Qt.ItemDataRole.UserRole:
             item = self.listed(index.row())
             return item.row.case_id if item else None

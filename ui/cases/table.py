@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ui.cases.list_model import CaseListModel
@@ -32,6 +32,9 @@ class CaseTable(QTableView):
         self.setAlternatingRowColors(True)
         # One line a row (fixed height): no word-wrap layout for every cell on every paint.
         self.setWordWrap(False)
+        # A 办件编号 too long for its column keeps its end (date and serial tell cases of one
+        # item apart); the tooltip has it whole.
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.verticalHeader().setVisible(False)
         # Fixed row heights: the view never asks every row its size (100,000 rows open at once).
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

@@ -38,8 +38,9 @@ class PendingModel(CaseListModel):
             listed = self.listed(index.row())
             if listed is not None:
                 row = listed.row
+                numbered = f"办件编号：{row.official_no}\n" if row.official_no else ""
                 return (
-                    f"收件号：{row.receipt_no}\n事项：{row.item_name}\n"
+                    f"{numbered}收件号：{row.receipt_no}\n事项：{row.item_name}\n"
                     f"申请人：{row.applicant_name}（{row.applicant_id_masked}）\n"
                     f"状态：{row.state.label}"
                 )

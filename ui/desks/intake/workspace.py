@@ -188,7 +188,9 @@ class IntakeWorkspace(QWidget):
         if row.state not in PENDING_STATES:
             self._reset()
             self.said.emit(
-                f"收件号 {row.receipt_no} 当前状态为“{row.state.label}”，不在窗口待办中。", True
+                f"办件 {row.official_no or row.receipt_no} 当前状态为“{row.state.label}”，"
+                "不在窗口待办中。",
+                True,
             )
             return
         self._reset()

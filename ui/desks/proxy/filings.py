@@ -27,7 +27,7 @@ from ui.cases.table import CaseTable
 from ui.desk_base import Desk
 from ui.widgets import fill_table, readonly_table
 
-READY_HEADERS = ("收件号", "事项", "委托人", "凭委托书代领", "可代领")
+READY_HEADERS = ("办件编号", "事项", "委托人", "凭委托书代领", "可代领")
 
 
 class FilingsPane(QWidget):
