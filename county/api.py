@@ -20,6 +20,7 @@ from app.sync.protocol import (
     Accounts,
     Activation,
     ActivationRequest,
+    Authorizations,
     CalendarYears,
     CatalogueAnswer,
     Change,
@@ -31,9 +32,12 @@ from app.workcalendar import WorkCalendar, default_calendar
 from county.accounts import account_snapshot
 from county.api_county import county_work_router, refuse_staff_token
 from county.apply import apply_op
+from county.authorizations import authorizations_after
 from county.calendar_years import calendar_answer
 from county.catalogue import catalogue_answer
 from county.credentials import code_digest, digest
+from county.malformed import install_malformed_refusals
+from county.scope import in_scope
 from county.store.engine import CountyStore
 from county.store.models import CaseActionRow, CountyCase, Meta, Workstation
 from db.base import utcnow
@@ -76,6 +80,7 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
 
     app.state.store = store
     app.include_router(county_work_router(days))
+    install_malformed_refusals(app)
 
     @app.post("/v1/activate")
     def activate(request: ActivationRequest, db: Db) -> Activation:
@@ -95,10 +100,17 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
             return Activation(secret=secret, epoch=meta.epoch, county_name=meta.county_name)
 
     @app.post("/v1/ops")
-    def push(request: PushRequest, db: Db, station: Station) -> PushAnswer:
+    def push(
+        request: PushRequest,
+        db: Db,
+        station: Station,
+        epoch: Annotated[str | None, Header(alias=EPOCH_HEADER)] = None,
+    ) -> PushAnswer:
         answers = []
         for raw in request.ops:
             with db.begin():
+                if epoch is not None and epoch != db.scalars(select(Meta.epoch)).one():
+                    raise HTTPException(410, "县级系统已从备份恢复，请重新同步全部数据。")
                 answers.append(apply_op(db, station, raw, days))
         return PushAnswer(answers=answers)
 
@@ -116,7 +128,11 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
         rows = db.execute(
             select(CaseActionRow, CountyCase.official_no)
             .join(CountyCase, CountyCase.id == CaseActionRow.case_id)
-            .where(CaseActionRow.centre_code == station.centre_code, CaseActionRow.id > cursor)
+            .where(
+                CaseActionRow.centre_code == station.centre_code,
+                CaseActionRow.id > cursor,
+                *in_scope(station),
+            )
             .order_by(CaseActionRow.id)
             .limit(limit + 1)
         ).all()
@@ -133,9 +149,18 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
             changes=page,
         )
 
+    @app.get("/v1/authorizations")
+    def authorizations(
+        db: Db,
+        station: Station,
+        after: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
+    ) -> Authorizations:
+        return authorizations_after(db, station, after, limit)
+
     @app.get("/v1/accounts")
     def accounts(db: Db, station: Station) -> Accounts:
-        return Accounts(accounts=account_snapshot(db, station.centre_code))
+        return Accounts(accounts=account_snapshot(db, station))
 
     @app.get("/v1/catalogue")
     def catalogue(

@@ -44,6 +44,7 @@ from county.store.models import (
 
 OPENING = frozenset({Action.RECEIVE, Action.CREATE_DRAFT})  # what may open a case at the county
 NUMBERED = frozenset(CaseState) - {CaseState.DRAFT, CaseState.SUBMITTED}
+GAP = "E409-GAP"  # a base sequence ahead of the county's (e.g. after a restore from backup)
 
 
 def payload_hash(raw: dict[str, Any]) -> str:
@@ -161,6 +162,17 @@ def judge(
     if case is not None and case.centre_code != centre_code:
         return _rejected(op_id, "E403-FORGED", "该办件不属于本中心。")
     seq = case.seq if case is not None else 0
+    if envelope.base_seq > seq:  # the county lacks what the workstation counted before it
+        return OpAnswer(
+            op_id=op_id,
+            outcome="conflict",
+            code=GAP,
+            message=(
+                f"县级系统尚无本操作之前的办理记录（县级第 {seq} 步，本操作基于第 "
+                f"{envelope.base_seq} 步）。"
+            ),
+            county_copy=case_copy(session, case) if case is not None else None,
+        )
     if envelope.base_seq != seq:
         assert case is not None  # a new case is at 0, and base_seq ≥ 0
         return OpAnswer(
@@ -203,6 +215,7 @@ def judge(
             template_key=envelope.case.template_key,
             template_version=envelope.case.template_version,
             state=after.state.value,
+            opened_at=envelope.workstation,
         )
         session.add(case)
     case.seq, case.state = after.last_seq, after.state.value

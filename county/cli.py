@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session
 from county.catalogue import publish_catalogue
 from county.credentials import code_digest, new_activation_code
 from county.store.engine import CountyStore, open_county
-from county.store.models import Account, Centre, Meta, Workstation
+from county.store.models import CENTRE_SCOPE, PROXY_SCOPE, Account, Centre, Meta, Workstation
 
 DEMO_COUNTY_NAME = "示例县政务服务管理局（演示）"
 DEMO_WORKSTATIONS = ("W01", "W02", "V01")
+DEMO_PROXY_LAPTOPS = ("V01",)  # the village 代办点's laptop
 # No 0/O or 1/I: the code is read off a screen and typed at another PC.
 WORKSTATION_CODE = re.compile(r"[A-Z0-9]{1,8}")  # as a workstation's own setting allows
 BACKENDS = ("sqlite", "postgresql")
@@ -44,9 +45,25 @@ def build_parser() -> argparse.ArgumentParser:
     code = sub.add_parser("activation-code", help="make a workstation's one-time activation code")
     code.add_argument("--centre", required=True, help="the centre's town code (区划代码)")
     code.add_argument("--workstation", required=True, help="workstation code, e.g. W02")
+    code.add_argument(
+        "--proxy-laptop",
+        action="store_true",
+        help="a proxy agent's laptop (代办点): it pulls only the filings made on it",
+    )
     serve = sub.add_parser("serve", help="run the county service over HTTP")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=int, default=8700, help="port to listen on (8700)")
+    serve.add_argument(
+        "--demo-clerk",
+        type=float,
+        metavar="SECONDS",
+        help="demo county only: a labelled demo clerk approves reported cases after SECONDS",
+    )
+    serve.add_argument(
+        "--until-stdin-closes",
+        action="store_true",
+        help="with --demo-clerk: stop when standard input closes (the demo window exited)",
+    )
     decide = sub.add_parser(
         "decide", help="the county's decision on a case the town reported, or return it"
     )
@@ -58,7 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("--opinion", required=True, help="the county's opinion or reason")
     decide.add_argument("--result-no", default="", help="result document number (结果文号)")
     decide.add_argument("--by", default="county-staff", help="the county staff member deciding")
-    for command in (init, code, serve, decide):
+    backup = sub.add_parser("backup", help="write a consistent backup of the whole store")
+    backup.add_argument("--out", required=True, metavar="FILE", help="the backup file to write")
+    restore = sub.add_parser(
+        "restore", help="replace the store's contents with a backup (a new epoch)"
+    )
+    restore.add_argument("--from", dest="source", required=True, metavar="FILE", help="backup")
+    for command in (init, code, serve, decide, backup, restore):
         command.add_argument(
             "--database",
             required=True,
@@ -192,15 +215,19 @@ def init_demo(session: Session) -> list[str]:
     )
     missing = [code for code in DEMO_WORKSTATIONS if code not in stations]
     for code in missing:
-        session.add(Workstation(centre_code=DEMO_TOWN_CODE, code=code))
+        scope = PROXY_SCOPE if code in DEMO_PROXY_LAPTOPS else CENTRE_SCOPE
+        session.add(Workstation(centre_code=DEMO_TOWN_CODE, code=code, scope=scope))
     if missing:
         done.append(f"已登记工作站 {'、'.join(missing)}（尚未激活，激活码用 activation-code 生成）")
     return done
 
 
-def issue_activation_code(session: Session, centre_code: str, station_code: str) -> list[str]:
+def issue_activation_code(
+    session: Session, centre_code: str, station_code: str, *, proxy_laptop: bool = False
+) -> list[str]:
     """Give the workstation a new one-time code (any earlier unused one stops working); a
-    workstation the county has not seen yet is registered. Returns the lines to print."""
+    workstation the county has not seen yet is registered; ``proxy_laptop`` makes it a proxy
+    agent's laptop, which pulls only the filings made on it. Returns the lines to print."""
     from app.validators import normalize_text
 
     centre = session.get(Centre, centre_code.strip())
@@ -221,6 +248,12 @@ def issue_activation_code(session: Session, centre_code: str, station_code: str)
         lines.append(f"工作站 {code} 此前未登记，已登记到{centre.name}。")
     elif station.secret_hash is not None:
         lines.append(f"工作站 {code} 已激活过；用新激活码重新激活后，它原来的凭证即作废。")
+    if proxy_laptop:
+        station.scope = PROXY_SCOPE
+    if station.scope == PROXY_SCOPE:
+        lines.append(
+            f"工作站 {code} 为代办点笔记本：只同步在本机代办的办件、代办委托和代办员账号。"
+        )
     activation = new_activation_code()
     station.activation_hash = code_digest(activation)
     lines += [
@@ -239,12 +272,16 @@ def _init_demo(args: argparse.Namespace) -> int:
 
 def _activation_code(args: argparse.Namespace) -> int:
     with opened(args.database) as store, store.sessions() as session, session.begin():
-        lines = issue_activation_code(session, args.centre, args.workstation)
+        lines = issue_activation_code(
+            session, args.centre, args.workstation, proxy_laptop=args.proxy_laptop
+        )
     print("\n".join(lines))
     return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
+    if args.demo_clerk is not None or args.until_stdin_closes:
+        return _serve_demo(args)
     import uvicorn  # the web stack loads only for the command that serves
 
     from county.api import create_app
@@ -263,6 +300,36 @@ def _serve(args: argparse.Namespace) -> int:
             port=args.port,
             ssl_certfile=tls[0] if tls else None,
             ssl_keyfile=tls[1] if tls else None,
+        )
+    return 0
+
+
+def _serve_demo(args: argparse.Namespace) -> int:
+    """The demo county with its labelled demo clerk (``county.demo_serve``); never another."""
+    from county.demo_serve import is_demo_county, serve_demo
+
+    if args.demo_clerk is None or args.demo_clerk < 0:
+        raise CommandError("演示县级审批员的等待时间（--demo-clerk 秒数）应为不小于 0 的数。")
+    if args.certfile or args.keyfile:
+        raise CommandError("演示县级服务只在本机回环地址上以 http 运行，不使用证书。")
+    with opened(args.database) as store:
+        if not is_demo_county(store, DEMO_COUNTY_NAME):
+            raise CommandError(
+                "演示县级审批员只用于演示县（init-demo 建立的库），不能用于真实的县级库。"
+            )
+        print(
+            f"演示县级服务：http://{args.host}:{args.port}；演示县级审批员在上报 "
+            f"{args.demo_clerk:g} 秒后自动准予（仅限演示）",
+            file=sys.stderr,
+            flush=True,
+        )
+        serve_demo(
+            store,
+            args.database,
+            host=args.host,
+            port=args.port,
+            clerk_delay=args.demo_clerk,
+            until_stdin_closes=args.until_stdin_closes,
         )
     return 0
 
@@ -345,6 +412,36 @@ def _decide(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from county.backup import take_backup
+
+    out = Path(args.out)
+    with opened(args.database) as store:
+        try:
+            info = take_backup(store, out)
+        except OSError as error:
+            raise CommandError(f"无法写入备份文件 {out}：{error.strerror or error}") from error
+    print(f"已备份县级库到 {out}：{info.total} 行，结构版本 {info.schema_revision}。")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from county.backup import BackupRefused, read_header, restore_backup
+
+    source = Path(args.source)
+    try:
+        read_header(source)  # a file that is not a backup is refused before the store opens
+        with opened(args.database) as store:
+            info, epoch = restore_backup(store, source)
+    except BackupRefused as error:
+        raise CommandError(str(error)) from error
+    print(
+        f"已从 {source}（{info.taken_at} 备份）恢复县级库：{info.total} 行；"
+        f"新的数据纪元 {epoch}，各工作站下次同步时将重新同步并补传备份后的操作。"
+    )
+    return 0
+
+
 def _publish_catalogue(args: argparse.Namespace) -> int:
     from app.catalog.loader import load_catalog
     from app.errors import AppError
@@ -389,6 +486,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "staff-add": _staff_add,
     "openapi": _openapi,
     "decide": _decide,
+    "backup": _backup,
+    "restore": _restore,
     "publish-catalogue": _publish_catalogue,
     "publish-calendar": _publish_calendar,
 }

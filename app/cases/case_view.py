@@ -15,7 +15,7 @@ from app.actor import Actor, Role
 from app.cases.access import check_visible, require_case_role
 from app.cases.decisions import get_case
 from app.cases.engine import item_rules, load_item, project
-from app.cases.log import PARKED
+from app.cases.log import PARKED, confirmed_now
 from app.cases.queries import CaseDetail, case_detail
 from app.catalog.schema import FieldType, FormField, FormTemplate
 from app.units.declare import reads
@@ -106,7 +106,7 @@ def county_note(session: Session, case_id: int) -> str | None:
         select(OutboxEntry.status, ActionConfirmation.confirmed_at)
         .select_from(CaseAction)
         .outerjoin(OutboxEntry, OutboxEntry.action_id == CaseAction.id)
-        .outerjoin(ActionConfirmation, ActionConfirmation.action_id == CaseAction.id)
+        .outerjoin(ActionConfirmation, confirmed_now())
         .where(
             CaseAction.case_id == case_id,
             CaseAction.action == Action.REPORT_TO_COUNTY.value,

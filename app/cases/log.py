@@ -5,21 +5,31 @@ folded and never dropped; a person may then *withdraw* it (audited), which keeps
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import ActionConfirmation, CaseAction, OutboxEntry
+from db.models.sync import current_epoch_id
 
 PARKED = "parked"
 WITHDRAWN = "withdrawn"  # a parked action a person withdrew: kept, audited, never folded or sent
 SET_ASIDE = (PARKED, WITHDRAWN)
 
 
+def confirmed_now() -> ColumnElement[bool]:
+    """Joins an action to its confirmation in the current county epoch: one the county gave
+    before it was restored from a backup no longer counts (it is sent again if need be)."""
+    return and_(
+        ActionConfirmation.action_id == CaseAction.id,
+        ActionConfirmation.epoch_id == current_epoch_id(),
+    )
+
+
 def in_fold_order(case_id: int) -> Select[CaseAction]:
     confirmed = ActionConfirmation.county_seq
     return (
         select(CaseAction)
-        .outerjoin(ActionConfirmation, ActionConfirmation.action_id == CaseAction.id)
+        .outerjoin(ActionConfirmation, confirmed_now())
         .outerjoin(OutboxEntry, OutboxEntry.action_id == CaseAction.id)
         .where(
             CaseAction.case_id == case_id,

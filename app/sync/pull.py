@@ -21,7 +21,7 @@ from app import settings
 from app.actor import Actor, Role
 from app.cases.engine import item_rules, load_item, write_projection
 from app.cases.intake import applicant_from
-from app.cases.log import PARKED, in_fold_order, next_local_seq
+from app.cases.log import PARKED, confirmed_now, in_fold_order, next_local_seq
 from app.catalog.schema import FormTemplate
 from app.errors import AppError
 from app.outbox.envelope import CaseActionEnvelope
@@ -134,7 +134,7 @@ def refold(session: Session, case: Case, calendar: WorkCalendar) -> int:
         c.action_id
         for c in session.scalars(
             select(ActionConfirmation)
-            .join(CaseAction, CaseAction.id == ActionConfirmation.action_id)
+            .join(CaseAction, confirmed_now())
             .where(CaseAction.case_id == case.id)
         )
     }

@@ -6,8 +6,7 @@ sequence, and the case takes its 办件编号); conflict or rejected → parked,
 person to resolve. Nothing is ever dropped. When the county cannot be reached the rows stay
 pending and the error says so (the caller retries later).
 
-Case actions and the admin's account operations go up; proxy authorizations wait in the outbox
-until the county service takes them.
+Case actions, the admin's account operations and proxy authorizations go up.
 """
 
 from __future__ import annotations
@@ -17,16 +16,19 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import settings
 from app.cases.log import PARKED
-from app.outbox.envelope import ACCOUNT_KINDS, CASE_ACTION
+from app.outbox.envelope import ACCOUNT_KINDS, AUTHORIZATION, CASE_ACTION
+from app.sync.gaps import GAP, earlier_unconfirmed
 from app.sync.protocol import OpAnswer
 from app.sync.transport import Transport
 from db.models import ActionConfirmation, Case, CaseAction, OutboxEntry
+from db.models.sync import current_epoch_id
 from db.store import Store
 
 PENDING, ACKED = "pending", "acked"
-# What goes up now; proxy authorizations wait in the outbox until the county takes them.
-SENT_KINDS = frozenset({CASE_ACTION} | ACCOUNT_KINDS)
+# What goes up: everything the outbox holds (``enqueue`` callers: cases, accounts, authorizations).
+SENT_KINDS = frozenset({CASE_ACTION, AUTHORIZATION} | ACCOUNT_KINDS)
 BATCH = 200
 
 
@@ -36,6 +38,7 @@ class Pushed:
     replayed: int
     parked: int
     cases: frozenset[int] = frozenset()  # this store's ids of the cases the answers touched
+    waiting: int = 0  # E409-GAP: kept queued until the county has what comes before (gaps.py)
 
     @property
     def sent(self) -> int:
@@ -51,10 +54,11 @@ def push_pending(store: Store, transport: Transport, *, batch: int = BATCH) -> P
             .order_by(OutboxEntry.id)
             .limit(batch)
         ).all()
+        epoch = settings.COUNTY_EPOCH.get(session) or None  # a restored county answers 410
     if not rows:
         return Pushed(0, 0, 0)
-    answers = transport.push([payload for _, payload in rows]).answers
-    counts = {"applied": 0, "replayed": 0, "parked": 0}
+    answers = transport.push([payload for _, payload in rows], epoch).answers
+    counts = {"applied": 0, "replayed": 0, "parked": 0, "waiting": 0}
     cases: set[int] = set()
     with store.session() as session, session.begin():
         for (row_id, _), answer in zip(rows, answers, strict=True):
@@ -63,7 +67,13 @@ def push_pending(store: Store, transport: Transport, *, batch: int = BATCH) -> P
             counts[_record(session, row, answer)] += 1
             if row.case_id is not None:
                 cases.add(row.case_id)
-    return Pushed(counts["applied"], counts["replayed"], counts["parked"], frozenset(cases))
+    return Pushed(
+        counts["applied"],
+        counts["replayed"],
+        counts["parked"],
+        frozenset(cases),
+        waiting=counts["waiting"],
+    )
 
 
 def _record(session: Session, row: OutboxEntry, answer: OpAnswer) -> str:
@@ -72,12 +82,20 @@ def _record(session: Session, row: OutboxEntry, answer: OpAnswer) -> str:
         row.status, row.last_error = ACKED, None
         if row.action_id is not None:  # a case action: confirmed at its county sequence
             assert answer.county_seq is not None
-            confirm(session, row.action_id, answer.county_seq)
+            if not earlier_unconfirmed(session, row.action_id):  # else the pull does (gaps.py)
+                confirm(session, row.action_id, answer.county_seq)
         if answer.official_no and row.case_id is not None:
             case = session.get(Case, row.case_id)
             assert case is not None
             case.official_no = answer.official_no
         return answer.outcome
+    if (
+        answer.code == GAP
+        and row.action_id is not None
+        and earlier_unconfirmed(session, row.action_id)
+    ):
+        row.last_error = f"[{answer.code}] 等待其他工作站补传之前的办理记录：{answer.message}"
+        return "waiting"  # still queued: sent again at the next sync
     row.status = PARKED
     row.last_error = f"[{answer.code}] {answer.message}"
     return "parked"
@@ -85,7 +103,13 @@ def _record(session: Session, row: OutboxEntry, answer: OpAnswer) -> str:
 
 def confirm(session: Session, action_id: int, county_seq: int) -> None:
     """Record the county's sequence for one of this store's actions (once)."""
-    if session.get(ActionConfirmation, action_id) is None:
+    done = session.scalar(
+        select(ActionConfirmation.action_id).where(
+            ActionConfirmation.action_id == action_id,
+            ActionConfirmation.epoch_id == current_epoch_id(),
+        )
+    )
+    if done is None:  # its epoch: the current one (the column's default)
         session.add(ActionConfirmation(action_id=action_id, county_seq=county_seq))
 
 

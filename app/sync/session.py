@@ -13,13 +13,15 @@ from app import settings
 from app.cases.log import PARKED
 from app.errors import AppError
 from app.sync.accounts import pull_accounts
-from app.sync.credential import NOT_ACTIVATED, load_secret, save_secret
+from app.sync.authorizations import pull_authorizations
+from app.sync.credential import NOT_ACTIVATED, load_secret, save_secret, secret_file
 from app.sync.protocol import Activation, ActivationRequest
 from app.sync.published import pull_published
 from app.sync.pull import pull_changes
 from app.sync.push import PENDING, SENT_KINDS, push_pending
+from app.sync.resnapshot import resnapshot
 from app.sync.tls import refuse_untrusted, tls_context
-from app.sync.transport import CountyUnreachable, HttpTransport, Transport
+from app.sync.transport import CountyUnreachable, EpochChanged, HttpTransport, Transport
 from app.workcalendar import WorkCalendar
 from db.base import utcnow
 from db.models import OutboxEntry
@@ -53,12 +55,13 @@ def activate(store: Store, county_url: str, code: str, ca_pem: str = "") -> Acti
         detail = answer.json().get("detail", "") if answer.content else ""
         raise ActivationRefused(f"县级系统拒绝激活：{detail or answer.status_code}")
     activation = Activation.model_validate(answer.json())
-    save_secret(store.store_id, activation.secret)
+    save_secret(store.store_id, activation.secret, secret_file(store))
     with store.session() as session, session.begin():
         settings.COUNTY_URL.set(session, county_url.rstrip("/"))
         settings.COUNTY_CA_PEM.set(session, ca_pem)
         settings.COUNTY_EPOCH.set(session, activation.epoch)
         settings.SYNC_CURSOR.set(session, 0)
+        settings.AUTHORIZATION_CURSOR.set(session, 0)
     return activation
 
 
@@ -67,7 +70,7 @@ def transport_for(store: Store) -> HttpTransport:
         url, ca_pem = settings.COUNTY_URL.get(session), settings.COUNTY_CA_PEM.get(session)
     if not url:
         raise ActivationRefused(NOT_ACTIVATED)
-    return HttpTransport(url, load_secret(store.store_id), ca_pem=ca_pem)
+    return HttpTransport(url, load_secret(store.store_id, secret_file(store)), ca_pem=ca_pem)
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,16 @@ class SyncSummary:
 
 
 def sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> SyncSummary:
-    """Push until nothing pending is left to send, then pull until the county is quiet."""
+    """Push until nothing pending is left to send, then pull until the county is quiet. A county
+    restored from a backup (410) is snapshotted again first (``resnapshot``), then synced."""
+    try:
+        return _sync_now(store, transport, calendar)
+    except EpochChanged:
+        resnapshot(store, transport, calendar)
+        return _sync_now(store, transport, calendar)
+
+
+def _sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> SyncSummary:
     applied = replayed = parked = 0
     cases: set[int] = set()
     while True:
@@ -100,9 +112,12 @@ def sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> Sync
         cases |= pushed.cases
         if pushed.sent == 0:
             break
+    # Accounts first (an authorization names its proxy's account), then the authorizations (a
+    # proxy's filing names its authorization), then the cases.
+    pull_accounts(store, transport)
+    pull_authorizations(store, transport)
     calendar = pull_published(store, transport, calendar)  # before the cases that use it
     pulled = pull_changes(store, transport, calendar)
-    pull_accounts(store, transport)
     with store.session() as session, session.begin():
         settings.LAST_SYNC_AT.set(session, utcnow().isoformat(timespec="seconds"))
     status = sync_status(store)

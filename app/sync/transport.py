@@ -15,6 +15,7 @@ from app.errors import AppError
 from app.sync.protocol import (
     EPOCH_HEADER,
     Accounts,
+    Authorizations,
     CalendarYears,
     CatalogueAnswer,
     ChangesPage,
@@ -42,7 +43,7 @@ class EpochChanged(AppError):
 
 
 class Transport(Protocol):
-    def push(self, ops: Sequence[dict[str, Any]]) -> PushAnswer: ...
+    def push(self, ops: Sequence[dict[str, Any]], epoch: str | None = None) -> PushAnswer: ...
 
     def changes(self, cursor: int, epoch: str | None, limit: int) -> ChangesPage: ...
 
@@ -51,6 +52,8 @@ class Transport(Protocol):
     def calendar(self) -> CalendarYears: ...
 
     def accounts(self) -> Accounts: ...
+
+    def authorizations(self, after: int, limit: int) -> Authorizations: ...
 
 
 class HttpTransport:
@@ -70,8 +73,9 @@ class HttpTransport:
     def close(self) -> None:
         self._client.close()
 
-    def push(self, ops: Sequence[dict[str, Any]]) -> PushAnswer:
-        answer = self._send("POST", "/v1/ops", json={"ops": list(ops)})
+    def push(self, ops: Sequence[dict[str, Any]], epoch: str | None = None) -> PushAnswer:
+        headers = {EPOCH_HEADER: epoch} if epoch else {}
+        answer = self._send("POST", "/v1/ops", json={"ops": list(ops)}, headers=headers)
         return PushAnswer.model_validate(answer.json())
 
     def changes(self, cursor: int, epoch: str | None, limit: int) -> ChangesPage:
@@ -90,6 +94,10 @@ class HttpTransport:
 
     def accounts(self) -> Accounts:
         return Accounts.model_validate(self._send("GET", "/v1/accounts").json())
+
+    def authorizations(self, after: int, limit: int) -> Authorizations:
+        answer = self._send("GET", "/v1/authorizations", params={"after": after, "limit": limit})
+        return Authorizations.model_validate(answer.json())
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:

@@ -14,7 +14,7 @@ from db.models.catalog import CatalogRelease, FormTemplateVersion, Item, ItemMat
 from db.models.drafts import IntakeDraft
 from db.models.outbox import OutboxEntry
 from db.models.settings import CalendarYear, Setting
-from db.models.sync import ActionConfirmation
+from db.models.sync import ActionConfirmation, CountyEpoch
 
 __all__ = [
     "ActionConfirmation",
@@ -24,6 +24,7 @@ __all__ = [
     "Case",
     "CaseAction",
     "CatalogRelease",
+    "CountyEpoch",
     "FormTemplateVersion",
     "IntakeDraft",
     "Item",
