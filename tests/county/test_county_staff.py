@@ -161,6 +161,8 @@ def test_wrong_credentials_are_refused_with_a_code_and_nothing_is_written(
         assert refusal(refused) == (403, "E403-WORKSTATION")
         assert "工作站凭证不能用于县级业务" in refused.json()["detail"]["message"]
         assert refusal(client.get("/v1/county/cases")) == (403, "E403-WORKSTATION")
+        own = client.get("/v1/changes", params={"cursor": -1})  # the sync's own answer stays
+        assert own.status_code == 422 and isinstance(own.json()["detail"], list)
 
     # A staff token opens no workstation's sync.
     token = _token_of(staff)
@@ -201,7 +203,9 @@ def test_the_queue_and_a_decision_over_http_reach_the_window_which_delivers(
     ]
     assert (queue[0]["centre"], queue[0]["seq"], queue[0]["state"]) == (TOWN, 5, "with_county")
     assert staff.get("/v1/county/cases", params={"state": "decided"}).json() == {"cases": []}
-    assert staff.get("/v1/county/cases", params={"state": "no-such"}).status_code == 422
+    bad_state = staff.get("/v1/county/cases", params={"state": "no-such"})
+    assert refusal(bad_state) == (422, "E422-FORMAT")
+    assert bad_state.json()["detail"]["field"] == "state"
 
     before = written(county)
     denial = staff.post(
@@ -209,6 +213,15 @@ def test_the_queue_and_a_decision_over_http_reach_the_window_which_delivers(
     )
     assert refusal(denial) == (422, "E422-E100")  # a denial needs its reasons
     unknown = staff.post("/v1/county/cases/NO-SUCH/decision", json={"result": "approved"})
+    for body, field, words in (
+        ({"opinion": "同意"}, "result", "缺少必填项"),
+        ({"result": "maybe"}, "result", "取值不在允许的范围内"),
+        ({"result": "approved", "by": "someone-else"}, "by", "不认识的字段"),
+    ):
+        malformed = staff.post(f"/v1/county/cases/{case.official_no}/decision", json=body)
+        assert refusal(malformed) == (422, "E422-FORMAT")
+        assert malformed.json()["detail"]["field"] == field
+        assert words in malformed.json()["detail"]["message"]
     assert refusal(unknown) == (404, "E404-CASE")
     assert written(county) == before
 
