@@ -37,7 +37,6 @@ from county.calendar_years import calendar_answer
 from county.catalogue import catalogue_answer
 from county.credentials import code_digest, digest
 from county.malformed import install_malformed_refusals
-from county.malformed import install_malformed_refusals
 from county.scope import in_scope
 from county.store.engine import CountyStore
 from county.store.models import CaseActionRow, CountyCase, Meta, Workstation
@@ -81,7 +80,6 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
 
     app.state.store = store
     app.include_router(county_work_router(days))
-    install_malformed_refusals(app)
     install_malformed_refusals(app)
 
     @app.post("/v1/activate")
