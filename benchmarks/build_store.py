@@ -1222,7 +1222,12 @@ def build(
     cache_mib: int = 2048,
     now: dt.datetime | None = None,
     progress: Callable[[str], None] = log,
+    people_of: Callable[[Store], People] | None = None,
+    all_pending: bool = False,
 ) -> BuildResult:
+    """``people_of``: who works at the centre (default: ``make_people``, a big centre's staff);
+    ``all_pending``: every outbox row still waiting for the county (default: acknowledged but
+    the last working day's)."""
     data_dir, _ = store_paths(out)
     if data_dir.exists():
         raise SystemExit(f"{data_dir} exists: delete it to rebuild, or use --reuse to query it")
@@ -1232,7 +1237,7 @@ def build(
     store = open_bench_store(out)
     try:
         demo.prepare_demo(store)
-        people = make_people(store)
+        people = (people_of or make_people)(store)
         items = load_items(store, rng)
         with store.session() as session:
             cal = FastCalendar(work_calendar(session))
@@ -1244,6 +1249,8 @@ def build(
         years = min(10.0, max(1.0, cases / 100_000))
         first = today - dt.timedelta(days=round(365 * years))
         pending_from = dt.datetime.combine(last_day, dt.time(0), CHINA_TZ)
+        if all_pending:
+            pending_from = dt.datetime.combine(first, dt.time(0), CHINA_TZ)
         world = World(items, people, cal, today, pending_from, seed)
         work = jobs(cases, first_id, cal, first, last_day, rng)
         with contextlib.ExitStack() as stack:

@@ -5,6 +5,7 @@ A small store (2,000 cases) built the benchmark's way; no timings are asserted (
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from app.accounts import passwords
 from app.cases.engine import project, projection_matches
 from app.settings.calendar import work_calendar
 from app.workflow.states import CaseState
-from benchmarks import build_store, queries
+from benchmarks import build_store, queries, sync
 from db.models import AuditEntry, Case, CaseAction, OutboxEntry
 from db.store import Store
 from tests.cases.helpers import assert_outbox_mirrors_actions
@@ -91,3 +92,27 @@ def test_the_command_line_queries_an_existing_store(
     printed = capsys.readouterr().out
     assert "p95 ms" in printed and "peak RSS" in printed
     assert '"queries"' in figures.read_text(encoding="utf-8")
+
+
+def test_the_sync_benchmark_pushes_pulls_and_measures_the_ui(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A few cases through the real county service (SQLite): every action applied, the fresh
+    workstation holding what W01 holds (the script's own checks), and the figures printed."""
+    figures = tmp_path / "sync.json"
+    with pytest.MonkeyPatch.context() as patch:  # the demo users' Argon2 hashes, made quick
+        patch.setattr(
+            passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+        )
+        code = sync.main(
+            ["--cases", "20", "--backend", "sqlite", "--workers", "0", "--out",
+             str(tmp_path / "work"), "--json", str(figures)]
+        )  # fmt: skip
+    printed = capsys.readouterr().out
+    results = json.loads(figures.read_text(encoding="utf-8"))
+    assert code == 0 and results["problems"] == [], results["problems"]
+    push, pull = results["sqlite"]["push"], results["sqlite"]["pull"]
+    assert push["applied"] == results["actions"] == pull["added"] > 4 * 20
+    assert sum(pull["states"].values()) == 20 and pull["numbered"] == push["numbered"] > 0
+    assert results["ui"]["w03_first_sync"]["states"] == pull["states"]
+    assert "first pull (fresh W02)" in printed and "longest gap" in printed
