@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="read the store key from this file instead of the OS keyring (demo / headless only)",
     )
+    _add_demo_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     catalog = sub.add_parser("catalog", help="item catalogue tools").add_subparsers(
@@ -125,6 +126,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sample.add_argument("--out", type=Path, required=True, metavar="DIR")
     return parser
+
+
+def _add_demo_options(parser: argparse.ArgumentParser) -> None:
+    """``onewindow --demo``'s workstation and its county (``app.demo.county``)."""
+    from app.demo.stations import DEMO_CLERK_SECONDS, DEMO_COUNTY_PORT, DEMO_WORKSTATIONS
+
+    parser.add_argument(
+        "--workstation",
+        choices=DEMO_WORKSTATIONS,
+        help="with --demo: which demo workstation (W01 front window, the default; W02 back "
+        "office; V01 the proxy's laptop), each on its own data directory, one demo county",
+    )
+    parser.add_argument(
+        "--demo-county-port",
+        type=int,
+        default=DEMO_COUNTY_PORT,
+        metavar="PORT",
+        help=f"with --demo: the demo county's port on 127.0.0.1 ({DEMO_COUNTY_PORT})",
+    )
+    parser.add_argument(
+        "--demo-clerk-delay",
+        type=float,
+        default=DEMO_CLERK_SECONDS,
+        metavar="SECONDS",
+        help="with --demo: seconds before the demo county clerk approves a reported case "
+        f"({DEMO_CLERK_SECONDS:g})",
+    )
 
 
 def _add_store_options(parser: argparse.ArgumentParser) -> None:

@@ -17,9 +17,16 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.demo.stations import (
+    COUNTY_OWNER,
+    DEMO_CLERK_SECONDS,
+    DEMO_COUNTY_PORT,
+    DEMO_SIGN_IN,
+)
 from app.errors import AppError
 from app.system.paths import default_data_dir, demo_key_file
 from ui.crash import CrashHandler
+from ui.demo_county import DemoCountyStarter
 from ui.dialogs import Dialogs, QtDialogs
 from ui.signin.login_dialog import LoginDialog
 from ui.startup import Opened, open_for_gui, preload_desks
@@ -38,7 +45,9 @@ SMOKE_ENV = "ONEWINDOW_SMOKE_TEST"
 def resolve_data_dir(args: argparse.Namespace) -> tuple[Path, Path | None]:
     """(data dir, key file). Demo mode: a fresh directory and its labelled demo key file."""
     if args.demo:
-        data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="onewindow-demo-"))
+        station = getattr(args, "workstation", None)
+        prefix = f"onewindow-demo-{station}-" if station and station != "W01" else "onewindow-demo-"
+        data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix=prefix))
         return data_dir, args.key_file or demo_key_file(data_dir)
     return args.data_dir or default_data_dir(), args.key_file
 
@@ -79,6 +88,30 @@ class _Progress(QObject):
     step = Signal(int, int)
 
 
+def _demo_county(args: argparse.Namespace, data_dir: Path) -> DemoCountyStarter:
+    """The demo county for this demo window (W01 starts it, the others find it)."""
+    station = getattr(args, "workstation", None)
+    return DemoCountyStarter(
+        data_dir,
+        # A data directory reopened without --workstation: its store says which it is.
+        station or (COUNTY_OWNER if _empty(data_dir) else None),
+        port=getattr(args, "demo_county_port", DEMO_COUNTY_PORT),
+        clerk_delay=getattr(args, "demo_clerk_delay", DEMO_CLERK_SECONDS),
+    )
+
+
+def _empty(data_dir: Path) -> bool:
+    return not data_dir.exists() or not any(data_dir.iterdir())
+
+
+def _county_line(line: str, sessions: list[SessionController]) -> None:
+    """The demo county is up (or could not be): say so, and sync now if signed in."""
+    print(f"演示县级服务：{line}", file=sys.stderr, flush=True)
+    for session in sessions:
+        if session.sync is not None:
+            session.sync.sync()
+
+
 def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -103,12 +136,22 @@ def run_gui(args: argparse.Namespace) -> int:
         lambda done, total: login.set_status(f"正在准备演示中心的数据（首次启动）… {done}/{total}")
     )
     sessions: list[SessionController] = []
+    county = _demo_county(args, data_dir) if args.demo and not smoke else None
+    if county is not None:
+        county.finished.connect(lambda line, failed: _county_line(line, sessions))
+        county.start()
+    station = getattr(args, "workstation", None)
+    if args.demo and station in DEMO_SIGN_IN:
+        login.username.setText(DEMO_SIGN_IN[station])
+        login.password.setFocus()
 
     def opened(result: Opened) -> None:
         crash.store = result.store
         session = build_session(result.store, args.demo, dialogs, runner)
         session.start(login)
         sessions.append(session)
+        if county is not None:
+            county.store_opened(result.store)
         runner.read(preload_desks)
         if smoke:
             print("smoke test: login window ready", flush=True)
@@ -122,13 +165,18 @@ def run_gui(args: argparse.Namespace) -> int:
         app.exit(1)
 
     demo = bool(args.demo)
-    runner.write(lambda: open_for_gui(data_dir, key_file, demo, progress.step.emit), opened, failed)
+    runner.write(
+        lambda: open_for_gui(data_dir, key_file, demo, progress.step.emit, station), opened, failed
+    )
     try:
         return app.exec()
     finally:
         crash.store = None
         for session in sessions:
             session.shutdown()
+        if county is not None:
+            county.stop()  # after the last sync round; before the store it activates closes
+        for session in sessions:
             session.store.close()
         runner.shutdown()
         crash.uninstall()

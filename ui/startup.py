@@ -23,7 +23,11 @@ class Opened:
 
 
 def open_for_gui(
-    data_dir: Path, key_file: Path | None, demo: bool, progress: Callable[[int, int], None]
+    data_dir: Path,
+    key_file: Path | None,
+    demo: bool,
+    progress: Callable[[int, int], None],
+    station_code: str | None = None,
 ) -> Opened:
     """Runs in a worker: raises ``AppError`` (no keyring, wrong key…) for the login window."""
     from app.system.logs import configure_logging
@@ -37,7 +41,7 @@ def open_for_gui(
         if demo:
             from app.demo.start import ensure_demo_centre
 
-            ensure_demo_centre(store, progress=progress)
+            ensure_demo_centre(store, workstation=station_code, progress=progress)
         opened = Opened(store, workstation(store))
     except BaseException:
         store.close()
