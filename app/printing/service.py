@@ -5,6 +5,11 @@ Every issued document — printed or saved — is archived with its SHA-256, who
 audited, in one transaction; a preview, or a copy whose print dialog was cancelled, is not. A
 second document of the same kind for a case is a 补打 (reprint): the PDF says so and it gets its
 own archive row and hash.
+
+Each copy records the case number it printed: the county's 办件编号 once the case has one, else
+the provisional 收件号. A copy printed with the 收件号 of a case the county has numbered since is
+offered again with the 办件编号 (``DocumentRow.numbered_since``; the reprint is audited with the
+copy it replaces).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.actor import Actor
-from app.audit import AuditEvent, record_for
+from app.audit import AuditEvent, JsonValue, record_for
 from app.cases.access import check_visible
 from app.cases.context import CaseContext
 from app.cases.decisions import get_case
@@ -45,6 +50,7 @@ class IssuedDocument:
     reprint: bool
     printed_at: datetime
     printed_by: str
+    number: str = ""  # the case number it prints (办件编号, else 收件号); "" unknown (old copy)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,9 @@ class DocumentRow:
     reprint: bool
     printed_at: datetime
     printed_by: str
+    number: str = ""  # the case number it printed; "" unknown (archived before it was kept)
+    # The 办件编号 the county gave after this copy was printed with the 收件号 ("" otherwise).
+    numbered_since: str = ""
 
 
 def audit_digest(digest: str) -> str:
@@ -101,6 +110,7 @@ def _build(
         reprint=reprint,
         printed_at=now,
         printed_by=actor.display_name,
+        number=case.official_no or case.receipt_no,
     )
     return built, case.receipt_no
 
@@ -119,12 +129,14 @@ def _archive(
     receipt_no: str,
     purpose: str,
     now: datetime,
+    replaces: int | None = None,
 ) -> IssuedDocument:
     """Archive exactly ``doc``'s bytes and audit the issue, in the caller's transaction."""
     row = PrintedDocument(
         case_id=doc.case_id,
         doc_type=doc.kind.value,
         reprint=doc.reprint,
+        case_no=doc.number or None,
         sha256=doc.sha256,
         pdf=doc.pdf,
         printed_by=actor.user_id or None,
@@ -133,20 +145,16 @@ def _archive(
     )
     session.add(row)
     session.flush()
-    record_for(
-        session,
-        actor,
-        AuditEvent.PRINT,
-        receipt_no,
-        {
-            "kind": doc.kind.value,
-            "document_id": row.id,
-            "sha256": audit_digest(doc.sha256),
-            "reprint": doc.reprint,
-            "purpose": purpose,
-        },
-        at=now,
-    )
+    detail: dict[str, JsonValue] = {
+        "kind": doc.kind.value,
+        "document_id": row.id,
+        "sha256": audit_digest(doc.sha256),
+        "reprint": doc.reprint,
+        "purpose": purpose,
+    }
+    if replaces is not None:  # a 补打 of that archived copy (e.g. now with the 办件编号)
+        detail["reprint_of"] = replaces
+    record_for(session, actor, AuditEvent.PRINT, receipt_no, detail, at=now)
     return replace(doc, document_id=row.id, printed_at=now)
 
 
@@ -164,7 +172,12 @@ def build_document(ctx: CaseContext, actor: Actor, case_id: int, kind: DocKind) 
 
 
 def archive_document(
-    ctx: CaseContext, actor: Actor, doc: IssuedDocument, *, purpose: str
+    ctx: CaseContext,
+    actor: Actor,
+    doc: IssuedDocument,
+    *,
+    purpose: str,
+    replaces: int | None = None,
 ) -> IssuedDocument:
     """Archive and audit the exact bytes of a document built by ``build_document`` that has now
     reached the printer (``purpose="print"``) or a file (``"save"``).
@@ -172,7 +185,8 @@ def archive_document(
     The row says what the paper says: ``doc.reprint`` as it was built. Two first copies of one
     kind could only come from two builds racing each other before either was archived (one
     window has one writer thread and a modal print dialog); the second is then still recorded,
-    as issued, rather than left out of the archive."""
+    as issued, rather than left out of the archive. ``replaces``: the archived copy this one
+    reprints (the 文书 tab's 补打), named in the audit entry."""
     if purpose not in ("print", "save"):
         raise ValidationError("用途", f"未知的文书用途：{purpose}")
     if doc.document_id is not None:
@@ -181,7 +195,7 @@ def archive_document(
     with ctx.sessions() as session, session.begin():
         case = get_case(session, doc.case_id)
         check_visible(actor, case)
-        return _archive(session, actor, doc, case.receipt_no, purpose, now)
+        return _archive(session, actor, doc, case.receipt_no, purpose, now, replaces)
 
 
 def issue_document(
@@ -206,8 +220,11 @@ def issue_document(
 
 
 def case_documents(session: Session, actor: Actor, case_id: int) -> list[DocumentRow]:
-    """The case's archived documents, oldest first (bytes not loaded)."""
-    check_visible(actor, get_case(session, case_id))
+    """The case's archived documents, oldest first (bytes not loaded); a copy that printed the
+    收件号 of a case the county has numbered since says so (``numbered_since``)."""
+    case = get_case(session, case_id)
+    check_visible(actor, case)
+    official = case.official_no or ""
     query = (
         select(
             PrintedDocument.id,
@@ -216,6 +233,7 @@ def case_documents(session: Session, actor: Actor, case_id: int) -> list[Documen
             PrintedDocument.reprint,
             PrintedDocument.printed_at,
             User.display_name,
+            PrintedDocument.case_no,
         )
         .outerjoin(User, User.id == PrintedDocument.printed_by)
         .where(PrintedDocument.case_id == case_id)
@@ -223,9 +241,17 @@ def case_documents(session: Session, actor: Actor, case_id: int) -> list[Documen
     )
     return [
         DocumentRow(
-            doc_id, DocKind(kind), _title(DocKind(kind), reprint), digest, reprint, at, by or ""
+            doc_id,
+            DocKind(kind),
+            _title(DocKind(kind), reprint),
+            digest,
+            reprint,
+            at,
+            by or "",
+            number or "",
+            official if official and number == case.receipt_no else "",
         )
-        for doc_id, kind, digest, reprint, at, by in session.execute(query)
+        for doc_id, kind, digest, reprint, at, by, number in session.execute(query)
     ]
 
 
@@ -270,4 +296,5 @@ def archived_pdf(session: Session, actor: Actor, document_id: int) -> IssuedDocu
         reprint=row.reprint,
         printed_at=row.printed_at,
         printed_by=user.display_name if user else "",
+        number=row.case_no or "",
     )

@@ -158,6 +158,9 @@ class PrintedDocument(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     doc_type: Mapped[str] = mapped_column(String(40))
     reprint: Mapped[bool] = mapped_column(default=False)  # 补打
+    # The case number it printed: the county's 办件编号, else the 收件号 (None: archived before
+    # this was kept, on a case the county has numbered since — which of the two is unknown).
+    case_no: Mapped[str | None] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64))
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     printed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

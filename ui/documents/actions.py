@@ -74,8 +74,10 @@ class DocumentActions(QObject):
         purpose: str,
         then: Callable[[IssuedDocument], None],
         failed: Callable[[AppError], None],
+        replaces: int | None = None,
     ) -> None:
-        """Archive and audit ``doc`` now that it reached the printer or its file."""
+        """Archive and audit ``doc`` now that it reached the printer or its file (``replaces``:
+        the archived copy it reprints)."""
         b = self.env.backend
 
         def archived(done: IssuedDocument) -> None:
@@ -87,7 +89,7 @@ class DocumentActions(QObject):
             failed(error)
 
         self.env.runner.write(
-            lambda: b.act(archive_document, doc, purpose=purpose),
+            lambda: b.act(archive_document, doc, purpose=purpose, replaces=replaces),
             archived,
             not_archived,
             owner=self,
@@ -97,10 +99,11 @@ class DocumentActions(QObject):
 
     # --- a document issued now ----------------------------------------------------------------
 
-    def print_new(self, case_id: int, kind: DocKind) -> None:
+    def print_new(self, case_id: int, kind: DocKind, *, replaces: int | None = None) -> None:
+        """Build, print and archive ``kind`` now (``replaces``: the archived copy reprinted)."""
         if self._start():
             self.said.emit(f"正在生成{kind.label}…", False)
-            self._build(case_id, kind, self._print)
+            self._build(case_id, kind, lambda doc: self._print(doc, replaces))
 
     def preview_new(self, case_id: int, kind: DocKind, number: str = "") -> None:
         if self._start():
@@ -155,7 +158,7 @@ class DocumentActions(QObject):
 
     # --- the bytes ----------------------------------------------------------------------------
 
-    def _print(self, doc: IssuedDocument) -> None:
+    def _print(self, doc: IssuedDocument, replaces: int | None = None) -> None:
         what = doc.title  # says （补打） when it is one
         if not self.env.dialogs.print_pdf(self.host, what, doc.pdf):
             self._stop()
@@ -171,7 +174,7 @@ class DocumentActions(QObject):
             self.said.emit(f"{what}已送打印，但未能存档：{error}", True)
             self.printed.emit(False)
 
-        self._record(doc, "print", archived, not_archived)
+        self._record(doc, "print", archived, not_archived, replaces)
 
     def _preview(self, doc: IssuedDocument, number: str, *, fresh: bool) -> None:
         self.preview_ready.emit(doc, number, fresh)

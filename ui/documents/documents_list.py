@@ -1,5 +1,7 @@
-"""A case's 文书 tab: every document archived for it (who, when, 补打, hash), with 预览 and
-另存为 PDF of the archived bytes, and 补打 (built again, printed and archived marked 补打).
+"""A case's 文书 tab: every document archived for it (who, when, 补打, the case number it printed,
+hash), with 预览 and 另存为 PDF of the archived bytes, and 补打 (built again, printed and archived
+marked 补打). A copy printed with the 收件号 of a case the county has numbered since says so when
+chosen, and its 补打 asks first: the new copy carries the county's 办件编号.
 
 Read in the background only while the tab is on screen; a write anywhere refreshes it (the
 detail view shows the case again, which reloads the list)."""
@@ -51,9 +53,10 @@ class DocumentsList(QWidget):
         self.docs.said.connect(self._say)
         self.docs.busy_changed.connect(lambda _: self._update_buttons())
         self.table: QTableWidget = readonly_table(
-            "caseDocumentsTable", ("出具时间", "文书", "打印", "出具人", "SHA-256")
+            "caseDocumentsTable", ("出具时间", "文书", "打印", "所印编号", "出具人", "SHA-256")
         )
         self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.itemSelectionChanged.connect(self._offer_number)
         self.table.doubleClicked.connect(lambda _: self._preview())
         self.preview = _button("预览", "documentPreview", "在本机查看存档的文书（双击行）")
         self.save = _button("另存为 PDF", "documentSave", "保存存档的 PDF 原件")
@@ -126,12 +129,15 @@ class DocumentsList(QWidget):
                 f"{row.printed_at.astimezone(CHINA_TZ):%Y-%m-%d %H:%M}",
                 row.title,
                 "补打" if row.reprint else "首次",
+                row.number or "—",
                 row.printed_by,
                 row.sha256[:16] + "…",
             )
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                if c == 4:
+                if c == 3 and row.numbered_since:
+                    item.setToolTip(f"收件号；县级系统已编号：{row.numbered_since}")
+                if c == 5:
                     item.setToolTip(row.sha256)
                 self.table.setItem(r, c, item)
             if chosen is not None and row.document_id == chosen.document_id:
@@ -174,10 +180,35 @@ class DocumentsList(QWidget):
         if value is not None and self.case_id is not None:
             self.docs.print_new(self.case_id, DocKind(value))
 
+    def _offer_number(self) -> None:
+        row = self._chosen()
+        if row is not None and row.numbered_since:
+            self._say(
+                f"该文书印的是收件号 {row.number}；县级系统已为本件编号 {row.numbered_since}，"
+                "补打将使用办件编号。",
+                False,
+            )
+
     def _reprint(self) -> None:
         row = self._chosen()
-        if row is not None and self.case_id is not None:
-            self.docs.print_new(self.case_id, row.kind)
+        if row is None or self.case_id is None:
+            return
+        if row.numbered_since and not self.env.dialogs.confirm(
+            self, "补打：使用县级办件编号", reprint_question(row)
+        ):
+            self._say(f"已取消补打{row.title}。", False)
+            return
+        self.docs.print_new(self.case_id, row.kind, replaces=row.document_id)
+
+
+def reprint_question(row: DocumentRow) -> str:
+    """What the 补打 dialog asks of a copy printed before the county numbered the case."""
+    return (
+        f"县级系统已为本办件编号：{row.numbered_since}。\n"
+        f"所选的{row.title}出具时尚未编号，印的是收件号 {row.number}。\n\n"
+        "补打的文书将印县级办件编号（收件号一并印出），存档标记为补打，并记入审计日志。\n"
+        "是否补打？"
+    )
 
 
 def attach_documents(detail: CaseDetailView, env: DeskEnv) -> DocumentsList:
