@@ -87,7 +87,8 @@ def activate_workstation(store: Store, actor: Actor, *, county_url: str, code: s
     except ActivationRefused as refused:
         _audit(store, actor, AuditEvent.ACTIVATION_REFUSED, {"county_url": url})
         raise ActivationRefused(
-            f"{refused.message.rstrip('。')}。请核对激活码（每个激活码只能使用一次），或向县级系统管理员申请新的激活码。"
+            f"{refused.message.rstrip('。')}。请核对激活码（每个激活码只能使用一次），"
+            "或向县级系统管理员申请新的激活码。"
         ) from None
     except ValueError:  # an answer that is not the county's (another web server at that address)
         raise ActivationRefused(

@@ -165,7 +165,8 @@ class SyncDesk(Desk):
         self.code_field.clear()
         self._linked(done.county_url)
         self.say(
-            f"已激活：本工作站已登记到{done.county_name}，已开始首次同步（结果见状态栏）；已记入审计日志。"
+            f"已激活：本工作站已登记到{done.county_name}，已开始首次同步（结果见状态栏）；"
+            "已记入审计日志。"
         )
         if self._sync_now is not None:
             self._sync_now()
