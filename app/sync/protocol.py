@@ -4,6 +4,7 @@
     POST /v1/ops        PushRequest → PushAnswer               (Authorization: Bearer <secret>)
     GET  /v1/changes    ?cursor=N&limit=M, X-OneWindow-Epoch → ChangesPage (410: epoch changed)
     GET  /v1/accounts   → Accounts                             (the centre's accounts, whole)
+    GET  /v1/authorizations ?after=N&limit=M → Authorizations  (the centre's 代办委托, in order)
     GET  /v1/catalogue  ?since=N → CatalogueAnswer             (the newest release, unless N)
     GET  /v1/calendar   → CalendarYears                        (the years the county published)
 
@@ -17,6 +18,7 @@ with a code and a Chinese message).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -132,3 +134,40 @@ class AccountCopy(_Wire):
 
 class Accounts(_Wire):
     accounts: list[AccountCopy]
+
+
+class Resident(_Wire):
+    """The resident who signed a proxy authorization (委托人)."""
+
+    name: str = Field(min_length=1, max_length=100)
+    id_number: str = Field(min_length=1, max_length=40)
+    phone: str = Field(default="", max_length=40)
+    kind: str = "natural_person"
+    address: Any = None  # as the applicant block carries it, when given
+
+
+class AuthorizationTerms(_Wire):
+    """An ``authorization.register`` operation's payload: the signed 代办委托书."""
+
+    authorization_no: str = Field(min_length=1, max_length=40)
+    proxy: str = Field(min_length=1, max_length=64)  # the proxy agent's username
+    resident: Resident
+    matters: list[str] = Field(min_length=1)  # item codes
+    may_collect: bool
+    valid_from: dt.date
+    valid_until: dt.date
+    signed_on: dt.date
+
+
+class AuthorizationCopy(_Wire):
+    """One of the centre's proxy authorizations (GET /v1/authorizations), in the county's order."""
+
+    cursor: int
+    workstation: str
+    terms: AuthorizationTerms
+
+
+class Authorizations(_Wire):
+    cursor: int  # pass it back as ``after`` for the next page
+    more: bool
+    authorizations: list[AuthorizationCopy]
