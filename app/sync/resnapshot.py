@@ -5,8 +5,11 @@ workstations'. So this workstation
 
 1. learns the new epoch and begins a new row of ``county_epochs``: the confirmations of the old
    epoch stop counting (they stay, as history), and the cursor goes back to 0;
-2. puts every own case action the old county acknowledged back in the queue (in the same
-   transaction, so a crash cannot lose the step), with its original op_id and envelope;
+2. puts every own operation the old county acknowledged — case actions, the admin's account
+   operations, proxy authorizations — back in the queue (in the same transaction, so a crash
+   cannot lose the step), with its original op_id and envelope; the county answers ``replayed``
+   to what it still has (it remembers every op_id), applies what it lost. The authorizations and
+   the catalogue are taken down again from the start as well;
 3. pulls the centre's whole feed again: what the restored county has comes back confirmed in the
    new epoch (our own actions among it are acknowledged again and leave the queue), what this
    workstation has not seen is added.
@@ -27,9 +30,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app import settings
-from app.outbox.envelope import CASE_ACTION
 from app.sync.pull import Pulled, pull_changes
-from app.sync.push import ACKED, PENDING
+from app.sync.push import ACKED, PENDING, SENT_KINDS
 from app.sync.transport import Transport
 from app.workcalendar import WorkCalendar
 from db.models import CountyEpoch, OutboxEntry
@@ -39,7 +41,7 @@ from db.store import Store
 @dataclass(frozen=True)
 class Resnapshot:
     epoch: str
-    requeued: int  # own actions the old county had acknowledged, queued again
+    requeued: int  # own operations the old county had acknowledged, queued again
     pulled: Pulled
 
 
@@ -50,8 +52,10 @@ def resnapshot(store: Store, transport: Transport, calendar: WorkCalendar) -> Re
         session.add(CountyEpoch(epoch=epoch))
         settings.COUNTY_EPOCH.set(session, epoch)
         settings.SYNC_CURSOR.set(session, 0)
+        settings.AUTHORIZATION_CURSOR.set(session, 0)  # the restored county's are taken again
+        settings.CATALOGUE_RELEASE.set(session, 0)  # (installing one already here changes nothing)
         acked = session.scalars(
-            select(OutboxEntry).where(OutboxEntry.status == ACKED, OutboxEntry.kind == CASE_ACTION)
+            select(OutboxEntry).where(OutboxEntry.status == ACKED, OutboxEntry.kind.in_(SENT_KINDS))
         ).all()
         for row in acked:
             row.status = PENDING

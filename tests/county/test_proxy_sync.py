@@ -20,10 +20,12 @@ from app.cases import decisions as d
 from app.cases import delivery, intake
 from app.catalog.loader import bundled_catalog
 from app.demo.forms import sample_form_data
+from app.sync.session import sync_now
 from app.sync.transport import HttpTransport
 from app.validators import id_check_digit
 from app.workflow.states import CaseState
 from county.accounts import account_snapshot
+from county.backup import restore_backup, take_backup
 from county.decisions import county_decision
 from county.store.models import (
     Account,
@@ -231,3 +233,28 @@ def test_the_proxy_laptop_holds_its_own_filings_and_its_proxies_accounts_only(
         cached = {a.username for a in account_snapshot(session, station)}
         everyone = {a.username for a in session.scalars(select(Account))}
     assert cached == {"proxy", "proxy2"} and cached < everyone
+
+
+def test_an_authorization_lost_in_a_county_restore_goes_up_again(
+    county: County, w01: Station, v01: Station, tmp_path: Path
+) -> None:
+    """The county restored from a backup taken before the proxy's work: V01 sends its
+    authorization and filing again (same op_ids), and W01 still gets both."""
+    backup = tmp_path / "county-backup.jsonl.gz"
+    take_backup(county.store, backup)
+    uid, auth_no = file_at_v01(v01)
+    sync_now(v01.centre.store, v01.transport, v01.centre.ctx.calendar)
+    restore_backup(county.store, backup)
+    with county.store.sessions() as session:
+        assert session.scalars(select(ProxyAuthorizationRow)).all() == []
+
+    again = sync_now(v01.centre.store, v01.transport, v01.centre.ctx.calendar)
+    assert (again.pushed, again.parked, again.queued) == (3, 0, 0)
+    assert sync_now(w01.centre.store, w01.transport, w01.centre.ctx.calendar).parked == 0
+    with county.store.sessions() as session:
+        kept = session.scalars(select(ProxyAuthorizationRow.authorization_no)).all()
+        applied = session.scalars(select(AppliedOp.op_id)).all()
+    assert kept == [auth_no]
+    assert applied == [outbox_payload(v01, "authorization.register")["op_id"]]
+    at_w01 = w01.case(uid)
+    assert at_w01.state == CaseState.SUBMITTED.value and at_w01.authorization_id is not None
