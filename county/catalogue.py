@@ -106,20 +106,33 @@ def publish_catalogue(
 
 
 def catalogue_answer(session: Session, centre: str, have: int) -> CatalogueAnswer:
-    """``GET /v1/catalogue``: the newest release for ``centre``, unless it is the one the
-    workstation has (``have``: its release number, 0 for none)."""
+    """``GET /v1/catalogue``: the release for ``centre`` that follows the one the workstation
+    has (``have``: its release number, 0 for none), or none when it has the newest.
+
+    One at a time, oldest first, rather than the newest alone: a workstation activated after the
+    catalogue changed must hold the item versions older cases were filed under (it pulls those
+    cases), so it installs every release in turn and ends with the newest in force."""
     newest = _newest(session, centre)
     if newest is None:
         return CatalogueAnswer(release=0, catalogue=None)
-    if newest.id == have:
+    following = session.scalars(
+        select(CatalogueRelease)
+        .where(
+            CatalogueRelease.id > have,
+            or_(CatalogueRelease.centre_code.is_(None), CatalogueRelease.centre_code == centre),
+        )
+        .order_by(CatalogueRelease.id)
+        .limit(1)
+    ).first()
+    if following is None:
         return CatalogueAnswer(release=newest.id, catalogue=None)
     return CatalogueAnswer(
         release=newest.id,
         catalogue=PublishedCatalogue(
-            release=newest.id,
-            catalog_version=newest.catalog_version,
-            content_hash=newest.content_hash,
-            content=newest.content,
+            release=following.id,
+            catalog_version=following.catalog_version,
+            content_hash=following.content_hash,
+            content=following.content,
         ),
     )
 

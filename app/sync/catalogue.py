@@ -26,14 +26,21 @@ COUNTY_ACTOR = "county"
 
 
 def pull_catalogue(store: Store, transport: Transport) -> bool:
-    """Install the county's newest release for this centre if it is not the one in force;
-    returns whether a catalogue was installed. A release that does not validate here raises
-    ``CatalogRejected`` and the catalogue in force stays."""
-    with store.reader() as session:
-        have = settings.CATALOGUE_RELEASE.get(session)
-    published = transport.catalogue(have).catalogue
-    if published is None:
-        return False
+    """Install the county's releases for this centre that this workstation has not, oldest
+    first (each in its own transaction), so the newest ends in force and the item versions older
+    cases were filed under are here too; returns whether a catalogue was installed. A release
+    that does not validate here raises ``CatalogRejected`` and the catalogue in force stays."""
+    installed = False
+    while True:
+        with store.reader() as session:
+            have = settings.CATALOGUE_RELEASE.get(session)
+        published = transport.catalogue(have).catalogue
+        if published is None:
+            return installed
+        installed = _install(store, published) or installed
+
+
+def _install(store: Store, published: PublishedCatalogue) -> bool:
     catalog = _validated(published)
     with store.session() as session, session.begin():
         newest = session.scalars(select(CatalogRelease).order_by(CatalogRelease.id.desc())).first()

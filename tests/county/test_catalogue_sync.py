@@ -174,6 +174,30 @@ def test_a_published_version_reaches_both_workstations_and_open_cases_keep_their
     assert (releases(c1), releases(c2)) == before  # a release is installed once
 
 
+def test_a_workstation_activated_later_takes_every_release_and_the_cases_filed_under_each(
+    county: County, w01: Station, w02: Station
+) -> None:
+    """W02 comes to the county after two releases: it installs both, oldest first, so a case
+    filed under the first (which the second replaced) comes down with its own rules."""
+    c1, c2 = w01[0], w02[0]
+    first_catalogue = revised_catalogue()  # 23 days
+    publish(county, first_catalogue)
+    sync(w01)
+    first = accepted(c1)
+    sync(w01)
+    data: dict[str, Any] = first_catalogue.model_dump(mode="json")
+    next(i for i in data["items"] if i["code"] == DIBAO_CODE)["promised_limit"]["days"] = 24
+    data["catalog_version"] = "2026.3-demo"
+    second_catalogue = Catalog.model_validate(data)
+    publish(county, second_catalogue)
+
+    sync(w02)
+    first_hash = first_catalogue.item(DIBAO_CODE).content_hash()  # type: ignore[union-attr]
+    assert filed_under(c2, first) == filed_under(c1, first)
+    assert filed_under(c2, first)[:2] == (first_hash, 23)
+    assert in_force(c2) == second_catalogue.item(DIBAO_CODE).content_hash()  # type: ignore[union-attr]
+
+
 def _id(centre: Workstation, uid: str) -> int:
     with centre.store.reader() as session:
         return session.scalars(select(Case.id).where(Case.uid == uid)).one()
