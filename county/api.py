@@ -28,12 +28,12 @@ from app.sync.protocol import (
     PushAnswer,
     PushRequest,
 )
-from app.workcalendar import WorkCalendar, default_calendar
+from app.workcalendar import WorkCalendar
 from county.accounts import account_snapshot
 from county.api_county import county_work_router, refuse_staff_token
 from county.apply import apply_op
 from county.authorizations import authorizations_after
-from county.calendar_years import calendar_answer
+from county.calendar_years import CountyCalendar, calendar_answer
 from county.catalogue import catalogue_answer
 from county.credentials import code_digest, digest
 from county.malformed import install_malformed_refusals
@@ -76,7 +76,7 @@ Station = Annotated[Workstation, Depends(_workstation)]
 
 def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> FastAPI:
     app = FastAPI(title="OneWindow county service", version="1")
-    days = calendar or default_calendar()
+    days = CountyCalendar(calendar)  # the years the county published, unless one is given
 
     app.state.store = store
     app.include_router(county_work_router(days))
@@ -111,7 +111,7 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
             with db.begin():
                 if epoch is not None and epoch != db.scalars(select(Meta.epoch)).one():
                     raise HTTPException(410, "县级系统已从备份恢复，请重新同步全部数据。")
-                answers.append(apply_op(db, station, raw, days))
+                answers.append(apply_op(db, station, raw, days(db)))
         return PushAnswer(answers=answers)
 
     @app.get("/v1/changes")

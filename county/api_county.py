@@ -8,11 +8,13 @@ staff token is at the workstations' endpoints. Included by ``county.api.create_a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from app.accounts.passwords import check_policy, hash_password
 from app.accounts.service import check_role_combination
@@ -53,8 +55,8 @@ MAX_QUEUE = 500
 _TOWN = {r.value for r in TOWN_ROLES}
 
 
-def county_work_router(calendar: WorkCalendar) -> APIRouter:
-    """The endpoints, judging the county's own actions with ``calendar``."""
+def county_work_router(calendar: Callable[[Session], WorkCalendar]) -> APIRouter:
+    """The endpoints, judging the county's own actions with ``calendar(session)``."""
     router = APIRouter(prefix="/v1/county", tags=["county staff"], responses=REFUSALS)
 
     @router.post("/signin")
@@ -138,7 +140,7 @@ def county_work_router(calendar: WorkCalendar) -> APIRouter:
                     approve=approve,
                     opinion=opinion.strip(),
                     by=staff.username,
-                    calendar=calendar,
+                    calendar=calendar(db),
                     now=now,
                     **more,
                 )

@@ -10,6 +10,7 @@ transaction writes nothing.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +103,29 @@ def calendar_answer(session: Session) -> CalendarYears:
     """``GET /v1/calendar``: every year the county published, in year order."""
     rows = session.scalars(select(PublishedYearRow).order_by(PublishedYearRow.year))
     return CalendarYears(years=[PublishedYear(year=r.year, table=r.table) for r in rows])
+
+
+class CountyCalendar:
+    """The calendar the county judges by, read from its published years at each use and rebuilt
+    only when they changed (a year published while the service runs counts from the next
+    operation on). ``fixed``: a calendar given instead (the tests' own)."""
+
+    def __init__(self, fixed: WorkCalendar | None = None) -> None:
+        self._fixed = fixed
+        self._built: tuple[tuple[tuple[int, str], ...], WorkCalendar] | None = None
+
+    def __call__(self, session: Session) -> WorkCalendar:
+        if self._fixed is not None:
+            return self._fixed
+        rows = session.execute(
+            select(PublishedYearRow.year, PublishedYearRow.table).order_by(PublishedYearRow.year)
+        ).all()
+        key = tuple((year, json.dumps(table, sort_keys=True)) for year, table in rows)
+        built = self._built
+        if built is None or built[0] != key:
+            calendar = default_calendar({y: YearTable.from_dict(t) for y, t in rows})
+            built = self._built = (key, calendar)  # one assignment: safe across threads
+        return built[1]
 
 
 def county_calendar(session: Session) -> WorkCalendar:

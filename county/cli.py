@@ -386,7 +386,7 @@ def _openapi(args: argparse.Namespace) -> int:
 
 
 def _decide(args: argparse.Namespace) -> int:
-    from app.workcalendar import default_calendar
+    from county.calendar_years import county_calendar
     from county.decisions import UnknownCase, county_decision
     from db.base import utcnow
 
@@ -400,7 +400,7 @@ def _decide(args: argparse.Namespace) -> int:
                 opinion=args.opinion.strip(),
                 result_no=args.result_no.strip(),
                 by=args.by.strip(),
-                calendar=default_calendar(),
+                calendar=county_calendar(session),
                 now=utcnow(),
             )
         except UnknownCase as error:

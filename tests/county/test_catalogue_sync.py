@@ -323,3 +323,23 @@ def _calendar_entries(centre: Workstation) -> int:
             )
             or 0
         )
+
+
+def test_the_county_judges_by_the_years_it_published(county: County, w01: Station) -> None:
+    """容缺受理 with the materials owed until the promised day that only the published break
+    makes possible (10 April, not 7 April): the county, counting by the same year, applies it."""
+    c1 = w01[0]
+    with county.store.sessions() as session, session.begin():
+        publish_calendar_year(session, 2026, march_break(), by="test")
+    sync(w01)
+    with c1.store.reader() as session:
+        c1.ctx = CaseContext(c1.store.session, c1.store.reader, work_calendar(session), c1.clock)
+    required = c1.required_materials(DIBAO)
+    owed = ["income_proof", "photo"]
+    case = c1.walk_in(DIBAO, materials=[m for m in required if m not in owed])
+    d.accept_with_deficiency(
+        c1.ctx, c1.actor("clerk"), case.case_id, owed, dt.date(2026, 4, 10), commitment_signed=True
+    )
+    centre, transport = w01
+    summary = sync_now(centre.store, transport, centre.ctx.calendar)
+    assert (summary.pushed, summary.parked) == (2, 0)
