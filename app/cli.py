@@ -247,7 +247,10 @@ def _sync(args: argparse.Namespace) -> int:
 
             ca_pem = read_ca_file(args.ca_file) if args.ca_file is not None else ""
             activation = sync.activate(store, args.county, args.code, ca_pem)
-            print(f"已激活：{activation.county_name}（{args.county}）。凭证已存入系统密钥环。")
+            from app.sync.credential import secret_file
+
+            kept = "演示数据目录中的演示凭证文件" if secret_file(store) else "系统密钥环"
+            print(f"已激活：{activation.county_name}（{args.county}）。凭证已存入{kept}。")
             return 0
         if args.sync_command == "status":
             status = sync.sync_status(store)
