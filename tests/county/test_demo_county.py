@@ -243,3 +243,10 @@ def test_a_second_demo_workstation_has_the_centre_but_no_cases_and_keeps_its_cod
             ensure_demo_centre(store, workstation="W01")
     finally:
         store.close()
+
+
+def test_workstation_is_for_the_demo_only(capsys: pytest.CaptureFixture[str]) -> None:
+    from ui.launcher import main
+
+    assert main(["--workstation", "W02"]) == 2  # before any window or store
+    assert "只用于演示模式" in capsys.readouterr().err
