@@ -15,7 +15,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from db.base import NAMING_CONVENTION, UTCDateTime, utcnow
 
-
 CENTRE_SCOPE, PROXY_SCOPE = "centre", "proxy"
 
 
