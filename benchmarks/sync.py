@@ -380,14 +380,14 @@ def fresh_workstation(data_dir: Path, workstation: str) -> Store:
     return store
 
 
-def phase_pull(data_dir: Path, county: str, code: str) -> dict[str, Any]:
+def phase_pull(data_dir: Path, county: str, code: str, workstation: str = "W02") -> dict[str, Any]:
     """W02's first sync (``sync_now``: nothing to push; the case actions, accounts and the rest
     come down)."""
     from app.settings.calendar import work_calendar
     from app.sync.session import activate, sync_now, transport_for
 
     _memory_keyring()
-    store = fresh_workstation(data_dir, "W02")
+    store = fresh_workstation(data_dir, workstation)
     try:
         activate(store, county, code)
         transport = transport_for(store)
@@ -619,7 +619,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--cases", type=int, default=DEFAULT_CASES, help="default 10,000")
     parser.add_argument(
-        "--backend", choices=(*BACKENDS, "both"), default="both", help="the county's store"
+        "--backend",
+        choices=(*BACKENDS, "both", "none"),
+        default="both",
+        help="the county's store for push and pull (none: only the UI measurement)",
     )
     parser.add_argument("--no-ui", action="store_true", help="skip the UI-thread measurement")
     parser.add_argument("--out", type=Path, help="work directory (default: a temporary one)")
@@ -655,7 +658,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """The whole benchmark; returns its figures (``problems``: what failed its checks)."""
-    backends = BACKENDS if args.backend == "both" else (args.backend,)
+    backends = {"both": BACKENDS, "none": ()}.get(args.backend, (args.backend,))
     results: dict[str, Any] = {"cases": args.cases, "problems": []}
     with contextlib.ExitStack() as stack:
         if args.out is None:

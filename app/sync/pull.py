@@ -129,7 +129,7 @@ def apply_change(
 def refold(session: Session, case: Case, calendar: WorkCalendar) -> int:
     """Fold the case again and write its row; park our pending actions that no longer fit.
     Returns how many were parked."""
-    rules = item_rules(load_item(session, case.item_id))
+    rules = item_rules(_item(session, case.item_id))
     confirmed = {
         c.action_id
         for c in session.scalars(
@@ -222,6 +222,15 @@ def _open_case(session: Session, envelope: CaseActionEnvelope) -> Case:
     return case
 
 
+def _item(session: Session, item_id: int) -> Item:
+    """The item with its steps and materials, read once per page: a page touches a few items
+    hundreds of times, and an item version never changes."""
+    items: dict[int, Item] = session.info.setdefault("pull_items", {})
+    if item_id not in items:
+        items[item_id] = load_item(session, item_id)
+    return items[item_id]
+
+
 def _record_materials(session: Session, case: Case, envelope: CaseActionEnvelope) -> None:
     """The materials the action says were handed over (or are still owed under 容缺)."""
     action = Action(envelope.action)
@@ -232,7 +241,7 @@ def _record_materials(session: Session, case: Case, envelope: CaseActionEnvelope
         owed, keys = True, list(payload.get("pending_materials", []))
     else:
         return
-    specs = {m.material_key: m for m in load_item(session, case.item_id).materials}
+    specs = {m.material_key: m for m in _item(session, case.item_id).materials}
     copies = payload.get("copies") or {}
     due = payload.get("deficiency_due")
     for key in keys:
