@@ -513,19 +513,23 @@ class Figures:
 
 
 def run_backend(backend: str, pristine: Path, work: Path) -> Figures:
-    """Push W01's cases to a new county on ``backend``, then W02's first pull of them."""
+    """Push W01's cases to a new county on ``backend``, then W02's first pull of them (each
+    phase's line printed as soon as it is done)."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     shutil.copytree(pristine, work / "w01")
+    log(f"{backend}: (load average {load()})")
     with county_database(backend, work) as database:
         county_command("init-demo", "--database", database)
         codes = [activation_code(database, ws) for ws in (W01, "W02")]
         with county_service(database, work / "county.log") as county:
             push = run_phase("--phase", "push", "--store", str(work / "w01"),
                              "--county", county.url, "--code", codes[0])  # fmt: skip
+        log(phase_line("push (W01)", push, county))
         with county_service(database, work / "county.log") as again:
             pull = run_phase("--phase", "pull", "--store", str(work / "w02"),
                              "--county", again.url, "--code", codes[1])  # fmt: skip
+        log(phase_line("first pull (fresh W02)", pull, again))
     return Figures(
         backend, push, pull, county.peak_rss_mib, again.peak_rss_mib, county.cpu_s, again.cpu_s
     )
@@ -559,26 +563,15 @@ def check(cases: int, actions: int, figures: Figures) -> list[str]:
     return problems
 
 
-def report(cases: int, actions: int, figures: Figures) -> list[str]:
-    def line(what: str, phase: dict[str, Any], county_rss: float, county_cpu: float) -> str:
-        seconds = phase["seconds"]
-        mark = "" if seconds < TARGET_S else f"  (MISSES the {TARGET_S:.0f} s target)"
-        return (
-            f"  {what:<22} {seconds:7.1f} s  {phase['ops'] / seconds:8,.0f} ops/s   peak RSS "
-            f"workstation {phase['rss_mib']:4.0f} MiB, county {county_rss:4.0f} MiB   CPU "
-            f"workstation {phase['cpu_s']:6.1f} s, county {county_cpu:6.1f} s{mark}"
-        )
-
-    return [
-        f"{figures.backend}: {cases:,} cases, {actions:,} actions (load average {load()})",
-        line("push (W01)", figures.push, figures.county_push_rss_mib, figures.county_push_cpu_s),
-        line(
-            "first pull (fresh W02)",
-            figures.pull,
-            figures.county_pull_rss_mib,
-            figures.county_pull_cpu_s,
-        ),
-    ]
+def phase_line(what: str, phase: dict[str, Any], county: RunningCounty) -> str:
+    seconds = phase["seconds"]
+    mark = "" if seconds < TARGET_S else f"  (MISSES the {TARGET_S:.0f} s target)"
+    return (
+        f"  {what:<22} {phase['ops']:,} ops in {seconds:.1f} s, {phase['ops'] / seconds:,.0f} "
+        f"ops/s; peak RSS workstation {phase['rss_mib']:.0f} MiB, county "
+        f"{county.peak_rss_mib:.0f} MiB; CPU workstation {phase['cpu_s']:.1f} s, county "
+        f"{county.cpu_s:.1f} s (load average {load()}){mark}"
+    )
 
 
 def load() -> str:
@@ -678,8 +671,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results["actions"], results["authorizations"] = actions, authorizations
         for backend in backends:
             figures = run_backend(backend, pristine, out / backend)
-            for line in report(cases, actions, figures):
-                log(line)
             problems = check(cases, actions, figures)
             for problem in problems:
                 log(f"  PROBLEM: {problem}")

@@ -21,6 +21,7 @@ class OutboxEntry(Base):
     __table_args__ = (
         Index("ix_outbox_status_case", "status", "case_id", "id"),
         Index("ix_outbox_status_key", "status", "key", "id"),
+        Index("ix_outbox_action_id", "action_id"),  # sync finds an action's row by it
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
