@@ -75,21 +75,30 @@ def pull_changes(
             epoch = settings.COUNTY_EPOCH.get(session) or None
         answer = transport.changes(cursor, epoch, page)
         with store.session() as session, session.begin():
-            for change in answer.changes:
-                case_id, (own, new, park) = apply_change(session, change, calendar)
-                confirmed, added, parked = confirmed + own, added + new, parked + park
-                cases.add(case_id)
+            touched: dict[int, None] = {}  # in the order the page first touched them
+            with session.no_autoflush:  # apply_change flushes what the next change reads
+                for change in answer.changes:
+                    case_id, (own, new) = apply_change(session, change)
+                    confirmed, added = confirmed + own, added + new
+                    touched[case_id] = None
+            session.flush()
+            for case_id in touched:  # once per case and page, on its whole log so far
+                case = session.get(Case, case_id)
+                assert case is not None
+                parked += refold(session, case, calendar)
+            cases.update(touched)
             settings.SYNC_CURSOR.set(session, answer.cursor)
             settings.COUNTY_EPOCH.set(session, answer.epoch)
         if not answer.more:
             return Pulled(confirmed, added, parked, frozenset(cases))
 
 
-def apply_change(
-    session: Session, change: Change, calendar: WorkCalendar
-) -> tuple[int, tuple[int, int, int]]:
-    """The case's id here, and (own confirmed, added, parked) for one change, inside the page's
-    transaction."""
+def apply_change(session: Session, change: Change) -> tuple[int, tuple[int, int]]:
+    """The case's id here, and (own confirmed, added) for one change, inside the page's
+    transaction. The caller folds the case again (``refold``) once the page is applied: the
+    fold is a function of the whole log, so once per case and page gives what once per change
+    did, and an own pending action the county applied later in the same page is not parked on
+    the way."""
     envelope = CaseActionEnvelope.model_validate(change.envelope)
     mine = own_action(session, envelope.op_id)
     if mine is not None:
@@ -100,7 +109,7 @@ def apply_change(
         case = session.get(Case, mine.case_id)
         assert case is not None
         _numbered(case, change.official_no)
-        return case.id, (1, 0, refold(session, case, calendar))
+        return case.id, (1, 0)
     case = session.scalar(select(Case).where(Case.uid == envelope.case.uid))
     if case is None:
         case = _open_case(session, envelope)
@@ -123,7 +132,7 @@ def apply_change(
     _record_materials(session, case, envelope)
     _numbered(case, change.official_no)
     session.flush()
-    return case.id, (0, 1, refold(session, case, calendar))
+    return case.id, (0, 1)
 
 
 def refold(session: Session, case: Case, calendar: WorkCalendar) -> int:
