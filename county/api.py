@@ -31,7 +31,7 @@ from app.sync.protocol import (
 from app.workcalendar import WorkCalendar
 from county.accounts import account_snapshot
 from county.api_county import county_work_router, refuse_staff_token
-from county.apply import apply_op
+from county.apply import Folded, apply_op
 from county.authorizations import authorizations_after
 from county.calendar_years import CountyCalendar, calendar_answer
 from county.catalogue import catalogue_answer
@@ -107,11 +107,14 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
         epoch: Annotated[str | None, Header(alias=EPOCH_HEADER)] = None,
     ) -> PushAnswer:
         answers = []
+        calendar: WorkCalendar | None = None  # read once per request
+        folded: Folded = {}  # each case folded once per request, not once per action
         for raw in request.ops:
             with db.begin():
                 if epoch is not None and epoch != db.scalars(select(Meta.epoch)).one():
                     raise HTTPException(410, "县级系统已从备份恢复，请重新同步全部数据。")
-                answers.append(apply_op(db, station, raw, days(db)))
+                calendar = calendar or days(db)
+                answers.append(apply_op(db, station, raw, calendar, folded))
         return PushAnswer(answers=answers)
 
     @app.get("/v1/changes")

@@ -27,7 +27,7 @@ from app.outbox.envelope import CaseActionEnvelope, parse_envelope
 from app.sync.protocol import CaseCopy, ConfirmedAction, OpAnswer
 from app.workcalendar import WorkCalendar
 from app.workflow import guards, transitions
-from app.workflow.fold import ActionRecord, apply, fold, local_date
+from app.workflow.fold import ActionRecord, Projection, apply, fold, local_date
 from app.workflow.rules import ItemRules, MaterialRule, StepInfo
 from app.workflow.states import Action, CaseState
 from county.accounts import ACCOUNT_KINDS, apply_account_op
@@ -42,6 +42,7 @@ from county.store.models import (
     Workstation,
 )
 
+Folded = dict[int, Projection]  # a request's case projections after what it applied, by case id
 OPENING = frozenset({Action.RECEIVE, Action.CREATE_DRAFT})  # what may open a case at the county
 NUMBERED = frozenset(CaseState) - {CaseState.DRAFT, CaseState.SUBMITTED}
 GAP = "E409-GAP"  # a base sequence ahead of the county's (e.g. after a restore from backup)
@@ -57,9 +58,14 @@ def _rejected(op_id: str, code: str, message: str) -> OpAnswer:
 
 
 def apply_op(
-    session: Session, workstation: Workstation, raw: dict[str, Any], calendar: WorkCalendar
+    session: Session,
+    workstation: Workstation,
+    raw: dict[str, Any],
+    calendar: WorkCalendar,
+    folded: Folded | None = None,
 ) -> OpAnswer:
-    """The answer to one operation, inside the caller's transaction (which commits it)."""
+    """The answer to one operation, inside the caller's transaction (which commits it).
+    ``folded``: the cases this request has folded so far (see ``judge``)."""
     op_id = str(raw.get("op_id", ""))
     try:
         envelope = parse_envelope(raw)
@@ -111,7 +117,16 @@ def apply_op(
     actor = _actor(session, workstation, envelope)
     if isinstance(actor, OpAnswer):
         return actor
-    return judge(session, workstation.centre_code, actor, envelope, raw, calendar, digest=digest)
+    return judge(
+        session,
+        workstation.centre_code,
+        actor,
+        envelope,
+        raw,
+        calendar,
+        digest=digest,
+        folded=folded,
+    )
 
 
 def one_at_a_time(session: Session) -> None:
@@ -142,10 +157,14 @@ def judge(
     calendar: WorkCalendar,
     *,
     digest: str,
+    folded: Folded | None = None,
 ) -> OpAnswer:
     """Apply one case action of ``actor`` (a centre's account, or the county's own staff) if the
     case's log and the workflow allow it; the caller holds the one-at-a-time lock. ``digest``:
-    ``payload_hash(raw)``, kept to tell a repeat from a reused op_id."""
+    ``payload_hash(raw)``, kept to tell a repeat from a reused op_id. ``folded``: the case
+    projections this request left after the actions it applied, by case id — used when the case's
+    sequence is still the one it left (nothing was applied to it since, by anyone), instead of
+    folding the whole log again for every action of a batch."""
     op_id = envelope.op_id
     case = session.scalar(select(CountyCase).where(CountyCase.uid == envelope.case.uid))
     version = (
@@ -193,8 +212,11 @@ def judge(
     if case is None and (unauthorized := check_filing(session, envelope)) is not None:
         return _rejected(op_id, "E422-AUTHORIZATION", unauthorized)
     rules = rules_of(version)
-    records = _records(session, case) if case is not None else []
-    before = fold(records, rules, calendar)
+    cached = folded.get(case.id) if folded is not None and case is not None else None
+    if cached is not None and cached.last_seq == seq:
+        before = cached
+    else:
+        before = fold(_records(session, case) if case is not None else [], rules, calendar)
     record = ActionRecord(action, envelope.occurred_at, actor.username, envelope.payload)
     try:
         transitions.find(action, before.state, actor)
@@ -233,6 +255,8 @@ def judge(
         )
     )
     session.flush()
+    if folded is not None:
+        folded[case.id] = after
     return OpAnswer(
         op_id=op_id, outcome="applied", county_seq=after.last_seq, official_no=case.official_no
     )
@@ -263,7 +287,19 @@ def _version(session: Session, envelope: CaseActionEnvelope) -> ItemVersion | No
 
 
 def rules_of(version: ItemVersion) -> ItemRules:
-    """What the workflow needs of an item version, read from the item as published."""
+    """What the workflow needs of an item version, read from the item as published (once per
+    version and process: an item version never changes)."""
+    key = (version.code, version.content_hash)
+    known = _RULES.get(key)
+    if known is None:
+        known = _RULES[key] = _read_rules(version)
+    return known
+
+
+_RULES: dict[tuple[str, str], ItemRules] = {}
+
+
+def _read_rules(version: ItemVersion) -> ItemRules:
     item = CatalogItem.model_validate(version.detail, context={DEFER_RULES: True})
     return ItemRules.of(
         item.promised_limit.days,
@@ -320,6 +356,11 @@ def _official_no(session: Session, version: ItemVersion, day: dt.date) -> str:
     issued = session.scalar(  # the same on both backends: no LIKE (case, wildcards) involved
         select(func.count())
         .select_from(CountyCase)
-        .where(func.substr(CountyCase.official_no, 1, len(prefix)) == prefix)
+        .where(
+            # the range lets the unique index find the day's numbers (not a scan of every case);
+            # the prefix test keeps the count exact whatever the collation does with dashes
+            CountyCase.official_no.between(f"{prefix}0000", f"{prefix}9999"),
+            func.substr(CountyCase.official_no, 1, len(prefix)) == prefix,
+        )
     )
     return f"{prefix}{(issued or 0) + 1:04d}"

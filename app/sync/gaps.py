@@ -14,6 +14,9 @@ actions of a case always run 1, 2, 3… and the fold (``app/cases/log.py``) stay
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,21 +26,38 @@ from db.models import ActionConfirmation, CaseAction, OutboxEntry
 GAP = "E409-GAP"
 
 
-def earlier_unconfirmed(session: Session, action_id: int) -> bool:
-    """Whether an earlier action of the case is not yet confirmed in the current epoch here but
-    may still be (not set aside)."""
-    action = session.get(CaseAction, action_id)
-    assert action is not None
-    session.flush()  # the answers recorded so far in this batch count
-    earlier = session.execute(
-        select(CaseAction.id, OutboxEntry.status)
-        .select_from(CaseAction)
-        .outerjoin(ActionConfirmation, confirmed_now())
-        .outerjoin(OutboxEntry, OutboxEntry.action_id == CaseAction.id)
-        .where(
-            CaseAction.case_id == action.case_id,
-            CaseAction.seq < action.seq,
-            ActionConfirmation.action_id.is_(None),
+class Gaps:
+    """Which actions of a push batch's cases are still unconfirmed here, read in one query and
+    kept up to date as the batch's answers are recorded (``confirmed``, ``set_aside``) — rather
+    than one flush and one query per answer."""
+
+    def __init__(self, session: Session, case_ids: Iterable[int]) -> None:
+        self._cases: dict[int, list[tuple[int, int]]] = defaultdict(list)  # case → (seq, id)
+        self._where: dict[int, tuple[int, int]] = {}  # action → (case, seq)
+        self._open: set[int] = set()  # unconfirmed in the current epoch and not set aside
+        rows = session.execute(
+            select(CaseAction.id, CaseAction.case_id, CaseAction.seq, ActionConfirmation.action_id)
+            .add_columns(OutboxEntry.status)
+            .select_from(CaseAction)
+            .outerjoin(ActionConfirmation, confirmed_now())
+            .outerjoin(OutboxEntry, OutboxEntry.action_id == CaseAction.id)
+            .where(CaseAction.case_id.in_(set(case_ids)))
         )
-    ).all()
-    return any(status not in SET_ASIDE for _, status in earlier)
+        for action_id, case_id, seq, confirmation, status in rows:
+            if action_id not in self._where:
+                self._cases[case_id].append((seq, action_id))
+                self._where[action_id] = (case_id, seq)
+            if confirmation is None and status not in SET_ASIDE:
+                self._open.add(action_id)
+
+    def earlier_unconfirmed(self, action_id: int) -> bool:
+        """Whether an earlier action of the case is not yet confirmed in the current epoch here
+        but may still be (not set aside)."""
+        case_id, seq = self._where[action_id]
+        return any(a in self._open for s, a in self._cases[case_id] if s < seq)
+
+    def confirmed(self, action_id: int) -> None:
+        self._open.discard(action_id)
+
+    def set_aside(self, action_id: int) -> None:
+        self._open.discard(action_id)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app import settings
 from app.cases.log import PARKED
 from app.outbox.envelope import ACCOUNT_KINDS, AUTHORIZATION, CASE_ACTION
-from app.sync.gaps import GAP, earlier_unconfirmed
+from app.sync.gaps import GAP, Gaps
 from app.sync.protocol import OpAnswer
 from app.sync.transport import Transport
 from db.models import ActionConfirmation, Case, CaseAction, OutboxEntry
@@ -61,10 +61,15 @@ def push_pending(store: Store, transport: Transport, *, batch: int = BATCH) -> P
     counts = {"applied": 0, "replayed": 0, "parked": 0, "waiting": 0}
     cases: set[int] = set()
     with store.session() as session, session.begin():
+        ids = [row_id for row_id, _ in rows]
+        sent = {
+            r.id: r for r in session.scalars(select(OutboxEntry).where(OutboxEntry.id.in_(ids)))
+        }
+        gaps = Gaps(session, {r.case_id for r in sent.values() if r.case_id is not None})
         for (row_id, _), answer in zip(rows, answers, strict=True):
-            row = session.get(OutboxEntry, row_id)
-            assert row is not None and row.op_id == answer.op_id
-            counts[_record(session, row, answer)] += 1
+            row = sent[row_id]
+            assert row.op_id == answer.op_id
+            counts[_record(session, row, answer, gaps)] += 1
             if row.case_id is not None:
                 cases.add(row.case_id)
     return Pushed(
@@ -76,27 +81,26 @@ def push_pending(store: Store, transport: Transport, *, batch: int = BATCH) -> P
     )
 
 
-def _record(session: Session, row: OutboxEntry, answer: OpAnswer) -> str:
+def _record(session: Session, row: OutboxEntry, answer: OpAnswer, gaps: Gaps) -> str:
     row.attempts += 1
     if answer.outcome in ("applied", "replayed"):
         row.status, row.last_error = ACKED, None
         if row.action_id is not None:  # a case action: confirmed at its county sequence
             assert answer.county_seq is not None
-            if not earlier_unconfirmed(session, row.action_id):  # else the pull does (gaps.py)
+            if not gaps.earlier_unconfirmed(row.action_id):  # else the pull does (gaps.py)
                 confirm(session, row.action_id, answer.county_seq)
+                gaps.confirmed(row.action_id)
         if answer.official_no and row.case_id is not None:
             case = session.get(Case, row.case_id)
             assert case is not None
             case.official_no = answer.official_no
         return answer.outcome
-    if (
-        answer.code == GAP
-        and row.action_id is not None
-        and earlier_unconfirmed(session, row.action_id)
-    ):
+    if answer.code == GAP and row.action_id is not None and gaps.earlier_unconfirmed(row.action_id):
         row.last_error = f"[{answer.code}] 等待其他工作站补传之前的办理记录：{answer.message}"
         return "waiting"  # still queued: sent again at the next sync
     row.status = PARKED
+    if row.action_id is not None:
+        gaps.set_aside(row.action_id)
     row.last_error = f"[{answer.code}] {answer.message}"
     return "parked"
 
