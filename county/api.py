@@ -1,8 +1,9 @@
 """The county service's HTTP interface (FastAPI): activation, push, pull.
 
 Handlers are plain functions (FastAPI runs them in its thread pool): each request is one unit of
-work on the county's store, and each pushed operation its own transaction inside it, so one
-refused operation never undoes another.
+work on the county's store. A push is one transaction holding the county-wide lock
+(``apply.one_at_a_time``) from its first operation to its commit, each operation in a savepoint of
+its own, so one refused or failed operation never undoes another.
 """
 
 from __future__ import annotations
@@ -107,14 +108,16 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
         epoch: Annotated[str | None, Header(alias=EPOCH_HEADER)] = None,
     ) -> PushAnswer:
         answers = []
-        calendar: WorkCalendar | None = None  # read once per request
         folded: Folded = {}  # each case folded once per request, not once per action
-        for raw in request.ops:
-            with db.begin():
-                if epoch is not None and epoch != db.scalars(select(Meta.epoch)).one():
-                    raise HTTPException(410, "县级系统已从备份恢复，请重新同步全部数据。")
-                calendar = calendar or days(db)
-                answers.append(apply_op(db, station, raw, calendar, folded))
+        with db.begin():  # one transaction, and the county-wide lock taken once, per request
+            if epoch is not None and epoch != db.scalars(select(Meta.epoch)).one():
+                raise HTTPException(410, "县级系统已从备份恢复，请重新同步全部数据。")
+            calendar = days(db)
+            for raw in request.ops:
+                with db.begin_nested():  # each operation its own savepoint: one refused or
+                    answers.append(
+                        apply_op(db, station, raw, calendar, folded)
+                    )  # failed undoes no other
         return PushAnswer(answers=answers)
 
     @app.get("/v1/changes")

@@ -144,8 +144,15 @@ def one_at_a_time(session: Session) -> None:
     holder committed. The session keeps its objects across commits (``expire_on_commit=False``),
     so they are expired: a case read by an earlier operation of the same request may be stale.
     """
+    held_for = session.get_transaction()
+    if held_for is not None and session.info.get(_LOCK_HELD_FOR) is held_for:
+        return  # taken by an earlier operation of this transaction, and held to its end
     session.scalars(select(Meta.id).with_for_update()).all()
     session.expire_all()
+    session.info[_LOCK_HELD_FOR] = held_for
+
+
+_LOCK_HELD_FOR = "county-lock-held-for"  # session.info: the transaction holding the lock
 
 
 def judge(
