@@ -12,7 +12,7 @@ and never applied silently.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,7 +27,7 @@ from app.errors import AppError
 from app.outbox.envelope import CaseActionEnvelope
 from app.sync.authorizations import authorization_named
 from app.sync.protocol import Change
-from app.sync.push import ACKED, confirm, own_action
+from app.sync.push import ACKED, confirm
 from app.sync.transport import Transport
 from app.workcalendar import WorkCalendar
 from app.workflow import guards, transitions
@@ -75,13 +75,14 @@ def pull_changes(
             epoch = settings.COUNTY_EPOCH.get(session) or None
         answer = transport.changes(cursor, epoch, page)
         with store.session() as session, session.begin():
+            page_memo = _Page.read(session, answer.changes)
             touched: dict[int, None] = {}  # in the order the page first touched them
-            with session.no_autoflush:  # apply_change flushes what the next change reads
-                for change in answer.changes:
-                    case_id, (own, new) = apply_change(session, change)
+            with session.no_autoflush:  # what the page reads, _Page holds
+                for change, envelope in zip(answer.changes, page_memo.envelopes, strict=True):
+                    case_id, (own, new) = apply_change(session, change, envelope, page_memo)
                     confirmed, added = confirmed + own, added + new
                     touched[case_id] = None
-            session.flush()
+            page_memo.confirm_added(session)
             for case_id in touched:  # once per case and page, on its whole log so far
                 case = session.get(Case, case_id)
                 assert case is not None
@@ -93,30 +94,87 @@ def pull_changes(
             return Pulled(confirmed, added, parked, frozenset(cases))
 
 
-def apply_change(session: Session, change: Change) -> tuple[int, tuple[int, int]]:
+@dataclass
+class _Page:
+    """What a page's changes look up, read for the whole page in a few queries rather than once
+    per change: the actions already here (by op_id), the cases (by uid), the outbox rows of our
+    own actions, each case's next local sequence and its materials."""
+
+    envelopes: list[CaseActionEnvelope]
+    actions: dict[str, CaseAction]
+    cases: dict[str, Case]
+    outbox: dict[int, list[OutboxEntry]]
+    next_seq: dict[int, int] = field(default_factory=dict)
+    materials: dict[int, dict[str, MaterialReceived]] = field(default_factory=dict)
+    added: list[tuple[CaseAction, int]] = field(default_factory=list)  # to confirm at the end
+
+    @classmethod
+    def read(cls, session: Session, changes: list[Change]) -> _Page:
+        envelopes = [CaseActionEnvelope.model_validate(c.envelope) for c in changes]
+        op_ids = [e.op_id for e in envelopes]
+        actions = {
+            a.op_id: a
+            for a in session.scalars(select(CaseAction).where(CaseAction.op_id.in_(op_ids)))
+        }
+        uids = {e.case.uid for e in envelopes}
+        cases = {c.uid: c for c in session.scalars(select(Case).where(Case.uid.in_(uids)))}
+        outbox: dict[int, list[OutboxEntry]] = {}
+        if actions:
+            ids = [a.id for a in actions.values()]
+            for row in session.scalars(select(OutboxEntry).where(OutboxEntry.action_id.in_(ids))):
+                assert row.action_id is not None
+                outbox.setdefault(row.action_id, []).append(row)
+        return cls(envelopes, actions, cases, outbox)
+
+    def seq_for(self, session: Session, case_id: int) -> int:
+        seq = self.next_seq.get(case_id) or next_local_seq(session, case_id)
+        self.next_seq[case_id] = seq + 1
+        return seq
+
+    def materials_of(self, session: Session, case_id: int) -> dict[str, MaterialReceived]:
+        if case_id not in self.materials:
+            self.materials[case_id] = {
+                m.material_key: m
+                for m in session.scalars(
+                    select(MaterialReceived).where(MaterialReceived.case_id == case_id)
+                )
+            }
+        return self.materials[case_id]
+
+    def confirm_added(self, session: Session) -> None:
+        """Flush what the page added, then confirm the other workstations' actions it added at
+        their county sequences (their ids are known only now)."""
+        session.flush()
+        for action, county_seq in self.added:
+            session.add(ActionConfirmation(action_id=action.id, county_seq=county_seq))
+        session.flush()
+
+
+def apply_change(
+    session: Session, change: Change, envelope: CaseActionEnvelope, page: _Page
+) -> tuple[int, tuple[int, int]]:
     """The case's id here, and (own confirmed, added) for one change, inside the page's
     transaction. The caller folds the case again (``refold``) once the page is applied: the
     fold is a function of the whole log, so once per case and page gives what once per change
     did, and an own pending action the county applied later in the same page is not parked on
     the way."""
-    envelope = CaseActionEnvelope.model_validate(change.envelope)
-    mine = own_action(session, envelope.op_id)
-    if mine is not None:
+    mine = page.actions.get(envelope.op_id)
+    if mine is not None:  # ours (or another's already here): confirmed, in this epoch
         confirm(session, mine.id, change.county_seq)
-        for row in session.scalars(select(OutboxEntry).where(OutboxEntry.action_id == mine.id)):
+        for row in page.outbox.get(mine.id, []):
             if row.status != PARKED:
                 row.status, row.last_error = ACKED, None
         case = session.get(Case, mine.case_id)
         assert case is not None
         _numbered(case, change.official_no)
         return case.id, (1, 0)
-    case = session.scalar(select(Case).where(Case.uid == envelope.case.uid))
+    case = page.cases.get(envelope.case.uid)
     if case is None:
-        case = _open_case(session, envelope)
+        case = page.cases[envelope.case.uid] = _open_case(session, envelope)
     action = CaseAction(
         op_id=envelope.op_id,
         case_id=case.id,
-        seq=next_local_seq(session, case.id),
+        seq=page.seq_for(session, case.id),
         action=envelope.action,
         from_state=envelope.from_state,
         to_state=envelope.to_state,
@@ -127,11 +185,10 @@ def apply_change(session: Session, change: Change) -> tuple[int, tuple[int, int]
         payload=envelope.payload,
     )
     session.add(action)
-    session.flush()
-    session.add(ActionConfirmation(action_id=action.id, county_seq=change.county_seq))
-    _record_materials(session, case, envelope)
+    page.actions[envelope.op_id] = action
+    page.added.append((action, change.county_seq))
+    _record_materials(session, case, envelope, page.materials_of(session, case.id))
     _numbered(case, change.official_no)
-    session.flush()
     return case.id, (0, 1)
 
 
@@ -240,8 +297,14 @@ def _item(session: Session, item_id: int) -> Item:
     return items[item_id]
 
 
-def _record_materials(session: Session, case: Case, envelope: CaseActionEnvelope) -> None:
-    """The materials the action says were handed over (or are still owed under 容缺)."""
+def _record_materials(
+    session: Session,
+    case: Case,
+    envelope: CaseActionEnvelope,
+    held: dict[str, MaterialReceived],
+) -> None:
+    """The materials the action says were handed over (or are still owed under 容缺); ``held``:
+    the case's material rows here, by key (kept up to date)."""
     action = Action(envelope.action)
     payload = envelope.payload
     if action in (Action.RECEIVE, Action.SUPPLEMENT):
@@ -257,11 +320,9 @@ def _record_materials(session: Session, case: Case, envelope: CaseActionEnvelope
         spec = specs.get(key)
         if spec is None:
             continue
-        row = session.scalar(
-            select(MaterialReceived).where(
-                MaterialReceived.case_id == case.id, MaterialReceived.material_key == key
-            )
-        ) or MaterialReceived(case_id=case.id, material_key=key)
+        row = held.get(key)
+        if row is None:
+            row = held[key] = MaterialReceived(case_id=case.id, material_key=key)
         row.name, row.form = spec.name, spec.form
         row.copies = int(copies.get(key, spec.copies))
         row.pending = owed
