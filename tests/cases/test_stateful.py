@@ -201,14 +201,28 @@ class CentreMachine(RuleBasedStateMachine):
             item_code = session.get(Item, case.item_id).code  # type: ignore[union-attr]
         # Mostly moves the state allows, by a role that may make them, so cases get far;
         # sometimes anything at all, by anyone.
-        legal = sorted({t.action for t in TRANSITIONS if state in t.sources} - UNGENERATED)
+        # Moves only a town role can make here (the county's own decision comes by sync).
+        legal = sorted(
+            {
+                t.action
+                for t in TRANSITIONS
+                if state in t.sources and any(r in ROLES for r in t.roles)
+            }
+            - UNGENERATED
+        )
         if data.draw(st.integers(0, 9), label="let it live") > 1:
             legal = [a for a in legal if a not in SIDEWAYS] or legal
         tame = bool(legal) and data.draw(st.integers(0, 3), label="tame") > 0
         if tame:
             action = data.draw(st.sampled_from(legal), label="action")
             allowed = sorted(
-                {r for t in transitions_for(action) if state in t.sources for r in t.roles}
+                {
+                    r
+                    for t in transitions_for(action)
+                    if state in t.sources
+                    for r in t.roles
+                    if r in ROLES
+                }
             )
             role = data.draw(st.sampled_from(allowed), label="role")
         else:
