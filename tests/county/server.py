@@ -17,12 +17,15 @@ import httpx
 import uvicorn
 
 from app.catalog.loader import bundled_catalog
+from app.sync.transport import HttpTransport
 from county.api import create_app
 from county.catalogue import publish_items
 from county.credentials import code_digest
 from county.store.engine import CountyStore, open_county
-from county.store.models import CENTRE_SCOPE, PROXY_SCOPE, Account, Centre, Meta, Workstation
-from tests.centre import TOWN, USERS
+from county.store.models import CENTRE_SCOPE, PROXY_SCOPE, Account, Meta, Workstation
+from county.store.models import Centre as CountyCentre
+from db.store import open_store
+from tests.centre import TOWN, USERS, Centre, make_centre
 
 ACTIVATION_CODES = {"W01": "ACT-W01-0001", "W02": "ACT-W02-0002", "V01": "ACT-V01-0003"}
 
@@ -56,7 +59,7 @@ class County:
 def seed_county(store: CountyStore) -> None:
     with store.sessions() as session, session.begin():
         session.add(Meta(id=1, epoch=str(uuid.uuid4()), county_name="示例县（测试）"))
-        session.add(Centre(code=TOWN, name="清河镇便民服务中心"))
+        session.add(CountyCentre(code=TOWN, name="清河镇便民服务中心"))
         session.flush()
         for name, roles in USERS.items():
             session.add(
@@ -112,3 +115,24 @@ def running_county(
         server.should_exit = True
         thread.join(10)
         store.close()
+
+
+@contextmanager
+def connected(
+    county: County, workstation: str, *, centre: Centre | None = None, data_dir: Path | None = None
+) -> Iterator[tuple[Centre, HttpTransport]]:
+    """A workstation activated with ``county``: ``centre`` (W01's, the ``centre`` fixture), or
+    a new store of the test centre in ``data_dir`` under the workstation's code; and its
+    transport. Both closed afterwards (the store only if made here)."""
+    store = None
+    if centre is None:
+        assert data_dir is not None
+        store = open_store(data_dir / workstation.lower())
+        centre = make_centre(store, workstation)
+    transport = HttpTransport(county.url, county.activate(workstation))
+    try:
+        yield centre, transport
+    finally:
+        transport.close()
+        if store is not None:
+            store.close()

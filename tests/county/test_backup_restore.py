@@ -24,11 +24,10 @@ from county.cli import main as county_main
 from county.store.engine import CountyStore, open_county
 from county.store.models import CaseActionRow, CountyBase, ItemVersion, Meta
 from db.models import ActionConfirmation, Case, CaseAction, CountyEpoch, OutboxEntry
-from db.store import open_store
 from tests.cases.helpers import assert_consistent
-from tests.centre import Centre, make_centre
+from tests.centre import Centre
 from tests.county.postgres import PostgresServer
-from tests.county.server import County, running_county, seed_county
+from tests.county.server import County, connected, running_county, seed_county
 
 DIBAO = "最低生活保障"
 
@@ -64,25 +63,15 @@ class Station:
 
 
 @pytest.fixture
-def county(tmp_path: Path, county_url: str) -> Iterator[County]:
-    with running_county(tmp_path / "county", county_url) as running:
-        yield running
-
-
-@pytest.fixture
 def w01(county: County, centre: Centre) -> Iterator[Station]:
-    transport = HttpTransport(county.url, county.activate("W01"))
-    yield Station(centre, transport)
-    transport.close()
+    with connected(county, "W01", centre=centre) as (centre, transport):
+        yield Station(centre, transport)
 
 
 @pytest.fixture
 def w02(county: County, tmp_path: Path) -> Iterator[Station]:
-    store = open_store(tmp_path / "w02")
-    transport = HttpTransport(county.url, county.activate("W02"))
-    yield Station(make_centre(store, "W02"), transport)
-    transport.close()
-    store.close()
+    with connected(county, "W02", data_dir=tmp_path) as (centre, transport):
+        yield Station(centre, transport)
 
 
 def url_of(store: CountyStore) -> str:

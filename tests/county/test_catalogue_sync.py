@@ -37,35 +37,23 @@ from county.calendar_years import publish_calendar_year
 from county.catalogue import publish_catalogue
 from county.store.models import CatalogueRelease, Centre, ItemVersion, PublishedYear
 from db.models import AuditEntry, CalendarYear, Case, CatalogRelease, Item
-from db.store import open_store
 from tests.centre import Centre as Workstation
-from tests.centre import make_centre
-from tests.county.server import County, running_county
+from tests.county.server import County, connected
 
 DIBAO, DIBAO_CODE = "最低生活保障", "DEMO-MZ-001"
 OTHER_TOWN = "511899102000"
 
 
 @pytest.fixture
-def county(tmp_path: Path, county_url: str) -> Iterator[County]:
-    with running_county(tmp_path / "county", county_url) as running:
-        yield running
-
-
-@pytest.fixture
 def w01(county: County, centre: Workstation) -> Iterator[tuple[Workstation, HttpTransport]]:
-    transport = HttpTransport(county.url, county.activate("W01"))
-    yield centre, transport
-    transport.close()
+    with connected(county, "W01", centre=centre) as (centre, transport):
+        yield centre, transport
 
 
 @pytest.fixture
 def w02(county: County, tmp_path: Path) -> Iterator[tuple[Workstation, HttpTransport]]:
-    store = open_store(tmp_path / "w02")
-    transport = HttpTransport(county.url, county.activate("W02"))
-    yield make_centre(store, "W02"), transport
-    transport.close()
-    store.close()
+    with connected(county, "W02", data_dir=tmp_path) as (centre, transport):
+        yield centre, transport
 
 
 Station = tuple[Workstation, HttpTransport]

@@ -20,17 +20,15 @@ from app.actor import Role
 from app.cases import decisions as d
 from app.cases import delivery
 from app.catalog.loader import bundled_catalog
-from app.sync.transport import HttpTransport
 from app.workflow.states import CaseState
 from county.cli import main as county_main
 from county.credentials import digest
 from county.staff import add_staff
 from county.store.models import Account, CountyAuditRow, CountyCase, StaffToken
 from db.models import Case, CaseAction
-from db.store import open_store
 from tests.cases.helpers import applicant_of
-from tests.centre import TOWN, Centre, make_centre
-from tests.county.server import County, running_county
+from tests.centre import TOWN, Centre
+from tests.county.server import County, connected, running_county
 from tests.county.test_sync_loop import GAOLING, Station
 
 STAFF, PASSWORD = "chen.shenpi", "County12345"
@@ -56,18 +54,14 @@ def staff(county: County) -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def w01(county: County, centre: Centre) -> Iterator[Station]:
-    transport = HttpTransport(county.url, county.activate("W01"))
-    yield Station(centre, transport)
-    transport.close()
+    with connected(county, "W01", centre=centre) as (centre, transport):
+        yield Station(centre, transport)
 
 
 @pytest.fixture
 def w02(county: County, tmp_path: Path) -> Iterator[Station]:
-    store = open_store(tmp_path / "w02")
-    transport = HttpTransport(county.url, county.activate("W02"))
-    yield Station(make_centre(store, "W02"), transport)
-    transport.close()
-    store.close()
+    with connected(county, "W02", data_dir=tmp_path) as (centre, transport):
+        yield Station(centre, transport)
 
 
 def refusal(answer: httpx.Response) -> tuple[int, str]:

@@ -21,7 +21,6 @@ from app.cases import delivery, intake
 from app.catalog.loader import bundled_catalog
 from app.demo.forms import sample_form_data
 from app.sync.session import sync_now
-from app.sync.transport import HttpTransport
 from app.validators import id_check_digit
 from app.workflow.states import CaseState
 from county.accounts import account_snapshot
@@ -36,10 +35,9 @@ from county.store.models import (
     Workstation,
 )
 from db.models import Case, OutboxEntry, ProxyAuthorization
-from db.store import open_store
 from tests.cases.helpers import applicant_of, assert_consistent
-from tests.centre import Centre, make_centre
-from tests.county.server import County, running_county
+from tests.centre import Centre
+from tests.county.server import County, connected
 from tests.county.test_sync_loop import NOON, Station
 
 GAOLING = "高龄津贴"
@@ -52,25 +50,15 @@ RESIDENT = {
 
 
 @pytest.fixture
-def county(tmp_path: Path, county_url: str) -> Iterator[County]:
-    with running_county(tmp_path / "county", county_url) as running:
-        yield running
-
-
-@pytest.fixture
 def w01(county: County, centre: Centre) -> Iterator[Station]:
-    transport = HttpTransport(county.url, county.activate("W01"))
-    yield Station(centre, transport)
-    transport.close()
+    with connected(county, "W01", centre=centre) as (centre, transport):
+        yield Station(centre, transport)
 
 
 @pytest.fixture
 def v01(county: County, tmp_path: Path) -> Iterator[Station]:
-    store = open_store(tmp_path / "v01")
-    transport = HttpTransport(county.url, county.activate("V01"))
-    yield Station(make_centre(store, "V01"), transport)
-    transport.close()
-    store.close()
+    with connected(county, "V01", data_dir=tmp_path) as (centre, transport):
+        yield Station(centre, transport)
 
 
 def file_at_v01(v01: Station) -> tuple[str, str]:

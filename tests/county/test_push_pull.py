@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,16 +17,9 @@ from app.workflow.fold import fold
 from county.store.models import CaseActionRow, CountyCase
 from db.models import OutboxEntry
 from tests.centre import Centre
-from tests.county.server import County, running_county
+from tests.county.server import County
 
 DIBAO = "最低生活保障"
-
-
-@pytest.fixture
-def county(tmp_path: Path, county_url: str) -> Iterator[County]:
-    """The service on each backend in turn (``county_url``: SQLite, then PostgreSQL)."""
-    with running_county(tmp_path, county_url) as running:
-        yield running
 
 
 def queued(c: Centre) -> list[dict[str, Any]]:

@@ -30,10 +30,9 @@ from county.cli import main as county_main
 from county.decisions import county_decision
 from county.store.models import Account
 from db.models import Case, CaseAction, OutboxEntry
-from db.store import open_store
 from tests.cases.helpers import applicant_of, assert_consistent
-from tests.centre import Centre, make_centre
-from tests.county.server import County, running_county
+from tests.centre import Centre
+from tests.county.server import County, connected
 
 DIBAO = "最低生活保障"
 GAOLING = "高龄津贴"  # one town review step, then the county decides
@@ -66,26 +65,15 @@ class Station:
 
 
 @pytest.fixture
-def county(tmp_path: Path, county_url: str) -> Iterator[County]:
-    """The service on each backend in turn (``county_url``: SQLite, then PostgreSQL)."""
-    with running_county(tmp_path / "county", county_url) as running:
-        yield running
-
-
-@pytest.fixture
 def w01(county: County, centre: Centre) -> Iterator[Station]:
-    transport = HttpTransport(county.url, county.activate("W01"))
-    yield Station(centre, transport)
-    transport.close()
+    with connected(county, "W01", centre=centre) as (centre, transport):
+        yield Station(centre, transport)
 
 
 @pytest.fixture
 def w02(county: County, tmp_path: Path) -> Iterator[Station]:
-    store = open_store(tmp_path / "w02")
-    transport = HttpTransport(county.url, county.activate("W02"))
-    yield Station(make_centre(store, "W02"), transport)
-    transport.close()
-    store.close()
+    with connected(county, "W02", data_dir=tmp_path) as (centre, transport):
+        yield Station(centre, transport)
 
 
 def test_accepted_at_w01_reviewed_at_w02_and_back_with_the_official_number(
