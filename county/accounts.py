@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.actor import TOWN_ROLES, Role
 from app.outbox.envelope import ACCOUNT_KINDS, Envelope
-from app.sync.protocol import AccountCopy, OpAnswer
+from app.sync.protocol import AccountCopy, OpAnswer, rejected
 from county.store.models import CENTRE_SCOPE, Account, Workstation
 
 _TOWN = {r.value for r in TOWN_ROLES}
@@ -32,32 +32,22 @@ def apply_account_op(session: Session, workstation: Workstation, envelope: Envel
         or not admin.active
         or Role.ADMIN.value not in admin.roles
     ):
-        return OpAnswer(
-            op_id=op_id,
-            outcome="rejected",
-            code="E403-ACTOR",
-            message=f"账号 {envelope.actor.username} 不是本中心在县级登记的系统管理员。",
+        return rejected(
+            op_id,
+            "E403-ACTOR",
+            f"账号 {envelope.actor.username} 不是本中心在县级登记的系统管理员。",
         )
     payload: dict[str, Any] = envelope.payload
     username = str(payload.get("username", ""))
     account = session.get(Account, username)
     if account is not None and account.centre_code != workstation.centre_code:
-        return OpAnswer(
-            op_id=op_id, outcome="rejected", code="E403-FORGED", message="该账号属于其他中心。"
-        )
+        return rejected(op_id, "E403-FORGED", "该账号属于其他中心。")
     roles = payload.get("roles")
     if roles is not None and not set(roles) <= _TOWN:
-        return OpAnswer(
-            op_id=op_id, outcome="rejected", code="E422-ROLE", message="乡镇账号只能有乡镇角色。"
-        )
+        return rejected(op_id, "E422-ROLE", "乡镇账号只能有乡镇角色。")
     if account is None:
         if envelope.kind != "user.create":
-            return OpAnswer(
-                op_id=op_id,
-                outcome="rejected",
-                code="E422-UNKNOWN-ACCOUNT",
-                message=f"县级系统中没有账号 {username}。",
-            )
+            return rejected(op_id, "E422-UNKNOWN-ACCOUNT", f"县级系统中没有账号 {username}。")
         account = Account(username=username, centre_code=workstation.centre_code)
         session.add(account)
     for field in ("display_name", "roles", "password_hash", "active", "must_change_password"):

@@ -24,7 +24,7 @@ from app.catalog.schema import DEFER_RULES
 from app.catalog.schema import Item as CatalogItem
 from app.errors import AppError
 from app.outbox.envelope import CaseActionEnvelope, parse_envelope
-from app.sync.protocol import CaseCopy, ConfirmedAction, OpAnswer
+from app.sync.protocol import CaseCopy, ConfirmedAction, OpAnswer, rejected
 from app.workcalendar import WorkCalendar
 from app.workflow import guards, transitions
 from app.workflow.fold import ActionRecord, Projection, apply, fold, local_date
@@ -53,10 +53,6 @@ def payload_hash(raw: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _rejected(op_id: str, code: str, message: str) -> OpAnswer:
-    return OpAnswer(op_id=op_id, outcome="rejected", code=code, message=message)
-
-
 def apply_op(
     session: Session,
     workstation: Workstation,
@@ -72,15 +68,13 @@ def apply_op(
     except WireError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        return _rejected(op_id, "E422-FORMAT", f"操作格式不正确：{where} {first['msg']}")
+        return rejected(op_id, "E422-FORMAT", f"操作格式不正确：{where} {first['msg']}")
     digest = payload_hash(raw)
     one_at_a_time(session)
     done = session.scalar(select(CaseActionRow).where(CaseActionRow.op_id == envelope.op_id))
     if done is not None:
         if done.payload_hash != digest:
-            return _rejected(
-                op_id, "E422-OP-REUSED", "同一操作编号已用于内容不同的操作，拒绝执行。"
-            )
+            return rejected(op_id, "E422-OP-REUSED", "同一操作编号已用于内容不同的操作，拒绝执行。")
         case = session.get(CountyCase, done.case_id)
         assert case is not None
         return OpAnswer(
@@ -92,12 +86,10 @@ def apply_op(
     other = session.get(AppliedOp, envelope.op_id)
     if other is not None:  # an account operation or an authorization applied before
         if other.payload_hash != digest:
-            return _rejected(
-                op_id, "E422-OP-REUSED", "同一操作编号已用于内容不同的操作，拒绝执行。"
-            )
+            return rejected(op_id, "E422-OP-REUSED", "同一操作编号已用于内容不同的操作，拒绝执行。")
         return OpAnswer(op_id=op_id, outcome="replayed")
     if envelope.centre != workstation.centre_code or envelope.workstation != workstation.code:
-        return _rejected(op_id, "E403-FORGED", "操作所属的中心或工作站与本工作站的凭证不符。")
+        return rejected(op_id, "E403-FORGED", "操作所属的中心或工作站与本工作站的凭证不符。")
     if envelope.kind in ACCOUNT_KINDS or envelope.kind == REGISTER:
         apply_other = apply_account_op if envelope.kind in ACCOUNT_KINDS else register_authorization
         answer = apply_other(session, workstation, envelope)
@@ -113,7 +105,7 @@ def apply_op(
             session.flush()
         return answer
     if not isinstance(envelope, CaseActionEnvelope):
-        return _rejected(op_id, "E422-KIND", f"县级服务不接收“{envelope.kind}”类操作。")
+        return rejected(op_id, "E422-KIND", f"县级服务不接收“{envelope.kind}”类操作。")
     actor = _actor(session, workstation, envelope)
     if isinstance(actor, OpAnswer):
         return actor
@@ -180,13 +172,13 @@ def judge(
         else session.get(ItemVersion, case.item_version_id)
     )
     if version is None:
-        return _rejected(
+        return rejected(
             op_id,
             "E422-ITEM",
             f"县级目录中没有事项 {envelope.case.item_code} 的这一版本，请先同步事项目录。",
         )
     if case is not None and case.centre_code != centre_code:
-        return _rejected(op_id, "E403-FORGED", "该办件不属于本中心。")
+        return rejected(op_id, "E403-FORGED", "该办件不属于本中心。")
     seq = case.seq if case is not None else 0
     if envelope.base_seq > seq:  # the county lacks what the workstation counted before it
         return OpAnswer(
@@ -213,11 +205,11 @@ def judge(
     try:
         action = Action(envelope.action)
     except ValueError:
-        return _rejected(op_id, "E422-ACTION", f"未知的办件操作：{envelope.action}")
+        return rejected(op_id, "E422-ACTION", f"未知的办件操作：{envelope.action}")
     if case is None and action not in OPENING:
-        return _rejected(op_id, "E422-UNKNOWN-CASE", "县级系统中没有该办件。")
+        return rejected(op_id, "E422-UNKNOWN-CASE", "县级系统中没有该办件。")
     if case is None and (unauthorized := check_filing(session, envelope)) is not None:
-        return _rejected(op_id, "E422-AUTHORIZATION", unauthorized)
+        return rejected(op_id, "E422-AUTHORIZATION", unauthorized)
     rules = rules_of(version)
     cached = folded.get(case.id) if folded is not None and case is not None else None
     if cached is not None and cached.last_seq == seq:
@@ -232,7 +224,7 @@ def judge(
             guards.GuardContext(before, rules, envelope.payload, actor, calendar, today), action
         )
     except AppError as error:
-        return _rejected(op_id, f"E422-{error.code}", error.message)
+        return rejected(op_id, f"E422-{error.code}", error.message)
     after = apply(before, record, rules, calendar)
     assert after.state is not None
     if case is None:
@@ -274,13 +266,13 @@ def _actor(
 ) -> Actor | OpAnswer:
     account = session.get(Account, envelope.actor.username)
     if account is None or account.centre_code != workstation.centre_code or not account.active:
-        return _rejected(
+        return rejected(
             envelope.op_id, "E403-ACTOR", f"账号 {envelope.actor.username} 不是本中心的在岗账号。"
         )
     held = {Role(r) for r in account.roles}
     claimed = {r for r in envelope.actor.role.split(",") if r}
     if not claimed <= {r.value for r in held}:
-        return _rejected(envelope.op_id, "E403-ROLE", "操作所用的角色不是该账号的角色。")
+        return rejected(envelope.op_id, "E403-ROLE", "操作所用的角色不是该账号的角色。")
     return Actor(0, account.username, account.display_name, frozenset(held), workstation.code)
 
 

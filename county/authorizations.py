@@ -15,15 +15,17 @@ from sqlalchemy.orm import Session
 
 from app.actor import Role
 from app.outbox.envelope import AUTHORIZATION, CaseActionEnvelope, Envelope
-from app.sync.protocol import AuthorizationCopy, Authorizations, AuthorizationTerms, OpAnswer
+from app.sync.protocol import (
+    AuthorizationCopy,
+    Authorizations,
+    AuthorizationTerms,
+    OpAnswer,
+    rejected,
+)
 from app.workflow.fold import local_date
 from county.store.models import CENTRE_SCOPE, Account, ProxyAuthorizationRow, Workstation
 
 REGISTER = AUTHORIZATION
-
-
-def _rejected(op_id: str, code: str, message: str) -> OpAnswer:
-    return OpAnswer(op_id=op_id, outcome="rejected", code=code, message=message)
 
 
 def register_authorization(
@@ -36,7 +38,7 @@ def register_authorization(
     except WireError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        return _rejected(op_id, "E422-FORMAT", f"代办委托格式不正确：{where} {first['msg']}")
+        return rejected(op_id, "E422-FORMAT", f"代办委托格式不正确：{where} {first['msg']}")
     proxy = session.get(Account, envelope.actor.username)
     if (
         proxy is None
@@ -45,18 +47,18 @@ def register_authorization(
         or Role.PROXY.value not in proxy.roles
         or terms.proxy != proxy.username
     ):
-        return _rejected(
+        return rejected(
             op_id, "E403-ACTOR", f"账号 {envelope.actor.username} 不是本中心在岗的代办员。"
         )
     if terms.valid_until < terms.valid_from:
-        return _rejected(op_id, "E422-TERMS", "委托期限的截止日期早于起始日期。")
+        return rejected(op_id, "E422-TERMS", "委托期限的截止日期早于起始日期。")
     taken = session.scalar(
         select(ProxyAuthorizationRow.id).where(
             ProxyAuthorizationRow.authorization_no == terms.authorization_no
         )
     )
     if taken is not None:
-        return _rejected(
+        return rejected(
             op_id, "E422-DUPLICATE", f"委托书编号 {terms.authorization_no} 已登记过另一份委托。"
         )
     session.add(

@@ -76,6 +76,11 @@ class OpAnswer(_Wire):
     county_copy: CaseCopy | None = None
 
 
+def rejected(op_id: str, code: str, message: str) -> OpAnswer:
+    """The county's refusal of one operation: its code and the Chinese message."""
+    return OpAnswer(op_id=op_id, outcome="rejected", code=code, message=message)
+
+
 class PushAnswer(_Wire):
     answers: list[OpAnswer]
 
