@@ -126,10 +126,3 @@ class CountyCalendar:
             calendar = default_calendar({y: YearTable.from_dict(t) for y, t in rows})
             built = self._built = (key, calendar)  # one assignment: safe across threads
         return built[1]
-
-
-def county_calendar(session: Session) -> WorkCalendar:
-    """The working days the county counts by: the years it published over the bundled tables
-    and the library."""
-    rows = session.scalars(select(PublishedYearRow))
-    return default_calendar({r.year: YearTable.from_dict(r.table) for r in rows})

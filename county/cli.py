@@ -386,7 +386,7 @@ def _openapi(args: argparse.Namespace) -> int:
 
 
 def _decide(args: argparse.Namespace) -> int:
-    from county.calendar_years import county_calendar
+    from county.calendar_years import CountyCalendar
     from county.decisions import UnknownCase, county_decision
     from db.base import utcnow
 
@@ -400,7 +400,7 @@ def _decide(args: argparse.Namespace) -> int:
                 opinion=args.opinion.strip(),
                 result_no=args.result_no.strip(),
                 by=args.by.strip(),
-                calendar=county_calendar(session),
+                calendar=CountyCalendar()(session),
                 now=utcnow(),
             )
         except UnknownCase as error:

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.workcalendar import WorkCalendar, default_calendar
+from app.workcalendar import WorkCalendar
 from app.workflow.states import Action, CaseState
+from county.calendar_years import CountyCalendar
 from county.decisions import county_decision
 from county.store.engine import CountyStore
 from county.store.models import CaseActionRow, CountyCase
@@ -101,18 +102,20 @@ class DemoClerk(threading.Thread):
         self.delay = dt.timedelta(seconds=delay_seconds)
         self.poll = poll
         self.since = utcnow()
-        self.calendar = default_calendar()
+        self.calendar = CountyCalendar()  # the years the county published, as the service
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.wait(self.poll):
             try:
+                with self.store.sessions() as session:
+                    calendar = self.calendar(session)
                 decided = decide_due(
                     self.store,
                     since=self.since,
                     delay=self.delay,
                     now=utcnow(),
-                    calendar=self.calendar,
+                    calendar=calendar,
                 )
             except SQLAlchemyError as error:  # the store busy or gone for a moment: next poll
                 print(
