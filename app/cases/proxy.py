@@ -36,11 +36,18 @@ def _same_person(session: Session, a: int, b: int) -> bool:
     )
 
 
+def authorization_named(session: Session, number: object) -> ProxyAuthorization | None:
+    """The 代办委托 with this number here, if any (``number`` as a payload carries it)."""
+    if not isinstance(number, str) or not number:
+        return None
+    return session.scalar(
+        select(ProxyAuthorization).where(ProxyAuthorization.authorization_no == number)
+    )
+
+
 def check_collection_authority(session: Session, case: Case, authorization_no: str) -> None:
     """The authorization must be this case's, and must allow collecting results (代领)."""
-    auth = session.scalars(
-        select(ProxyAuthorization).where(ProxyAuthorization.authorization_no == authorization_no)
-    ).first()
+    auth = authorization_named(session, authorization_no)
     if auth is None or not _same_person(session, auth.applicant_id, case.applicant_id):
         raise ValidationError("代办委托书编号", "委托书与本办件的申请人不符，不能代领。")
     if not auth.may_collect:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import settings
+from app.cases.proxy import authorization_named
 from app.errors import AppError
 from app.sync.protocol import AuthorizationTerms
 from app.sync.transport import Transport
@@ -46,12 +47,7 @@ def pull_authorizations(store: Store, transport: Transport, *, page: int = PAGE)
 
 
 def _add(session: Session, terms: AuthorizationTerms) -> int:
-    known = session.scalar(
-        select(ProxyAuthorization.id).where(
-            ProxyAuthorization.authorization_no == terms.authorization_no
-        )
-    )
-    if known is not None:
+    if authorization_named(session, terms.authorization_no) is not None:
         return 0
     proxy_id = session.scalar(select(User.id).where(User.username == terms.proxy))
     if proxy_id is None:  # the county registers only its own proxies' (taken down before this)
@@ -91,11 +87,3 @@ def link_filings(session: Session, auth: ProxyAuthorization) -> None:
         if payload.get("authorization_no") == auth.authorization_no:
             case.authorization_id = auth.id
             case.proxy_user_id = auth.proxy_user_id
-
-
-def authorization_named(session: Session, number: object) -> ProxyAuthorization | None:
-    if not isinstance(number, str) or not number:
-        return None
-    return session.scalar(
-        select(ProxyAuthorization).where(ProxyAuthorization.authorization_no == number)
-    )

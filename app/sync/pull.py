@@ -22,10 +22,10 @@ from app.actor import Actor, Role
 from app.cases.engine import item_rules, load_item, write_projection
 from app.cases.intake import applicant_from
 from app.cases.log import PARKED, confirmed_now, in_fold_order, next_local_seq
+from app.cases.proxy import authorization_named
 from app.catalog.schema import FormTemplate
 from app.errors import AppError
 from app.outbox.envelope import CaseActionEnvelope
-from app.sync.authorizations import authorization_named
 from app.sync.protocol import Change
 from app.sync.push import ACKED, confirm
 from app.sync.transport import Transport
