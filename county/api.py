@@ -2,8 +2,8 @@
 
 Handlers are plain functions (FastAPI runs them in its thread pool): each request is one unit of
 work on the county's store. A push is one transaction holding the county-wide lock
-(``apply.one_at_a_time``) from its first operation to its commit, each operation in a savepoint of
-its own, so one refused or failed operation never undoes another.
+(``apply.one_at_a_time``) from its first operation to its commit; its operations are judged
+together (``apply.Judging``), and a refused one writes nothing, so it never undoes another.
 """
 
 from __future__ import annotations
@@ -32,11 +32,12 @@ from app.sync.protocol import (
 from app.workcalendar import WorkCalendar
 from county.accounts import account_snapshot
 from county.api_county import county_work_router, refuse_staff_token
-from county.apply import Folded, apply_op
+from county.apply import Judging
 from county.authorizations import authorizations_after
 from county.calendar_years import CountyCalendar, calendar_answer
 from county.catalogue import catalogue_answer
 from county.credentials import code_digest, digest
+from county.folds import Folds
 from county.malformed import install_malformed_refusals
 from county.scope import in_scope
 from county.store.engine import CountyStore
@@ -78,6 +79,7 @@ Station = Annotated[Workstation, Depends(_workstation)]
 def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> FastAPI:
     app = FastAPI(title="OneWindow county service", version="1")
     days = CountyCalendar(calendar)  # the years the county published, unless one is given
+    folds = Folds()  # the cases' projections as the service's requests left them
 
     app.state.store = store
     app.include_router(county_work_router(days))
@@ -107,17 +109,12 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
         station: Station,
         epoch: Annotated[str | None, Header(alias=EPOCH_HEADER)] = None,
     ) -> PushAnswer:
-        answers = []
-        folded: Folded = {}  # each case folded once per request, not once per action
         with db.begin():  # one transaction, and the county-wide lock taken once, per request
-            if epoch is not None and epoch != db.scalars(select(Meta.epoch)).one():
+            judging = Judging(db, days(db), folds)
+            if epoch is not None and epoch != judging.epoch:
                 raise HTTPException(410, "县级系统已从备份恢复，请重新同步全部数据。")
-            calendar = days(db)
-            for raw in request.ops:
-                with db.begin_nested():  # each operation its own savepoint: one refused or
-                    answers.append(
-                        apply_op(db, station, raw, calendar, folded)
-                    )  # failed undoes no other
+            answers = judging.answer_all(station, request.ops)
+        judging.keep()  # committed: later requests start from the cases as this one left them
         return PushAnswer(answers=answers)
 
     @app.get("/v1/changes")

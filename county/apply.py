@@ -1,4 +1,4 @@
-"""Judging one pushed operation and, when it passes, adding it to the case's confirmed log.
+"""Judging pushed operations and, when they pass, adding them to the cases' confirmed logs.
 
 The county applies a case action when its op_id is new, its base sequence is the case's current
 one, and the same transition table and guards as at the window allow it (``app.workflow``). It
@@ -6,6 +6,11 @@ then gives the action the next county sequence and, once the case is received, i
 repeated op_id gets the stored answer; the same op_id with another payload, a forged workstation
 or centre, an unknown item version or actor, or a refused transition is rejected, with nothing
 written.
+
+A request's operations are judged together (:class:`Judging`): under the county-wide lock, the
+op_ids, cases and accounts they name read in a few queries, each case folded once (or found as an
+earlier request left it, ``county/folds.py``), and the actions applied written together — not a
+handful of queries and an ORM flush per operation.
 """
 
 from __future__ import annotations
@@ -13,25 +18,25 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError as WireError
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.actor import Actor, Role
-from app.catalog.schema import DEFER_RULES
-from app.catalog.schema import Item as CatalogItem
 from app.errors import AppError
-from app.outbox.envelope import CaseActionEnvelope, parse_envelope
+from app.outbox.envelope import CaseActionEnvelope, Envelope, parse_envelope
 from app.sync.protocol import CaseCopy, ConfirmedAction, OpAnswer, rejected
 from app.workcalendar import WorkCalendar
 from app.workflow import guards, transitions
 from app.workflow.fold import ActionRecord, Projection, apply, fold, local_date
-from app.workflow.rules import ItemRules, MaterialRule, StepInfo
+from app.workflow.rules import ItemRules
 from app.workflow.states import Action, CaseState
 from county.accounts import ACCOUNT_KINDS, apply_account_op
 from county.authorizations import REGISTER, check_filing, register_authorization
+from county.folds import Folds, logs_of, rules_of
 from county.store.models import (
     Account,
     AppliedOp,
@@ -42,83 +47,15 @@ from county.store.models import (
     Workstation,
 )
 
-Folded = dict[int, Projection]  # a request's case projections after what it applied, by case id
 OPENING = frozenset({Action.RECEIVE, Action.CREATE_DRAFT})  # what may open a case at the county
 NUMBERED = frozenset(CaseState) - {CaseState.DRAFT, CaseState.SUBMITTED}
 GAP = "E409-GAP"  # a base sequence ahead of the county's (e.g. after a restore from backup)
+REUSED = "同一操作编号已用于内容不同的操作，拒绝执行。"
 
 
 def payload_hash(raw: dict[str, Any]) -> str:
     canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def apply_op(
-    session: Session,
-    workstation: Workstation,
-    raw: dict[str, Any],
-    calendar: WorkCalendar,
-    folded: Folded | None = None,
-) -> OpAnswer:
-    """The answer to one operation, inside the caller's transaction (which commits it).
-    ``folded``: the cases this request has folded so far (see ``judge``)."""
-    op_id = str(raw.get("op_id", ""))
-    try:
-        envelope = parse_envelope(raw)
-    except WireError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        return rejected(op_id, "E422-FORMAT", f"操作格式不正确：{where} {first['msg']}")
-    digest = payload_hash(raw)
-    one_at_a_time(session)
-    done = session.scalar(select(CaseActionRow).where(CaseActionRow.op_id == envelope.op_id))
-    if done is not None:
-        if done.payload_hash != digest:
-            return rejected(op_id, "E422-OP-REUSED", "同一操作编号已用于内容不同的操作，拒绝执行。")
-        case = session.get(CountyCase, done.case_id)
-        assert case is not None
-        return OpAnswer(
-            op_id=op_id,
-            outcome="replayed",
-            county_seq=done.county_seq,
-            official_no=case.official_no,
-        )
-    other = session.get(AppliedOp, envelope.op_id)
-    if other is not None:  # an account operation or an authorization applied before
-        if other.payload_hash != digest:
-            return rejected(op_id, "E422-OP-REUSED", "同一操作编号已用于内容不同的操作，拒绝执行。")
-        return OpAnswer(op_id=op_id, outcome="replayed")
-    if envelope.centre != workstation.centre_code or envelope.workstation != workstation.code:
-        return rejected(op_id, "E403-FORGED", "操作所属的中心或工作站与本工作站的凭证不符。")
-    if envelope.kind in ACCOUNT_KINDS or envelope.kind == REGISTER:
-        apply_other = apply_account_op if envelope.kind in ACCOUNT_KINDS else register_authorization
-        answer = apply_other(session, workstation, envelope)
-        if answer.outcome == "applied":
-            session.add(
-                AppliedOp(
-                    op_id=envelope.op_id,
-                    kind=envelope.kind,
-                    payload_hash=digest,
-                    centre_code=workstation.centre_code,
-                )
-            )
-            session.flush()
-        return answer
-    if not isinstance(envelope, CaseActionEnvelope):
-        return rejected(op_id, "E422-KIND", f"县级服务不接收“{envelope.kind}”类操作。")
-    actor = _actor(session, workstation, envelope)
-    if isinstance(actor, OpAnswer):
-        return actor
-    return judge(
-        session,
-        workstation.centre_code,
-        actor,
-        envelope,
-        raw,
-        calendar,
-        digest=digest,
-        folded=folded,
-    )
 
 
 def one_at_a_time(session: Session) -> None:
@@ -147,6 +84,333 @@ def one_at_a_time(session: Session) -> None:
 _LOCK_HELD_FOR = "county-lock-held-for"  # session.info: the transaction holding the lock
 
 
+class Judging:
+    """One transaction's judging of case actions (and the other operations a push carries), under
+    the county-wide lock taken when it starts.
+
+    What the operations name is read once: :meth:`read_ahead` takes a request's op_ids, cases,
+    their logs and accounts in a few queries; whatever it did not read is read when first needed.
+    The actions applied are kept in memory — cases in the session, log rows in a list — and
+    written by :meth:`write` in one statement; an operation that needs the store as it stands
+    (another kind, a conflict's copy of the log) writes them first."""
+
+    def __init__(
+        self, session: Session, calendar: WorkCalendar, folds: Folds | None = None
+    ) -> None:
+        one_at_a_time(session)
+        self.session, self.calendar = session, calendar
+        self.epoch: str = session.scalars(select(Meta.epoch)).one()
+        self._folds = folds
+        if folds is not None:
+            folds.under(self.epoch, calendar)
+        self._cases: dict[str, CountyCase | None] = {}  # by uid; None: not at the county
+        self._done: dict[str, tuple[str, int, str]] = {}  # case actions: op_id → hash, seq, uid
+        self._other: dict[str, str | None] = {}  # other operations: op_id → hash; None: new
+        self._versions: dict[int, ItemVersion] = {}  # held here: the session holds them weakly
+        self._named: dict[tuple[str, str], ItemVersion | None] = {}  # by item code and hash
+        self._accounts: dict[str, Account | None] = {}
+        self._folded: dict[str, Projection] = {}  # by uid: after the last action judged here
+        self._serials: dict[str, int] = {}  # 办件编号 prefix → the last serial issued
+        self._rows: list[tuple[CountyCase, dict[str, Any]]] = []  # applied, not yet written
+        self.committed: dict[int, Projection] = {}  # by case id: what ``keep`` gives ``folds``
+
+    # --- a push request ---------------------------------------------------------------------
+
+    def answer_all(self, workstation: Workstation, ops: Sequence[dict[str, Any]]) -> list[OpAnswer]:
+        """The answers to a push request's operations, in order; everything applied written."""
+        parsed = [self._parse(raw) for raw in ops]
+        self.read_ahead([e for e in parsed if isinstance(e, Envelope)])
+        answers = [
+            e if isinstance(e, OpAnswer) else self.answer(workstation, e, raw)
+            for e, raw in zip(parsed, ops, strict=True)
+        ]
+        self.write()
+        return answers
+
+    def keep(self) -> None:
+        """After the transaction committed: keep the projections it left for later requests."""
+        if self._folds is not None:
+            self._folds.keep(self.epoch, self.calendar, self.committed)
+
+    @staticmethod
+    def _parse(raw: dict[str, Any]) -> Envelope | OpAnswer:
+        try:
+            return parse_envelope(raw)
+        except WireError as error:
+            first = error.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            op_id = str(raw.get("op_id", ""))
+            return rejected(op_id, "E422-FORMAT", f"操作格式不正确：{where} {first['msg']}")
+
+    def read_ahead(self, envelopes: Sequence[Envelope]) -> None:
+        """Read what these operations name, in a few queries."""
+        session = self.session
+        op_ids = [e.op_id for e in envelopes]
+        for op_id, digest, seq, uid in session.execute(
+            select(
+                CaseActionRow.op_id, CaseActionRow.payload_hash, CaseActionRow.county_seq,
+                CountyCase.uid,
+            )
+            .join(CountyCase, CountyCase.id == CaseActionRow.case_id)
+            .where(CaseActionRow.op_id.in_(op_ids))
+        ):  # fmt: skip
+            self._done[op_id] = (digest, seq, uid)
+        self._other.update(dict.fromkeys(op_ids))
+        for op_id, digest in session.execute(
+            select(AppliedOp.op_id, AppliedOp.payload_hash).where(AppliedOp.op_id.in_(op_ids))
+        ):
+            self._other[op_id] = digest
+        actions = [e for e in envelopes if isinstance(e, CaseActionEnvelope)]
+        uids = {e.case.uid for e in actions} | {uid for _, _, uid in self._done.values()}
+        wanted = uids - self._cases.keys()
+        self._cases.update(dict.fromkeys(wanted))
+        cases = list(session.scalars(select(CountyCase).where(CountyCase.uid.in_(wanted))))
+        for case in cases:
+            self._cases[case.uid] = case
+        names = {e.actor.username for e in actions} - self._accounts.keys()
+        self._accounts.update(dict.fromkeys(names))
+        for account in session.scalars(select(Account).where(Account.username.in_(names))):
+            self._accounts[account.username] = account
+        unfolded = [c for c in cases if self._kept(c) is None]
+        logs = logs_of(session, (c.id for c in unfolded))
+        for case in unfolded:
+            rules = rules_of(self._version_of(case))
+            self._folded[case.uid] = fold(logs.get(case.id, []), rules, self.calendar)
+
+    def answer(self, workstation: Workstation, envelope: Envelope, raw: dict[str, Any]) -> OpAnswer:
+        """The answer to one operation of ``workstation``."""
+        op_id = envelope.op_id
+        digest = payload_hash(raw)
+        done = self._done.get(op_id)
+        if done is not None:
+            stored, seq, uid = done
+            if stored != digest:
+                return rejected(op_id, "E422-OP-REUSED", REUSED)
+            case = self._case(uid)
+            assert case is not None
+            return OpAnswer(
+                op_id=op_id, outcome="replayed", county_seq=seq, official_no=case.official_no
+            )
+        if op_id not in self._other:
+            self._other[op_id] = self.session.scalar(
+                select(AppliedOp.payload_hash).where(AppliedOp.op_id == op_id)
+            )
+        other = self._other[op_id]
+        if other is not None:  # an account operation or an authorization applied before
+            if other != digest:
+                return rejected(op_id, "E422-OP-REUSED", REUSED)
+            return OpAnswer(op_id=op_id, outcome="replayed")
+        if envelope.centre != workstation.centre_code or envelope.workstation != workstation.code:
+            return rejected(op_id, "E403-FORGED", "操作所属的中心或工作站与本工作站的凭证不符。")
+        if envelope.kind in ACCOUNT_KINDS or envelope.kind == REGISTER:
+            return self._apply_other(workstation, envelope, digest)
+        if not isinstance(envelope, CaseActionEnvelope):
+            return rejected(op_id, "E422-KIND", f"县级服务不接收“{envelope.kind}”类操作。")
+        actor = self._actor(workstation, envelope)
+        if isinstance(actor, OpAnswer):
+            return actor
+        return self.judge(workstation.centre_code, actor, envelope, raw, digest=digest)
+
+    def _apply_other(self, workstation: Workstation, envelope: Envelope, digest: str) -> OpAnswer:
+        """An account operation or a proxy authorization: applied through the ORM, on the store
+        as it stands (what was applied before it written first), in a savepoint of its own."""
+        self.write()
+        apply_other = apply_account_op if envelope.kind in ACCOUNT_KINDS else register_authorization
+        with self.session.begin_nested():
+            answer = apply_other(self.session, workstation, envelope)
+            if answer.outcome == "applied":
+                self.session.add(
+                    AppliedOp(
+                        op_id=envelope.op_id,
+                        kind=envelope.kind,
+                        payload_hash=digest,
+                        centre_code=workstation.centre_code,
+                    )
+                )
+                self.session.flush()
+                self._other[envelope.op_id] = digest
+        self._accounts.clear()  # an account operation may have changed one
+        return answer
+
+    def _actor(self, workstation: Workstation, envelope: CaseActionEnvelope) -> Actor | OpAnswer:
+        name = envelope.actor.username
+        if name not in self._accounts:
+            self._accounts[name] = self.session.get(Account, name)
+        account = self._accounts[name]
+        if account is None or account.centre_code != workstation.centre_code or not account.active:
+            return rejected(envelope.op_id, "E403-ACTOR", f"账号 {name} 不是本中心的在岗账号。")
+        held = {Role(r) for r in account.roles}
+        claimed = {r for r in envelope.actor.role.split(",") if r}
+        if not claimed <= {r.value for r in held}:
+            return rejected(envelope.op_id, "E403-ROLE", "操作所用的角色不是该账号的角色。")
+        return Actor(0, account.username, account.display_name, frozenset(held), workstation.code)
+
+    # --- one case action --------------------------------------------------------------------
+
+    def judge(
+        self,
+        centre_code: str,
+        actor: Actor,
+        envelope: CaseActionEnvelope,
+        raw: dict[str, Any],
+        *,
+        digest: str,
+    ) -> OpAnswer:
+        """Apply one case action of ``actor`` (a centre's account, or the county's own staff)
+        if the case's log and the workflow allow it. ``digest``: ``payload_hash(raw)``, kept to
+        tell a repeat from a reused op_id."""
+        session, op_id = self.session, envelope.op_id
+        case = self._case(envelope.case.uid)
+        version = self._version_named(envelope) if case is None else self._version_of(case)
+        if version is None:
+            return rejected(
+                op_id,
+                "E422-ITEM",
+                f"县级目录中没有事项 {envelope.case.item_code} 的这一版本，请先同步事项目录。",
+            )
+        if case is not None and case.centre_code != centre_code:
+            return rejected(op_id, "E403-FORGED", "该办件不属于本中心。")
+        seq = case.seq if case is not None else 0
+        if envelope.base_seq > seq:  # the county lacks what the workstation counted before it
+            return OpAnswer(
+                op_id=op_id,
+                outcome="conflict",
+                code=GAP,
+                message=(
+                    f"县级系统尚无本操作之前的办理记录（县级第 {seq} 步，本操作基于第 "
+                    f"{envelope.base_seq} 步）。"
+                ),
+                county_copy=self._copy(case) if case is not None else None,
+            )
+        if envelope.base_seq != seq:
+            assert case is not None  # a new case is at 0, and base_seq ≥ 0
+            return OpAnswer(
+                op_id=op_id,
+                outcome="conflict",
+                code="E409-STALE",
+                message=(
+                    f"办件已有新的办理记录（县级第 {seq} 步），"
+                    f"本操作基于第 {envelope.base_seq} 步。"
+                ),
+                county_copy=self._copy(case),
+            )
+        try:
+            action = Action(envelope.action)
+        except ValueError:
+            return rejected(op_id, "E422-ACTION", f"未知的办件操作：{envelope.action}")
+        if case is None and action not in OPENING:
+            return rejected(op_id, "E422-UNKNOWN-CASE", "县级系统中没有该办件。")
+        if case is None and (unauthorized := check_filing(session, envelope)) is not None:
+            return rejected(op_id, "E422-AUTHORIZATION", unauthorized)
+        rules = rules_of(version)
+        before = self._before(case, rules) if case is not None else Projection()
+        record = ActionRecord(action, envelope.occurred_at, actor.username, envelope.payload)
+        try:
+            transitions.find(action, before.state, actor)
+            today = local_date(envelope.occurred_at)
+            guards.check(
+                guards.GuardContext(before, rules, envelope.payload, actor, self.calendar, today),
+                action,
+            )
+        except AppError as error:
+            return rejected(op_id, f"E422-{error.code}", error.message)
+        after = apply(before, record, rules, self.calendar)
+        assert after.state is not None
+        if case is None:
+            case = CountyCase(
+                uid=envelope.case.uid,
+                centre_code=centre_code,
+                receipt_no=envelope.case.receipt_no,
+                item_version_id=version.id,
+                template_key=envelope.case.template_key,
+                template_version=envelope.case.template_version,
+                state=after.state.value,
+                opened_at=envelope.workstation,
+            )
+            session.add(case)
+            self._cases[case.uid] = case
+        case.seq, case.state = after.last_seq, after.state.value
+        if case.official_no is None and after.state in NUMBERED:
+            case.official_no = self._official_no(version, local_date(envelope.occurred_at))
+        self._rows.append(
+            (
+                case,
+                {
+                    "op_id": op_id,
+                    "payload_hash": digest,
+                    "centre_code": case.centre_code,
+                    "county_seq": after.last_seq,
+                    "envelope": raw,
+                },
+            )
+        )
+        self._done[op_id] = (digest, after.last_seq, case.uid)
+        self._folded[case.uid] = after
+        return OpAnswer(
+            op_id=op_id, outcome="applied", county_seq=after.last_seq, official_no=case.official_no
+        )
+
+    def write(self) -> None:
+        """Write the cases and the log rows of the actions applied so far."""
+        if not self._rows:
+            return
+        self.session.flush()  # the cases opened get their ids
+        rows = [{**row, "case_id": case.id} for case, row in self._rows]
+        self.session.execute(insert(CaseActionRow), rows)
+        for case, _ in self._rows:
+            self.committed[case.id] = self._folded[case.uid]
+        self._rows = []
+
+    def _version_of(self, case: CountyCase) -> ItemVersion:
+        version = self._versions.get(case.item_version_id)
+        if version is None:
+            version = self.session.get(ItemVersion, case.item_version_id)
+            assert version is not None  # a foreign key
+            self._versions[version.id] = version
+        return version
+
+    def _version_named(self, envelope: CaseActionEnvelope) -> ItemVersion | None:
+        key = (envelope.case.item_code, envelope.case.item_version)
+        if key not in self._named:
+            with self.session.no_autoflush:
+                self._named[key] = _version(self.session, envelope)
+        return self._named[key]
+
+    def _case(self, uid: str) -> CountyCase | None:
+        if uid not in self._cases:
+            self._cases[uid] = self.session.scalar(select(CountyCase).where(CountyCase.uid == uid))
+        return self._cases[uid]
+
+    def _kept(self, case: CountyCase) -> Projection | None:
+        return self._folds.get(case.id, case.seq) if self._folds is not None else None
+
+    def _before(self, case: CountyCase, rules: ItemRules) -> Projection:
+        """The case's projection now: as judged in this transaction, as an earlier request left
+        it, or folded from its log."""
+        known = self._folded.get(case.uid)
+        if known is None or known.last_seq != case.seq:
+            known = self._kept(case)
+        if known is None:
+            known = fold(logs_of(self.session, [case.id]).get(case.id, []), rules, self.calendar)
+            self._folded[case.uid] = known
+        return known
+
+    def _copy(self, case: CountyCase) -> CaseCopy:
+        self.write()  # the log as it stands, with what this transaction applied
+        return case_copy(self.session, case)
+
+    def _official_no(self, version: ItemVersion, day: dt.date) -> str:
+        """办件编号: the item's 实施编码, the day, and a 4-digit serial of that item and day
+        (counted in the store once per transaction, then here: the lock keeps others out)."""
+        prefix = f"{version.implementation_code or version.code}{day:%Y%m%d}"
+        issued = self._serials.get(prefix)
+        if issued is None:  # none issued here yet, so none waits to be written: no flush
+            with self.session.no_autoflush:
+                issued = _issued(self.session, prefix)
+        self._serials[prefix] = issued + 1
+        return f"{prefix}{issued + 1:04d}"
+
+
 def judge(
     session: Session,
     centre_code: str,
@@ -156,124 +420,13 @@ def judge(
     calendar: WorkCalendar,
     *,
     digest: str,
-    folded: Folded | None = None,
 ) -> OpAnswer:
-    """Apply one case action of ``actor`` (a centre's account, or the county's own staff) if the
-    case's log and the workflow allow it; the caller holds the one-at-a-time lock. ``digest``:
-    ``payload_hash(raw)``, kept to tell a repeat from a reused op_id. ``folded``: the case
-    projections this request left after the actions it applied, by case id — used when the case's
-    sequence is still the one it left (nothing was applied to it since, by anyone), instead of
-    folding the whole log again for every action of a batch."""
-    op_id = envelope.op_id
-    case = session.scalar(select(CountyCase).where(CountyCase.uid == envelope.case.uid))
-    version = (
-        _version(session, envelope)
-        if case is None
-        else session.get(ItemVersion, case.item_version_id)
-    )
-    if version is None:
-        return rejected(
-            op_id,
-            "E422-ITEM",
-            f"县级目录中没有事项 {envelope.case.item_code} 的这一版本，请先同步事项目录。",
-        )
-    if case is not None and case.centre_code != centre_code:
-        return rejected(op_id, "E403-FORGED", "该办件不属于本中心。")
-    seq = case.seq if case is not None else 0
-    if envelope.base_seq > seq:  # the county lacks what the workstation counted before it
-        return OpAnswer(
-            op_id=op_id,
-            outcome="conflict",
-            code=GAP,
-            message=(
-                f"县级系统尚无本操作之前的办理记录（县级第 {seq} 步，本操作基于第 "
-                f"{envelope.base_seq} 步）。"
-            ),
-            county_copy=case_copy(session, case) if case is not None else None,
-        )
-    if envelope.base_seq != seq:
-        assert case is not None  # a new case is at 0, and base_seq ≥ 0
-        return OpAnswer(
-            op_id=op_id,
-            outcome="conflict",
-            code="E409-STALE",
-            message=(
-                f"办件已有新的办理记录（县级第 {seq} 步），本操作基于第 {envelope.base_seq} 步。"
-            ),
-            county_copy=case_copy(session, case),
-        )
-    try:
-        action = Action(envelope.action)
-    except ValueError:
-        return rejected(op_id, "E422-ACTION", f"未知的办件操作：{envelope.action}")
-    if case is None and action not in OPENING:
-        return rejected(op_id, "E422-UNKNOWN-CASE", "县级系统中没有该办件。")
-    if case is None and (unauthorized := check_filing(session, envelope)) is not None:
-        return rejected(op_id, "E422-AUTHORIZATION", unauthorized)
-    rules = rules_of(version)
-    cached = folded.get(case.id) if folded is not None and case is not None else None
-    if cached is not None and cached.last_seq == seq:
-        before = cached
-    else:
-        before = fold(_records(session, case) if case is not None else [], rules, calendar)
-    record = ActionRecord(action, envelope.occurred_at, actor.username, envelope.payload)
-    try:
-        transitions.find(action, before.state, actor)
-        today = local_date(envelope.occurred_at)
-        guards.check(
-            guards.GuardContext(before, rules, envelope.payload, actor, calendar, today), action
-        )
-    except AppError as error:
-        return rejected(op_id, f"E422-{error.code}", error.message)
-    after = apply(before, record, rules, calendar)
-    assert after.state is not None
-    if case is None:
-        case = CountyCase(
-            uid=envelope.case.uid,
-            centre_code=centre_code,
-            receipt_no=envelope.case.receipt_no,
-            item_version_id=version.id,
-            template_key=envelope.case.template_key,
-            template_version=envelope.case.template_version,
-            state=after.state.value,
-            opened_at=envelope.workstation,
-        )
-        session.add(case)
-    case.seq, case.state = after.last_seq, after.state.value
-    if case.official_no is None and after.state in NUMBERED:
-        case.official_no = _official_no(session, version, local_date(envelope.occurred_at))
-    session.flush()
-    session.add(
-        CaseActionRow(
-            op_id=op_id,
-            payload_hash=digest,
-            case_id=case.id,
-            centre_code=case.centre_code,
-            county_seq=after.last_seq,
-            envelope=raw,
-        )
-    )
-    session.flush()
-    if folded is not None:
-        folded[case.id] = after
-    return OpAnswer(
-        op_id=op_id, outcome="applied", county_seq=after.last_seq, official_no=case.official_no
-    )
-
-
-def _actor(
-    session: Session, workstation: Workstation, envelope: CaseActionEnvelope
-) -> Actor | OpAnswer:
-    account = session.get(Account, envelope.actor.username)
-    if account is None or account.centre_code != workstation.centre_code or not account.active:
-        return rejected(
-            envelope.op_id, "E403-ACTOR", f"账号 {envelope.actor.username} 不是本中心的在岗账号。"
-        )
-    held = {Role(r) for r in account.roles}
-    claimed = {r for r in envelope.actor.role.split(",") if r}
-    if not claimed <= {r.value for r in held}:
-        return rejected(envelope.op_id, "E403-ROLE", "操作所用的角色不是该账号的角色。")
-    return Actor(0, account.username, account.display_name, frozenset(held), workstation.code)
+    """Apply one case action (the county's own, see ``decisions.py``), written at once, inside the
+    caller's transaction."""
+    judging = Judging(session, calendar)
+    answer = judging.judge(centre_code, actor, envelope, raw, digest=digest)
+    judging.write()
+    return answer
 
 
 def _version(session: Session, envelope: CaseActionEnvelope) -> ItemVersion | None:
@@ -282,54 +435,6 @@ def _version(session: Session, envelope: CaseActionEnvelope) -> ItemVersion | No
             ItemVersion.code == envelope.case.item_code,
             ItemVersion.content_hash == envelope.case.item_version,
         )
-    )
-
-
-def rules_of(version: ItemVersion) -> ItemRules:
-    """What the workflow needs of an item version, read from the item as published (once per
-    version and process: an item version never changes)."""
-    key = (version.code, version.content_hash)
-    known = _RULES.get(key)
-    if known is None:
-        known = _RULES[key] = _read_rules(version)
-    return known
-
-
-_RULES: dict[tuple[str, str], ItemRules] = {}
-
-
-def _read_rules(version: ItemVersion) -> ItemRules:
-    item = CatalogItem.model_validate(version.detail, context={DEFER_RULES: True})
-    return ItemRules.of(
-        item.promised_limit.days,
-        str(item.promised_limit.unit.value),
-        (StepInfo(s.id, s.name, str(s.role.value), str(s.level.value)) for s in item.steps),
-        (MaterialRule(m.id, m.name, m.required, m.deficiency_allowed) for m in item.materials),
-    )
-
-
-def _records(session: Session, case: CountyCase) -> list[ActionRecord]:
-    rows = session.scalars(
-        select(CaseActionRow)
-        .where(CaseActionRow.case_id == case.id)
-        .order_by(CaseActionRow.county_seq)
-    )
-    return [
-        ActionRecord(
-            Action(row.envelope["action"]),
-            dt.datetime.fromisoformat(row.envelope["occurred_at"].replace("Z", "+00:00")),
-            row.envelope["actor"]["username"],
-            row.envelope["payload"],
-        )
-        for row in rows
-    ]
-
-
-def _log(case: CountyCase) -> Select[CaseActionRow]:
-    return (
-        select(CaseActionRow)
-        .where(CaseActionRow.case_id == case.id)
-        .order_by(CaseActionRow.county_seq)
     )
 
 
@@ -349,9 +454,8 @@ def case_copy(session: Session, case: CountyCase) -> CaseCopy:
     )
 
 
-def _official_no(session: Session, version: ItemVersion, day: dt.date) -> str:
-    """办件编号: the item's 实施编码, the day, and a 4-digit serial of that item and day."""
-    prefix = f"{version.implementation_code or version.code}{day:%Y%m%d}"
+def _issued(session: Session, prefix: str) -> int:
+    """How many 办件编号 the store holds that begin with ``prefix`` (an item's 实施编码 and day)."""
     issued = session.scalar(  # the same on both backends: no LIKE (case, wildcards) involved
         select(func.count())
         .select_from(CountyCase)
@@ -362,4 +466,4 @@ def _official_no(session: Session, version: ItemVersion, day: dt.date) -> str:
             func.substr(CountyCase.official_no, 1, len(prefix)) == prefix,
         )
     )
-    return f"{prefix}{(issued or 0) + 1:04d}"
+    return issued or 0

@@ -35,6 +35,7 @@ class Gaps:
         self._cases: dict[int, list[tuple[int, int]]] = defaultdict(list)  # case → (seq, id)
         self._where: dict[int, tuple[int, int]] = {}  # action → (case, seq)
         self._open: set[int] = set()  # unconfirmed in the current epoch and not set aside
+        self._confirmed: set[int] = set()  # confirmed in the current epoch
         rows = session.execute(
             select(CaseAction.id, CaseAction.case_id, CaseAction.seq, ActionConfirmation.action_id)
             .add_columns(OutboxEntry.status)
@@ -47,7 +48,9 @@ class Gaps:
             if action_id not in self._where:
                 self._cases[case_id].append((seq, action_id))
                 self._where[action_id] = (case_id, seq)
-            if confirmation is None and status not in SET_ASIDE:
+            if confirmation is not None:
+                self._confirmed.add(action_id)
+            elif status not in SET_ASIDE:
                 self._open.add(action_id)
 
     def earlier_unconfirmed(self, action_id: int) -> bool:
@@ -56,8 +59,13 @@ class Gaps:
         case_id, seq = self._where[action_id]
         return any(a in self._open for s, a in self._cases[case_id] if s < seq)
 
+    def is_confirmed(self, action_id: int) -> bool:
+        """Whether the action is confirmed in the current epoch here (so not again)."""
+        return action_id in self._confirmed
+
     def confirmed(self, action_id: int) -> None:
         self._open.discard(action_id)
+        self._confirmed.add(action_id)
 
     def set_aside(self, action_id: int) -> None:
         self._open.discard(action_id)

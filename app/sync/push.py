@@ -12,8 +12,9 @@ Case actions, the admin's account operations and proxy authorizations go up.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
 
 from app import settings
@@ -30,6 +31,7 @@ PENDING, ACKED = "pending", "acked"
 # What goes up: everything the outbox holds (``enqueue`` callers: cases, accounts, authorizations).
 SENT_KINDS = frozenset({CASE_ACTION, AUTHORIZATION} | ACCOUNT_KINDS)
 BATCH = 200
+Sent = Row[int, str, int | None, int | None]  # an outbox row sent: id, op_id, case, action
 
 
 @dataclass(frozen=True)
@@ -58,51 +60,98 @@ def push_pending(store: Store, transport: Transport, *, batch: int = BATCH) -> P
     if not rows:
         return Pushed(0, 0, 0)
     answers = transport.push([payload for _, payload in rows], epoch).answers
-    counts = {"applied": 0, "replayed": 0, "parked": 0, "waiting": 0}
-    cases: set[int] = set()
     with store.session() as session, session.begin():
         ids = [row_id for row_id, _ in rows]
         sent = {
-            r.id: r for r in session.scalars(select(OutboxEntry).where(OutboxEntry.id.in_(ids)))
+            r.id: r
+            for r in session.execute(
+                select(
+                    OutboxEntry.id, OutboxEntry.op_id, OutboxEntry.case_id, OutboxEntry.action_id
+                ).where(OutboxEntry.id.in_(ids))
+            )
         }
         gaps = Gaps(session, {r.case_id for r in sent.values() if r.case_id is not None})
-        for (row_id, _), answer in zip(rows, answers, strict=True):
+        recorded = _Recorded()
+        for row_id, answer in zip(ids, answers, strict=True):
             row = sent[row_id]
             assert row.op_id == answer.op_id
-            counts[_record(session, row, answer, gaps)] += 1
-            if row.case_id is not None:
-                cases.add(row.case_id)
+            recorded.add(row, answer, gaps)
+        recorded.write(session, ids)
+    counts = recorded.counts
     return Pushed(
         counts["applied"],
         counts["replayed"],
         counts["parked"],
-        frozenset(cases),
+        frozenset(recorded.cases),
         waiting=counts["waiting"],
     )
 
 
-def _record(session: Session, row: OutboxEntry, answer: OpAnswer, gaps: Gaps) -> str:
-    row.attempts += 1
-    if answer.outcome in ("applied", "replayed"):
-        row.status, row.last_error = ACKED, None
-        if row.action_id is not None:  # a case action: confirmed at its county sequence
-            assert answer.county_seq is not None
-            if not gaps.earlier_unconfirmed(row.action_id):  # else the pull does (gaps.py)
-                confirm(session, row.action_id, answer.county_seq)
-                gaps.confirmed(row.action_id)
-        if answer.official_no and row.case_id is not None:
-            case = session.get(Case, row.case_id)
-            assert case is not None
-            case.official_no = answer.official_no
-        return answer.outcome
-    if answer.code == GAP and row.action_id is not None and gaps.earlier_unconfirmed(row.action_id):
-        row.last_error = f"[{answer.code}] 等待其他工作站补传之前的办理记录：{answer.message}"
-        return "waiting"  # still queued: sent again at the next sync
-    row.status = PARKED
-    if row.action_id is not None:
-        gaps.set_aside(row.action_id)
-    row.last_error = f"[{answer.code}] {answer.message}"
-    return "parked"
+class _Recorded:
+    """What a batch's answers change here, gathered answer by answer and written in a handful of
+    statements (not an ORM flush and a query per answer)."""
+
+    def __init__(self) -> None:
+        self.counts = {"applied": 0, "replayed": 0, "parked": 0, "waiting": 0}
+        self.cases: set[int] = set()
+        self._acked: list[int] = []
+        self._kept: list[dict[str, Any]] = []  # parked or waiting rows: id, status, last_error
+        self._confirmations: list[dict[str, int]] = []
+        self._numbers: dict[int, str] = {}  # case id → 办件编号
+
+    def add(self, row: Sent, answer: OpAnswer, gaps: Gaps) -> None:
+        if row.case_id is not None:
+            self.cases.add(row.case_id)
+        self.counts[self._outcome(row, answer, gaps)] += 1
+
+    def _outcome(self, row: Sent, answer: OpAnswer, gaps: Gaps) -> str:
+        if answer.outcome in ("applied", "replayed"):
+            self._acked.append(row.id)
+            if row.action_id is not None:  # a case action: confirmed at its county sequence
+                assert answer.county_seq is not None
+                if not gaps.earlier_unconfirmed(row.action_id):  # else the pull does (gaps.py)
+                    if not gaps.is_confirmed(row.action_id):
+                        self._confirmations.append(
+                            {"action_id": row.action_id, "county_seq": answer.county_seq}
+                        )
+                    gaps.confirmed(row.action_id)
+            if answer.official_no and row.case_id is not None:
+                self._numbers[row.case_id] = answer.official_no
+            return answer.outcome
+        if (
+            answer.code == GAP
+            and row.action_id is not None
+            and gaps.earlier_unconfirmed(row.action_id)
+        ):
+            error = f"[{answer.code}] 等待其他工作站补传之前的办理记录：{answer.message}"
+            self._kept.append({"id": row.id, "status": PENDING, "last_error": error})
+            return "waiting"  # still queued: sent again at the next sync
+        if row.action_id is not None:
+            gaps.set_aside(row.action_id)
+        error = f"[{answer.code}] {answer.message}"
+        self._kept.append({"id": row.id, "status": PARKED, "last_error": error})
+        return "parked"
+
+    def write(self, session: Session, ids: list[int]) -> None:
+        session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id.in_(ids))
+            .values(attempts=OutboxEntry.attempts + 1)
+        )
+        if self._acked:
+            session.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.id.in_(self._acked))
+                .values(status=ACKED, last_error=None)
+            )
+        if self._kept:
+            session.execute(update(OutboxEntry), self._kept)
+        if self._confirmations:  # their epoch: the current one (the column's default)
+            session.execute(insert(ActionConfirmation), self._confirmations)
+        if self._numbers:
+            session.execute(
+                update(Case), [{"id": k, "official_no": v} for k, v in self._numbers.items()]
+            )
 
 
 def confirm(session: Session, action_id: int, county_seq: int) -> None:

@@ -22,6 +22,7 @@ class OutboxEntry(Base):
         Index("ix_outbox_status_case", "status", "case_id", "id"),
         Index("ix_outbox_status_key", "status", "key", "id"),
         Index("ix_outbox_action_id", "action_id"),  # sync finds an action's row by it
+        Index("ix_outbox_status_id", "status", "id"),  # the push: the oldest pending, in order
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 import county.apply as apply_module
 from app.cases import decisions as d
 from app.sync.protocol import EPOCH_HEADER, ChangesPage, PushAnswer
-from app.workflow.fold import fold
+from app.workflow.fold import apply
 from county.store.models import CaseActionRow, CountyCase
 from db.models import OutboxEntry
 from tests.centre import Centre
@@ -149,7 +149,8 @@ def test_forged_and_forbidden_operations_are_refused_and_nothing_is_written(
 def test_two_pushes_at_once_on_one_case_apply_once(
     centre: Centre, county: County, monkeypatch: pytest.MonkeyPatch, same_op: bool
 ) -> None:
-    """Two requests judge the same case at the same moment (a slow fold widens the window):
+    """Two requests judge the same case at the same moment (a slow projection step widens the
+    window):
     one is applied; the other is replayed (the same op_id) or gets the county's copy (a rival on
     the same base) — never both applied, never a server error."""
     c = centre
@@ -159,11 +160,11 @@ def test_two_pushes_at_once_on_one_case_apply_once(
     receive, accept = queued(c)
     push(county, w01, [receive])
 
-    def slow_fold(*args: Any, **kwargs: Any) -> Any:
+    def slow_apply(*args: Any, **kwargs: Any) -> Any:
         time.sleep(0.2)
-        return fold(*args, **kwargs)
+        return apply(*args, **kwargs)
 
-    monkeypatch.setattr(apply_module, "fold", slow_fold)
+    monkeypatch.setattr(apply_module, "apply", slow_apply)
     rival = accept if same_op else {**accept, "op_id": "01a23290-0000-7000-8000-000000000002"}
     outcomes: list[str] = []
 
