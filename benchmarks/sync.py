@@ -331,7 +331,7 @@ def _parked_reasons(store: Store, limit: int = 5) -> list[str]:
 
 
 def phase_push(store_dir: Path, county: str, code: str) -> dict[str, Any]:
-    from app.sync.push import push_pending
+    from app.sync.push import BATCH, push_all
     from app.sync.session import activate, transport_for
 
     _memory_keyring()
@@ -339,18 +339,10 @@ def phase_push(store_dir: Path, county: str, code: str) -> dict[str, Any]:
     try:
         activate(store, county, code)
         transport = transport_for(store)
-        applied = replayed = parked = batches = 0
         started, cpu = time.perf_counter(), time.process_time()
-        while True:
-            pushed = push_pending(store, transport)
-            if pushed.sent == 0:
-                break
-            batches += 1
-            applied, replayed, parked = (
-                applied + pushed.applied,
-                replayed + pushed.replayed,
-                parked + pushed.parked,
-            )
+        pushed = push_all(store, transport)  # what sync_now does
+        applied, replayed, parked = pushed.applied, pushed.replayed, pushed.parked
+        batches = -(-pushed.sent // BATCH)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         transport.close()
         return {

@@ -8,21 +8,20 @@ or centre, an unknown item version or actor, or a refused transition is rejected
 written.
 
 A request's operations are judged together (:class:`Judging`): under the county-wide lock, the
-op_ids, cases and accounts they name read in a few queries, each case folded once (or found as an
-earlier request left it, ``county/folds.py``), and the actions applied written together — not a
-handful of queries and an ORM flush per operation.
+op_ids, cases, item versions, accounts and 办件编号 serials they name read in a few queries, each
+case folded once (or found as an earlier request left it, ``county/folds.py``), and what they
+applied written in a few statements — not a handful of queries and an ORM flush per operation.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError as WireError
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.actor import Actor, Role
@@ -36,7 +35,9 @@ from app.workflow.rules import ItemRules
 from app.workflow.states import Action, CaseState
 from county.accounts import ACCOUNT_KINDS, apply_account_op
 from county.authorizations import REGISTER, check_filing, register_authorization
+from county.case_rows import CaseRow, read_cases, write_cases
 from county.folds import Folds, logs_of, rules_of
+from county.numbers import Serials, prefix_of
 from county.store.models import (
     Account,
     AppliedOp,
@@ -89,10 +90,9 @@ class Judging:
     the county-wide lock taken when it starts.
 
     What the operations name is read once: :meth:`read_ahead` takes a request's op_ids, cases,
-    their logs and accounts in a few queries; whatever it did not read is read when first needed.
-    The actions applied are kept in memory — cases in the session, log rows in a list — and
-    written by :meth:`write` in one statement; an operation that needs the store as it stands
-    (another kind, a conflict's copy of the log) writes them first."""
+    their logs, item versions, accounts and 办件编号 serials in a few queries; whatever it did not
+    read is read when first needed. What is applied is kept in memory (``CaseRow``, log rows) and
+    written by :meth:`write`; a conflict's copy of the log writes it first."""
 
     def __init__(
         self, session: Session, calendar: WorkCalendar, folds: Folds | None = None
@@ -103,15 +103,19 @@ class Judging:
         self._folds = folds
         if folds is not None:
             folds.under(self.epoch, calendar)
-        self._cases: dict[str, CountyCase | None] = {}  # by uid; None: not at the county
+        self._cases: dict[str, CaseRow | None] = {}  # by uid; None: not at the county
         self._done: dict[str, tuple[str, int, str]] = {}  # case actions: op_id → hash, seq, uid
         self._other: dict[str, str | None] = {}  # other operations: op_id → hash; None: new
-        self._versions: dict[int, ItemVersion] = {}  # held here: the session holds them weakly
-        self._named: dict[tuple[str, str], ItemVersion | None] = {}  # by item code and hash
+        # Item versions, held here (the session holds them weakly); by id, by code and hash
+        self._versions: dict[int, ItemVersion] = folds.versions if folds is not None else {}
+        self._named: dict[tuple[str, str], ItemVersion | None] = (
+            dict(folds.named) if folds is not None else {}  # here, None: not at the county
+        )
         self._accounts: dict[str, Account | None] = {}
+        self._actors: dict[tuple[str, str, str], Actor] = {}  # username, roles claimed, station
         self._folded: dict[str, Projection] = {}  # by uid: after the last action judged here
-        self._serials: dict[str, int] = {}  # 办件编号 prefix → the last serial issued
-        self._rows: list[tuple[CountyCase, dict[str, Any]]] = []  # applied, not yet written
+        self._serials = Serials(session)
+        self._rows: list[tuple[CaseRow, dict[str, Any]]] = []  # applied, not yet written
         self.committed: dict[int, Projection] = {}  # by case id: what ``keep`` gives ``folds``
 
     # --- a push request ---------------------------------------------------------------------
@@ -164,18 +168,55 @@ class Judging:
         uids = {e.case.uid for e in actions} | {uid for _, _, uid in self._done.values()}
         wanted = uids - self._cases.keys()
         self._cases.update(dict.fromkeys(wanted))
-        cases = list(session.scalars(select(CountyCase).where(CountyCase.uid.in_(wanted))))
+        cases = read_cases(session, wanted)
         for case in cases:
             self._cases[case.uid] = case
+        self._read_versions(cases, actions)
         names = {e.actor.username for e in actions} - self._accounts.keys()
         self._accounts.update(dict.fromkeys(names))
         for account in session.scalars(select(Account).where(Account.username.in_(names))):
             self._accounts[account.username] = account
         unfolded = [c for c in cases if self._kept(c) is None]
-        logs = logs_of(session, (c.id for c in unfolded))
+        logs = logs_of(session, (c.id for c in unfolded if c.id is not None))
         for case in unfolded:
             rules = rules_of(self._version_of(case))
-            self._folded[case.uid] = fold(logs.get(case.id, []), rules, self.calendar)
+            self._folded[case.uid] = fold(logs.get(case.id or 0, []), rules, self.calendar)
+        self._serials.count(self._prefixes(actions))
+
+    def _read_versions(self, cases: list[CaseRow], actions: list[CaseActionEnvelope]) -> None:
+        """The item versions of the cases, and those new cases are filed under, in two queries."""
+        ids = {c.item_version_id for c in cases} - self._versions.keys()
+        for version in self.session.scalars(select(ItemVersion).where(ItemVersion.id.in_(ids))):
+            self._versions[version.id] = version
+        named = {
+            (e.case.item_code, e.case.item_version)
+            for e in actions
+            if self._cases.get(e.case.uid) is None
+        } - self._named.keys()
+        self._named.update(dict.fromkeys(named))
+        if named:
+            for version in self.session.scalars(
+                select(ItemVersion).where(
+                    tuple_(ItemVersion.code, ItemVersion.content_hash).in_(named)
+                )
+            ):
+                self._named[(version.code, version.content_hash)] = version
+                self._versions[version.id] = version
+                if self._folds is not None:
+                    self._folds.named[(version.code, version.content_hash)] = version
+
+    def _prefixes(self, actions: list[CaseActionEnvelope]) -> set[str]:
+        """The 办件编号 prefixes these actions could number their cases under: each unnumbered
+        case's item and the day of each of its actions here."""
+        prefixes = set()
+        for envelope in actions:
+            case = self._cases.get(envelope.case.uid)
+            if case is not None and case.official_no is not None:
+                continue
+            version = self._version_named(envelope) if case is None else self._version_of(case)
+            if version is not None:
+                prefixes.add(prefix_of(version, local_date(envelope.occurred_at)))
+        return prefixes
 
     def answer(self, workstation: Workstation, envelope: Envelope, raw: dict[str, Any]) -> OpAnswer:
         """The answer to one operation of ``workstation``."""
@@ -212,10 +253,11 @@ class Judging:
         return self.judge(workstation.centre_code, actor, envelope, raw, digest=digest)
 
     def _apply_other(self, workstation: Workstation, envelope: Envelope, digest: str) -> OpAnswer:
-        """An account operation or a proxy authorization: applied through the ORM, on the store
-        as it stands (what was applied before it written first), in a savepoint of its own."""
-        self.write()
-        apply_other = apply_account_op if envelope.kind in ACCOUNT_KINDS else register_authorization
+        """An account operation or a proxy authorization: applied through the ORM, in a
+        savepoint of its own. (The case actions judged before it may still wait to be written:
+        neither kind reads cases or their logs.)"""
+        is_account = envelope.kind in ACCOUNT_KINDS
+        apply_other = apply_account_op if is_account else register_authorization
         with self.session.begin_nested():
             answer = apply_other(self.session, workstation, envelope)
             if answer.outcome == "applied":
@@ -229,21 +271,28 @@ class Judging:
                 )
                 self.session.flush()
                 self._other[envelope.op_id] = digest
-        self._accounts.clear()  # an account operation may have changed one
+        if is_account:  # it may have changed an account: read them afresh
+            self._accounts.clear()
+            self._actors.clear()
         return answer
 
     def _actor(self, workstation: Workstation, envelope: CaseActionEnvelope) -> Actor | OpAnswer:
-        name = envelope.actor.username
+        name, claim = envelope.actor.username, envelope.actor.role
+        known = self._actors.get((name, claim, workstation.code))
+        if known is not None:
+            return known
         if name not in self._accounts:
             self._accounts[name] = self.session.get(Account, name)
         account = self._accounts[name]
         if account is None or account.centre_code != workstation.centre_code or not account.active:
             return rejected(envelope.op_id, "E403-ACTOR", f"账号 {name} 不是本中心的在岗账号。")
         held = {Role(r) for r in account.roles}
-        claimed = {r for r in envelope.actor.role.split(",") if r}
+        claimed = {r for r in claim.split(",") if r}
         if not claimed <= {r.value for r in held}:
             return rejected(envelope.op_id, "E403-ROLE", "操作所用的角色不是该账号的角色。")
-        return Actor(0, account.username, account.display_name, frozenset(held), workstation.code)
+        actor = Actor(0, account.username, account.display_name, frozenset(held), workstation.code)
+        self._actors[(name, claim, workstation.code)] = actor
+        return actor
 
     # --- one case action --------------------------------------------------------------------
 
@@ -259,7 +308,7 @@ class Judging:
         """Apply one case action of ``actor`` (a centre's account, or the county's own staff)
         if the case's log and the workflow allow it. ``digest``: ``payload_hash(raw)``, kept to
         tell a repeat from a reused op_id."""
-        session, op_id = self.session, envelope.op_id
+        op_id = envelope.op_id
         case = self._case(envelope.case.uid)
         version = self._version_named(envelope) if case is None else self._version_of(case)
         if version is None:
@@ -300,14 +349,14 @@ class Judging:
             return rejected(op_id, "E422-ACTION", f"未知的办件操作：{envelope.action}")
         if case is None and action not in OPENING:
             return rejected(op_id, "E422-UNKNOWN-CASE", "县级系统中没有该办件。")
-        if case is None and (unauthorized := check_filing(session, envelope)) is not None:
+        if case is None and (unauthorized := check_filing(self.session, envelope)) is not None:
             return rejected(op_id, "E422-AUTHORIZATION", unauthorized)
         rules = rules_of(version)
         before = self._before(case, rules) if case is not None else Projection()
         record = ActionRecord(action, envelope.occurred_at, actor.username, envelope.payload)
+        today = local_date(envelope.occurred_at)
         try:
             transitions.find(action, before.state, actor)
-            today = local_date(envelope.occurred_at)
             guards.check(
                 guards.GuardContext(before, rules, envelope.payload, actor, self.calendar, today),
                 action,
@@ -317,7 +366,7 @@ class Judging:
         after = apply(before, record, rules, self.calendar)
         assert after.state is not None
         if case is None:
-            case = CountyCase(
+            case = self._cases[envelope.case.uid] = CaseRow(
                 uid=envelope.case.uid,
                 centre_code=centre_code,
                 receipt_no=envelope.case.receipt_no,
@@ -327,23 +376,17 @@ class Judging:
                 state=after.state.value,
                 opened_at=envelope.workstation,
             )
-            session.add(case)
-            self._cases[case.uid] = case
-        case.seq, case.state = after.last_seq, after.state.value
+        case.seq, case.state, case.changed = after.last_seq, after.state.value, True
         if case.official_no is None and after.state in NUMBERED:
-            case.official_no = self._official_no(version, local_date(envelope.occurred_at))
-        self._rows.append(
-            (
-                case,
-                {
-                    "op_id": op_id,
-                    "payload_hash": digest,
-                    "centre_code": case.centre_code,
-                    "county_seq": after.last_seq,
-                    "envelope": raw,
-                },
-            )
-        )
+            case.official_no = self._serials.next(version, today)
+        row = {
+            "op_id": op_id,
+            "payload_hash": digest,
+            "centre_code": case.centre_code,
+            "county_seq": after.last_seq,
+            "envelope": raw,
+        }
+        self._rows.append((case, row))
         self._done[op_id] = (digest, after.last_seq, case.uid)
         self._folded[case.uid] = after
         return OpAnswer(
@@ -354,14 +397,15 @@ class Judging:
         """Write the cases and the log rows of the actions applied so far."""
         if not self._rows:
             return
-        self.session.flush()  # the cases opened get their ids
+        write_cases(self.session, {id(case): case for case, _ in self._rows}.values())
         rows = [{**row, "case_id": case.id} for case, row in self._rows]
         self.session.execute(insert(CaseActionRow), rows)
         for case, _ in self._rows:
+            assert case.id is not None
             self.committed[case.id] = self._folded[case.uid]
         self._rows = []
 
-    def _version_of(self, case: CountyCase) -> ItemVersion:
+    def _version_of(self, case: CaseRow) -> ItemVersion:
         version = self._versions.get(case.item_version_id)
         if version is None:
             version = self.session.get(ItemVersion, case.item_version_id)
@@ -372,43 +416,54 @@ class Judging:
     def _version_named(self, envelope: CaseActionEnvelope) -> ItemVersion | None:
         key = (envelope.case.item_code, envelope.case.item_version)
         if key not in self._named:
-            with self.session.no_autoflush:
-                self._named[key] = _version(self.session, envelope)
+            found = self._named[key] = self.session.scalar(
+                select(ItemVersion).where(
+                    ItemVersion.code == key[0], ItemVersion.content_hash == key[1]
+                )
+            )
+            if found is not None and self._folds is not None:
+                self._folds.named[key] = found
         return self._named[key]
 
-    def _case(self, uid: str) -> CountyCase | None:
+    def _case(self, uid: str) -> CaseRow | None:
         if uid not in self._cases:
-            self._cases[uid] = self.session.scalar(select(CountyCase).where(CountyCase.uid == uid))
+            found = read_cases(self.session, [uid])
+            self._cases[uid] = found[0] if found else None
         return self._cases[uid]
 
-    def _kept(self, case: CountyCase) -> Projection | None:
-        return self._folds.get(case.id, case.seq) if self._folds is not None else None
+    def _kept(self, case: CaseRow) -> Projection | None:
+        if self._folds is None or case.id is None:
+            return None
+        return self._folds.get(case.id, case.seq)
 
-    def _before(self, case: CountyCase, rules: ItemRules) -> Projection:
+    def _before(self, case: CaseRow, rules: ItemRules) -> Projection:
         """The case's projection now: as judged in this transaction, as an earlier request left
         it, or folded from its log."""
         known = self._folded.get(case.uid)
         if known is None or known.last_seq != case.seq:
             known = self._kept(case)
         if known is None:
+            assert case.id is not None  # a case opened here is in _folded
             known = fold(logs_of(self.session, [case.id]).get(case.id, []), rules, self.calendar)
             self._folded[case.uid] = known
         return known
 
-    def _copy(self, case: CountyCase) -> CaseCopy:
+    def _copy(self, case: CaseRow) -> CaseCopy:
         self.write()  # the log as it stands, with what this transaction applied
-        return case_copy(self.session, case)
-
-    def _official_no(self, version: ItemVersion, day: dt.date) -> str:
-        """办件编号: the item's 实施编码, the day, and a 4-digit serial of that item and day
-        (counted in the store once per transaction, then here: the lock keeps others out)."""
-        prefix = f"{version.implementation_code or version.code}{day:%Y%m%d}"
-        issued = self._serials.get(prefix)
-        if issued is None:  # none issued here yet, so none waits to be written: no flush
-            with self.session.no_autoflush:
-                issued = _issued(self.session, prefix)
-        self._serials[prefix] = issued + 1
-        return f"{prefix}{issued + 1:04d}"
+        assert case.id is not None
+        rows = self.session.scalars(
+            select(CaseActionRow)
+            .where(CaseActionRow.case_id == case.id)
+            .order_by(CaseActionRow.county_seq)
+        )
+        return CaseCopy(
+            uid=case.uid,
+            receipt_no=case.receipt_no,
+            official_no=case.official_no,
+            state=case.state,
+            seq=case.seq,
+            actions=[ConfirmedAction(county_seq=r.county_seq, envelope=r.envelope) for r in rows],
+        )
 
 
 def judge(
@@ -427,43 +482,3 @@ def judge(
     answer = judging.judge(centre_code, actor, envelope, raw, digest=digest)
     judging.write()
     return answer
-
-
-def _version(session: Session, envelope: CaseActionEnvelope) -> ItemVersion | None:
-    return session.scalar(
-        select(ItemVersion).where(
-            ItemVersion.code == envelope.case.item_code,
-            ItemVersion.content_hash == envelope.case.item_version,
-        )
-    )
-
-
-def case_copy(session: Session, case: CountyCase) -> CaseCopy:
-    rows = session.scalars(
-        select(CaseActionRow)
-        .where(CaseActionRow.case_id == case.id)
-        .order_by(CaseActionRow.county_seq)
-    )
-    return CaseCopy(
-        uid=case.uid,
-        receipt_no=case.receipt_no,
-        official_no=case.official_no,
-        state=case.state,
-        seq=case.seq,
-        actions=[ConfirmedAction(county_seq=r.county_seq, envelope=r.envelope) for r in rows],
-    )
-
-
-def _issued(session: Session, prefix: str) -> int:
-    """How many 办件编号 the store holds that begin with ``prefix`` (an item's 实施编码 and day)."""
-    issued = session.scalar(  # the same on both backends: no LIKE (case, wildcards) involved
-        select(func.count())
-        .select_from(CountyCase)
-        .where(
-            # the range lets the unique index find the day's numbers (not a scan of every case);
-            # the prefix test keeps the count exact whatever the collation does with dashes
-            CountyCase.official_no.between(f"{prefix}0000", f"{prefix}9999"),
-            func.substr(CountyCase.official_no, 1, len(prefix)) == prefix,
-        )
-    )
-    return issued or 0

@@ -81,13 +81,17 @@ def logs_of(session: Session, case_ids: Iterable[int]) -> dict[int, list[ActionR
 
 class Folds:
     """Projections by (case id, county sequence), as the service's committed requests left them
-    (the least recently used forgotten past ``KEPT``). Shared by the service's request threads."""
+    (the least recently used forgotten past ``KEPT``), and the item versions judging read (by id
+    and by item code and content hash; only found ones). Shared by the service's request
+    threads."""
 
     def __init__(self, kept: int = KEPT) -> None:
         self._kept = kept
         self._lock = Lock()
         self._under: tuple[str, WorkCalendar] | None = None
         self._projections: OrderedDict[tuple[int, int], Projection] = OrderedDict()
+        self.versions: dict[int, ItemVersion] = {}
+        self.named: dict[tuple[str, str], ItemVersion] = {}
 
     def under(self, epoch: str, calendar: WorkCalendar) -> None:
         """Judging from now on happens in ``epoch`` by ``calendar``: if either is not the one the
@@ -95,6 +99,8 @@ class Folds:
         with self._lock:
             if self._under is None or self._under[0] != epoch or self._under[1] is not calendar:
                 self._projections.clear()
+                if self._under is None or self._under[0] != epoch:
+                    self.versions, self.named = {}, {}  # a restored store numbers them anew
                 self._under = (epoch, calendar)
 
     def get(self, case_id: int, seq: int) -> Projection | None:

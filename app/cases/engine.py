@@ -190,19 +190,34 @@ def _projected_values(p: Projection) -> dict[str, Any]:
     }
 
 
-def _user_id(session: Session, username: str | None) -> int | None:
+def _user_id(
+    session: Session, username: str | None, users: Mapping[str, int] | None = None
+) -> int | None:
     if username is None:
         return None
+    if users is not None:
+        return users.get(username)
     return session.scalar(select(User.id).where(User.username == username))
 
 
-def write_projection(session: Session, case: Case, p: Projection) -> None:
-    for column, value in _projected_values(p).items():
+def write_projection(
+    session: Session, case: Case, p: Projection, users: Mapping[str, int] | None = None
+) -> None:
+    """``users``: this store's user ids by username, when the caller read them already."""
+    for column, value in projection_values(session, p, users).items():
         setattr(case, column, value)
+
+
+def projection_values(
+    session: Session, p: Projection, users: Mapping[str, int] | None = None
+) -> dict[str, Any]:
+    """The ``cases`` columns the fold sets (``write_projection`` sets them on a row)."""
+    values = _projected_values(p)
     # The log names people by username; the row keeps this store's ids for the queues.
-    case.assignee_id = _user_id(session, p.assignee)
+    values["assignee_id"] = _user_id(session, p.assignee, users)
     if p.proxy is not None:
-        case.proxy_user_id = _user_id(session, p.proxy)
+        values["proxy_user_id"] = _user_id(session, p.proxy, users)
+    return values
 
 
 def projection_matches(session: Session, case: Case, p: Projection) -> list[str]:

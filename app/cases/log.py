@@ -5,6 +5,9 @@ folded and never dropped; a person may then *withdraw* it (audited), which keeps
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any, TypeVarTuple
+
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -14,6 +17,7 @@ from db.models.sync import current_epoch_id
 PARKED = "parked"
 WITHDRAWN = "withdrawn"  # a parked action a person withdrew: kept, audited, never folded or sent
 SET_ASIDE = (PARKED, WITHDRAWN)
+Ts = TypeVarTuple("Ts")
 
 
 def confirmed_now() -> ColumnElement[bool]:
@@ -26,20 +30,44 @@ def confirmed_now() -> ColumnElement[bool]:
 
 
 def in_fold_order(case_id: int) -> Select[CaseAction]:
-    confirmed = ActionConfirmation.county_seq
+    return _foldable(select(CaseAction), CaseAction.case_id == case_id).order_by(*_FOLD_ORDER)
+
+
+def fold_logs(case_ids: Collection[int]) -> Select[*tuple[Any, ...]]:
+    """The logs of several cases in one query, case by case, each in fold order: what the fold
+    reads of each action, and its county sequence (None: our own, still pending)."""
+    columns = (
+        CaseAction.case_id, CaseAction.id, CaseAction.action, CaseAction.occurred_at,
+        CaseAction.actor, CaseAction.actor_role, CaseAction.workstation, CaseAction.payload,
+        ActionConfirmation.county_seq,
+    )  # fmt: skip
+    return _foldable(select(*columns), CaseAction.case_id.in_(case_ids)).order_by(
+        CaseAction.case_id, *_FOLD_ORDER
+    )
+
+
+_FOLD_ORDER = (
+    ActionConfirmation.county_seq.is_(None),
+    ActionConfirmation.county_seq,
+    CaseAction.seq,
+)
+
+
+def _foldable(query: Select[*Ts], cases: ColumnElement[bool]) -> Select[*Ts]:
+    """``query`` over the actions the fold takes: confirmed in the current epoch, or our own
+    and not set aside."""
     return (
-        select(CaseAction)
+        query.select_from(CaseAction)
         .outerjoin(ActionConfirmation, confirmed_now())
         .outerjoin(OutboxEntry, OutboxEntry.action_id == CaseAction.id)
         .where(
-            CaseAction.case_id == case_id,
+            cases,
             or_(
-                confirmed.is_not(None),
+                ActionConfirmation.county_seq.is_not(None),
                 OutboxEntry.status.is_(None),
                 OutboxEntry.status.not_in(SET_ASIDE),
             ),
         )
-        .order_by(confirmed.is_(None), confirmed, CaseAction.seq)
     )
 
 

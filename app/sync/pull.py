@@ -4,36 +4,37 @@ the cursor after it in one transaction.
 An action of ours comes back confirmed (its ack may have been lost: the pull acknowledges it).
 Another workstation's (or the county's) action is added to the case — the case itself first, if
 this workstation has not seen it — with its county sequence, and written without an outbox row.
-The case is then folded again: confirmed actions in county order, our pending ones on top; a
-pending action that no longer fits (another window moved the case on) is parked, never dropped
-and never applied silently.
+The cases a page touched are then folded again (``refold.py``): a pending action of ours that no
+longer fits is parked, never dropped and never applied silently.
+
+A page reads what its changes look up in a few queries (``_Page``), opens the cases it is the
+first to bring in one flush, and writes its actions and their confirmations in bulk.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Integer, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from app import settings
-from app.actor import Actor, Role
-from app.cases.engine import item_rules, load_item, write_projection
 from app.cases.intake import applicant_from
-from app.cases.log import PARKED, confirmed_now, in_fold_order, next_local_seq
+from app.cases.log import PARKED
 from app.cases.proxy import authorization_named
 from app.catalog.schema import FormTemplate
 from app.errors import AppError
 from app.outbox.envelope import CaseActionEnvelope
 from app.sync.protocol import Change
-from app.sync.push import ACKED, confirm
+from app.sync.push import ACKED
+from app.sync.refold import ItemFacts, Items, PageOfCase, Refolds
 from app.sync.transport import Transport
 from app.workcalendar import WorkCalendar
-from app.workflow import guards, transitions
-from app.workflow.fold import ActionRecord, Projection, apply, local_date
-from app.workflow.rules import ItemRules
+from app.workflow.fold import ActionRecord
 from app.workflow.states import Action
+from db.base import UTCDateTime, utcnow
 from db.models import (
     ActionConfirmation,
     Case,
@@ -42,11 +43,12 @@ from db.models import (
     Item,
     MaterialReceived,
     OutboxEntry,
-    User,
 )
+from db.models.sync import current_epoch_id
 from db.store import Store
 
 PAGE = 500
+T = TypeVar("T")
 
 
 class CatalogueBehind(AppError):
@@ -69,24 +71,26 @@ def pull_changes(
     """Pull until the county has nothing more for this workstation."""
     confirmed = added = parked = 0
     cases: set[int] = set()
+    items = Items()
+    refolds = Refolds(calendar, items)
     while True:
         with store.reader() as session:
             cursor = settings.SYNC_CURSOR.get(session)
             epoch = settings.COUNTY_EPOCH.get(session) or None
         answer = transport.changes(cursor, epoch, page)
         with store.session() as session, session.begin():
-            page_memo = _Page.read(session, answer.changes)
-            touched: dict[int, None] = {}  # in the order the page first touched them
+            touched: dict[int, Case] = {}  # in the order the page first touched them
             with session.no_autoflush:  # what the page reads, _Page holds
+                page_memo = _Page.read(session, answer.changes)
+                for opened in page_memo.open_cases(session):
+                    refolds.opened(opened.id)
                 for change, envelope in zip(answer.changes, page_memo.envelopes, strict=True):
-                    case_id, (own, new) = apply_change(session, change, envelope, page_memo)
+                    case, (own, new) = apply_change(session, change, envelope, page_memo, items)
                     confirmed, added = confirmed + own, added + new
-                    touched[case_id] = None
+                    touched[case.id] = case
             page_memo.confirm_added(session)
-            for case_id in touched:  # once per case and page, on its whole log so far
-                case = session.get(Case, case_id)
-                assert case is not None
-                parked += refold(session, case, calendar)
+            # once per case and page
+            parked += refolds.refold(session, list(touched.values()), page_memo.of_case)
             cases.update(touched)
             settings.SYNC_CURSOR.set(session, answer.cursor)
             settings.COUNTY_EPOCH.set(session, answer.epoch)
@@ -97,16 +101,20 @@ def pull_changes(
 @dataclass
 class _Page:
     """What a page's changes look up, read for the whole page in a few queries rather than once
-    per change: the actions already here (by op_id), the cases (by uid), the outbox rows of our
-    own actions, each case's next local sequence and its materials."""
+    per change: the actions already here (by op_id) and which of them are confirmed, the cases
+    (by uid), the outbox rows of our own actions, each case's next local sequence and its
+    materials."""
 
     envelopes: list[CaseActionEnvelope]
     actions: dict[str, CaseAction]
     cases: dict[str, Case]
     outbox: dict[int, list[OutboxEntry]]
-    next_seq: dict[int, int] = field(default_factory=dict)
-    materials: dict[int, dict[str, MaterialReceived]] = field(default_factory=dict)
-    added: list[tuple[CaseAction, int]] = field(default_factory=list)  # to confirm at the end
+    confirmed: set[int]  # actions here already confirmed in the current epoch
+    next_seq: dict[int, int]  # by case id; a case not in it has no action here yet
+    materials: dict[int, dict[str, MaterialReceived]]  # by case id, then material key
+    of_case: dict[int, PageOfCase] = field(default_factory=dict)  # what it did to each case
+    # Other workstations' actions, to write and confirm at the end: row, county sequence.
+    added: list[tuple[dict[str, Any], int]] = field(default_factory=list)
 
     @classmethod
     def read(cls, session: Session, changes: list[Change]) -> _Page:
@@ -118,130 +126,145 @@ class _Page:
         }
         uids = {e.case.uid for e in envelopes}
         cases = {c.uid: c for c in session.scalars(select(Case).where(Case.uid.in_(uids)))}
+        ids = [a.id for a in actions.values()]
         outbox: dict[int, list[OutboxEntry]] = {}
-        if actions:
-            ids = [a.id for a in actions.values()]
-            for row in session.scalars(select(OutboxEntry).where(OutboxEntry.action_id.in_(ids))):
-                assert row.action_id is not None
-                outbox.setdefault(row.action_id, []).append(row)
-        return cls(envelopes, actions, cases, outbox)
+        for row in session.scalars(select(OutboxEntry).where(OutboxEntry.action_id.in_(ids))):
+            assert row.action_id is not None
+            outbox.setdefault(row.action_id, []).append(row)
+        confirmed = set(
+            session.scalars(
+                select(ActionConfirmation.action_id).where(
+                    ActionConfirmation.action_id.in_(ids),
+                    ActionConfirmation.epoch_id == current_epoch_id(),
+                )
+            )
+        )
+        case_ids = [c.id for c in cases.values()]
+        next_seq = {
+            case_id: last + 1
+            for case_id, last in session.execute(
+                select(CaseAction.case_id, func.max(CaseAction.seq))
+                .where(CaseAction.case_id.in_(case_ids))
+                .group_by(CaseAction.case_id)
+            )
+        }
+        # the material rows of the cases whose actions here hand materials over (or owe them)
+        handing = {cases[e.case.uid].id for e in envelopes if e.case.uid in cases and _hands(e)}
+        materials: dict[int, dict[str, MaterialReceived]] = {c: {} for c in handing}
+        for m in session.scalars(
+            select(MaterialReceived).where(MaterialReceived.case_id.in_(handing))
+        ):
+            materials[m.case_id][m.material_key] = m
+        return cls(envelopes, actions, cases, outbox, confirmed, next_seq, materials)
 
-    def seq_for(self, session: Session, case_id: int) -> int:
-        seq = self.next_seq.get(case_id) or next_local_seq(session, case_id)
+    def open_cases(self, session: Session) -> list[Case]:
+        """Make the cases this page is the first to bring (each from its first action here),
+        written in one flush."""
+        opened: list[Case] = []
+        for envelope in self.envelopes:
+            uid = envelope.case.uid
+            if envelope.op_id not in self.actions and uid not in self.cases:
+                self.cases[uid] = _open_case(session, envelope)
+                opened.append(self.cases[uid])
+        if opened:
+            session.flush()
+            for case in opened:
+                self.materials[case.id] = {}
+        return opened
+
+    def seq_for(self, case_id: int) -> int:
+        seq = self.next_seq.get(case_id, 1)
         self.next_seq[case_id] = seq + 1
         return seq
 
-    def materials_of(self, session: Session, case_id: int) -> dict[str, MaterialReceived]:
-        if case_id not in self.materials:
-            self.materials[case_id] = {
-                m.material_key: m
-                for m in session.scalars(
-                    select(MaterialReceived).where(MaterialReceived.case_id == case_id)
-                )
-            }
-        return self.materials[case_id]
+    def page_of(self, case_id: int) -> PageOfCase:
+        """What this page did to the case so far (the entry made the first time it is asked)."""
+        page = self.of_case.get(case_id)
+        if page is None:
+            start = self.next_seq.get(case_id, 1)
+            page = self.of_case[case_id] = PageOfCase(next_seq_before=start, next_seq_after=start)
+        return page
 
     def confirm_added(self, session: Session) -> None:
-        """Flush what the page added, then confirm the other workstations' actions it added at
-        their county sequences (their ids are known only now)."""
+        """Flush what the page changed, then write the other workstations' actions it added
+        and confirm them at their county sequences (found by op_id), a statement each; their
+        epoch: the current one."""
         session.flush()
-        for action, county_seq in self.added:
-            session.add(ActionConfirmation(action_id=action.id, county_seq=county_seq))
-        session.flush()
+        if not self.added:
+            return
+        session.execute(insert(CaseAction), [row for row, _ in self.added])
+        confirm = insert(ActionConfirmation).from_select(
+            ["action_id", "epoch_id", "county_seq", "confirmed_at"],
+            select(
+                CaseAction.id,
+                current_epoch_id(),
+                bindparam("county_seq", type_=Integer),
+                bindparam("confirmed_at", type_=UTCDateTime),
+            ).where(CaseAction.op_id == bindparam("op_id")),
+        )
+        now = utcnow()
+        session.connection().execute(  # Core: one statement, run once per action
+            confirm,
+            [
+                {"op_id": r["op_id"], "county_seq": seq, "confirmed_at": now}
+                for r, seq in self.added
+            ],
+        )
 
 
 def apply_change(
-    session: Session, change: Change, envelope: CaseActionEnvelope, page: _Page
-) -> tuple[int, tuple[int, int]]:
-    """The case's id here, and (own confirmed, added) for one change, inside the page's
-    transaction. The caller folds the case again (``refold``) once the page is applied: the
-    fold is a function of the whole log, so once per case and page gives what once per change
-    did, and an own pending action the county applied later in the same page is not parked on
-    the way."""
+    session: Session, change: Change, envelope: CaseActionEnvelope, page: _Page, items: Items
+) -> tuple[Case, tuple[int, int]]:
+    """The case here, and (own confirmed, added) for one change, inside the page's transaction.
+    The caller folds the case again (``refold``) once the page is applied: the fold is a
+    function of the whole log, so once per case and page gives what once per change did, and an
+    own pending action the county applied later in the same page is not parked on the way."""
+    case = page.cases[envelope.case.uid]
+    done = page.page_of(case.id)
     mine = page.actions.get(envelope.op_id)
     if mine is not None:  # ours (or another's already here): confirmed, in this epoch
-        confirm(session, mine.id, change.county_seq)
+        done.confirmed_own = True
+        if mine.id not in page.confirmed:
+            page.confirmed.add(mine.id)
+            session.add(ActionConfirmation(action_id=mine.id, county_seq=change.county_seq))
         for row in page.outbox.get(mine.id, []):
             if row.status != PARKED:
                 row.status, row.last_error = ACKED, None
-        case = session.get(Case, mine.case_id)
-        assert case is not None
         _numbered(case, change.official_no)
-        return case.id, (1, 0)
-    case = page.cases.get(envelope.case.uid)
-    if case is None:
-        case = page.cases[envelope.case.uid] = _open_case(session, envelope)
-    action = CaseAction(
-        op_id=envelope.op_id,
-        case_id=case.id,
-        seq=page.seq_for(session, case.id),
-        action=envelope.action,
-        from_state=envelope.from_state,
-        to_state=envelope.to_state,
-        actor=envelope.actor.username,
-        actor_role=envelope.actor.role,
-        workstation=envelope.workstation,
-        occurred_at=envelope.occurred_at,
-        payload=envelope.payload,
+        return case, (1, 0)
+    page.added.append(
+        (
+            {
+                "op_id": envelope.op_id,
+                "case_id": case.id,
+                "seq": page.seq_for(case.id),
+                "action": envelope.action,
+                "from_state": envelope.from_state,
+                "to_state": envelope.to_state,
+                "actor": envelope.actor.username,
+                "actor_role": envelope.actor.role,
+                "workstation": envelope.workstation,
+                "occurred_at": envelope.occurred_at,
+                "payload": envelope.payload,
+            },
+            change.county_seq,
+        )
     )
-    session.add(action)
-    page.actions[envelope.op_id] = action
-    page.added.append((action, change.county_seq))
-    _record_materials(session, case, envelope, page.materials_of(session, case.id))
+    done.appended.append(
+        ActionRecord(
+            Action(envelope.action),
+            envelope.occurred_at,
+            envelope.actor.username,
+            envelope.payload,
+        )
+    )
+    done.next_seq_after = page.next_seq[case.id]
+    if _hands(envelope):
+        _record_materials(
+            session, case, envelope, page.materials[case.id], items(session, case.item_id)
+        )
     _numbered(case, change.official_no)
-    return case.id, (0, 1)
-
-
-def refold(session: Session, case: Case, calendar: WorkCalendar) -> int:
-    """Fold the case again and write its row; park our pending actions that no longer fit.
-    Returns how many were parked."""
-    rules = item_rules(_item(session, case.item_id))
-    confirmed = {
-        c.action_id
-        for c in session.scalars(
-            select(ActionConfirmation)
-            .join(CaseAction, confirmed_now())
-            .where(CaseAction.case_id == case.id)
-        )
-    }
-    projection, parked = Projection(), 0
-    for row in session.scalars(in_fold_order(case.id)).all():
-        record = ActionRecord(Action(row.action), row.occurred_at, row.actor, row.payload)
-        if row.id not in confirmed:
-            reason = _unfit(session, projection, rules, row, calendar)
-            if reason is not None:
-                _park(session, row, reason)
-                parked += 1
-                continue
-        projection = apply(projection, record, rules, calendar)
-    write_projection(session, case, projection)
-    return parked
-
-
-def _unfit(
-    session: Session, before: Projection, rules: ItemRules, row: CaseAction, calendar: WorkCalendar
-) -> str | None:
-    """Why our pending ``row`` no longer fits on ``before``, or None."""
-    user_id = session.scalar(select(User.id).where(User.username == row.actor)) or 0
-    roles = frozenset(Role(r) for r in row.actor_role.split(",") if r in set(Role))
-    actor = Actor(user_id, row.actor, row.actor, roles, row.workstation)
-    action = Action(row.action)
-    try:
-        transitions.find(action, before.state, actor)
-        guards.check(
-            guards.GuardContext(
-                before, rules, row.payload, actor, calendar, local_date(row.occurred_at)
-            ),
-            action,
-        )
-    except AppError as error:
-        return f"[{error.code}] 其他工作站已先办理了该件，本操作不再适用：{error.message}"
-    return None
-
-
-def _park(session: Session, row: CaseAction, reason: str) -> None:
-    for entry in session.scalars(select(OutboxEntry).where(OutboxEntry.action_id == row.id)):
-        entry.status, entry.last_error = PARKED, reason
+    return case, (0, 1)
 
 
 def _numbered(case: Case, official_no: str | None) -> None:
@@ -250,25 +273,24 @@ def _numbered(case: Case, official_no: str | None) -> None:
 
 
 def _open_case(session: Session, envelope: CaseActionEnvelope) -> Case:
-    """A case another workstation opened: made here from what its first action carries."""
+    """A case another workstation opened: made here from what its first action carries (added
+    to the session with its applicant; the caller flushes)."""
     ref = envelope.case
-    item = session.scalar(
-        select(Item).where(Item.code == ref.item_code, Item.content_hash == ref.item_version)
-    )
-    template = session.scalar(
-        select(FormTemplateVersion).where(
-            FormTemplateVersion.template_key == ref.template_key,
-            FormTemplateVersion.version == ref.template_version,
-        )
-    )
+    item = _filed_under(
+        session, Item, ("item", ref.item_code, ref.item_version),
+        Item.code == ref.item_code, Item.content_hash == ref.item_version,
+    )  # fmt: skip
+    template = _filed_under(
+        session, FormTemplateVersion, ("template", ref.template_key, ref.template_version),
+        FormTemplateVersion.template_key == ref.template_key,
+        FormTemplateVersion.version == ref.template_version,
+    )  # fmt: skip
     if item is None or template is None:
         raise CatalogueBehind(
             f"办件 {ref.receipt_no} 所用的事项或表单版本本机尚无，请先更新事项目录后再同步。"
         )
     form = dict(envelope.payload.get("form_data") or {})
-    applicant = applicant_from(FormTemplate.model_validate(template.content), form)
-    session.add(applicant)
-    session.flush()
+    applicant = applicant_from(_template(session, template), form)
     auth = authorization_named(session, envelope.payload.get("authorization_no"))
     case = Case(
         uid=ref.uid,
@@ -276,7 +298,7 @@ def _open_case(session: Session, envelope: CaseActionEnvelope) -> Case:
         item_id=item.id,
         category=item.category,
         template_id=template.id,
-        applicant_id=applicant.id,
+        applicant=applicant,
         workstation=envelope.workstation,
         state="draft",
         form_data=form,
@@ -284,17 +306,35 @@ def _open_case(session: Session, envelope: CaseActionEnvelope) -> Case:
         proxy_user_id=auth.proxy_user_id if auth is not None else None,
     )
     session.add(case)
-    session.flush()
     return case
 
 
-def _item(session: Session, item_id: int) -> Item:
-    """The item with its steps and materials, read once per page: a page touches a few items
-    hundreds of times, and an item version never changes."""
-    items: dict[int, Item] = session.info.setdefault("pull_items", {})
-    if item_id not in items:
-        items[item_id] = load_item(session, item_id)
-    return items[item_id]
+def _filed_under(
+    session: Session, kind: type[T], key: tuple[object, ...], *where: ColumnElement[bool]
+) -> T | None:
+    """An item or form template version, looked up once per page (a version never changes)."""
+    known: dict[tuple[object, ...], object] = session.info.setdefault("pull_versions", {})
+    if key not in known:
+        known[key] = session.scalar(select(kind).where(*where))
+    found = known[key]
+    assert found is None or isinstance(found, kind)
+    return found
+
+
+def _template(session: Session, row: FormTemplateVersion) -> FormTemplate:
+    """A form template version as the model reads it, validated once per page."""
+    known: dict[int, FormTemplate] = session.info.setdefault("pull_templates", {})
+    if row.id not in known:
+        known[row.id] = FormTemplate.model_validate(row.content)
+    return known[row.id]
+
+
+def _hands(envelope: CaseActionEnvelope) -> bool:
+    """Whether the action hands materials over (or records them owed under 容缺)."""
+    return Action(envelope.action) in _HANDING
+
+
+_HANDING = frozenset({Action.RECEIVE, Action.SUPPLEMENT, Action.ACCEPT_WITH_DEFICIENCY})
 
 
 def _record_materials(
@@ -302,9 +342,10 @@ def _record_materials(
     case: Case,
     envelope: CaseActionEnvelope,
     held: dict[str, MaterialReceived],
+    item: ItemFacts,
 ) -> None:
     """The materials the action says were handed over (or are still owed under 容缺); ``held``:
-    the case's material rows here, by key (kept up to date)."""
+    the case's material rows here, by key (kept up to date); ``item``: the case's item."""
     action = Action(envelope.action)
     payload = envelope.payload
     if action in (Action.RECEIVE, Action.SUPPLEMENT):
@@ -313,18 +354,18 @@ def _record_materials(
         owed, keys = True, list(payload.get("pending_materials", []))
     else:
         return
-    specs = {m.material_key: m for m in _item(session, case.item_id).materials}
     copies = payload.get("copies") or {}
     due = payload.get("deficiency_due")
     for key in keys:
-        spec = specs.get(key)
+        spec = item.materials.get(key)
         if spec is None:
             continue
+        name, form, usual_copies = spec
         row = held.get(key)
         if row is None:
             row = held[key] = MaterialReceived(case_id=case.id, material_key=key)
-        row.name, row.form = spec.name, spec.form
-        row.copies = int(copies.get(key, spec.copies))
+        row.name, row.form = name, form
+        row.copies = int(copies.get(key, usual_copies))
         row.pending = owed
         row.received_at = None if owed else envelope.occurred_at
         row.due_on = dt.date.fromisoformat(due) if owed and isinstance(due, str) else None

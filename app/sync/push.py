@@ -11,6 +11,8 @@ Case actions, the admin's account operations and proxy authorizations go up.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,20 +48,90 @@ class Pushed:
     def sent(self) -> int:
         return self.applied + self.replayed + self.parked
 
+    def plus(self, other: Pushed) -> Pushed:
+        return Pushed(
+            self.applied + other.applied,
+            self.replayed + other.replayed,
+            self.parked + other.parked,
+            self.cases | other.cases,
+            self.waiting + other.waiting,
+        )
+
 
 def push_pending(store: Store, transport: Transport, *, batch: int = BATCH) -> Pushed:
     """Push one batch of pending case actions and record the answers (one transaction)."""
-    with store.reader() as session:
-        rows = session.execute(
-            select(OutboxEntry.id, OutboxEntry.payload)
-            .where(OutboxEntry.status == PENDING, OutboxEntry.kind.in_(SENT_KINDS))
-            .order_by(OutboxEntry.id)
-            .limit(batch)
-        ).all()
-        epoch = settings.COUNTY_EPOCH.get(session) or None  # a restored county answers 410
+    epoch = _epoch(store)
+    rows = _pending(store, after=0, batch=batch)
     if not rows:
         return Pushed(0, 0, 0)
-    answers = transport.push([payload for _, payload in rows], epoch).answers
+    return _record(store, rows, transport.push(_payloads(rows), epoch).answers)
+
+
+def push_all(store: Store, transport: Transport, *, batch: int = BATCH) -> Pushed:
+    """Push everything pending, in queue order, until a pass over the outbox sends nothing more
+    (what is left then waits for the county: ``gaps.py``).
+
+    A pass sends batch after batch and keeps one in flight: while the county judges a batch,
+    this workstation reads the next and records the answers to the one before, each in its own
+    transaction, in queue order. Nothing is recorded for a batch the county did not answer; if
+    the answers to one in flight are never recorded (an error, the PC switched off), it is
+    still pending here and sent again, and the county answers ``replayed``."""
+    total = Pushed(0, 0, 0)
+    while True:
+        pushed = _push_pass(store, transport, batch)
+        total = total.plus(pushed)
+        if pushed.sent == 0:
+            return total
+
+
+def _push_pass(store: Store, transport: Transport, batch: int) -> Pushed:
+    epoch = _epoch(store)
+    rows = _pending(store, after=0, batch=batch)
+    total = Pushed(0, 0, 0)
+    if not rows:
+        return total
+    with ThreadPoolExecutor(1, thread_name_prefix="onewindow-push") as sender:
+        in_flight = sender.submit(transport.push, _payloads(rows), epoch)
+        while rows:
+            following = _pending(store, after=rows[-1].id, batch=batch)
+            answers = in_flight.result().answers  # the county's error: raised, nothing recorded
+            if following:
+                in_flight = sender.submit(transport.push, _payloads(following), epoch)
+            total = total.plus(_record(store, rows, answers))
+            rows = following
+    return total
+
+
+def _epoch(store: Store) -> str | None:
+    with store.reader() as session:
+        return settings.COUNTY_EPOCH.get(session) or None  # a restored county answers 410
+
+
+def _pending(store: Store, *, after: int, batch: int) -> list[Row[int, dict[str, Any]]]:
+    """The oldest pending rows queued after ``after``: id, payload."""
+    with store.reader() as session:
+        return list(
+            session.execute(
+                select(OutboxEntry.id, OutboxEntry.payload)
+                .where(
+                    OutboxEntry.status == PENDING,
+                    OutboxEntry.kind.in_(SENT_KINDS),
+                    OutboxEntry.id > after,
+                )
+                .order_by(OutboxEntry.id)
+                .limit(batch)
+            )
+        )
+
+
+def _payloads(rows: Sequence[Row[int, dict[str, Any]]]) -> list[dict[str, Any]]:
+    return [payload for _, payload in rows]
+
+
+def _record(
+    store: Store, rows: Sequence[Row[int, dict[str, Any]]], answers: Sequence[OpAnswer]
+) -> Pushed:
+    """Record the county's answers to a batch (one transaction)."""
     with store.session() as session, session.begin():
         ids = [row_id for row_id, _ in rows]
         sent = {

@@ -18,7 +18,7 @@ from app.sync.credential import NOT_ACTIVATED, load_secret, save_secret, secret_
 from app.sync.protocol import Activation, ActivationRequest
 from app.sync.published import pull_published
 from app.sync.pull import pull_changes
-from app.sync.push import PENDING, SENT_KINDS, push_pending
+from app.sync.push import PENDING, SENT_KINDS, push_all
 from app.sync.resnapshot import resnapshot
 from app.sync.tls import refuse_untrusted, tls_context
 from app.sync.transport import CountyUnreachable, EpochChanged, HttpTransport, Transport
@@ -100,18 +100,7 @@ def sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> Sync
 
 
 def _sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> SyncSummary:
-    applied = replayed = parked = 0
-    cases: set[int] = set()
-    while True:
-        pushed = push_pending(store, transport)
-        applied, replayed, parked = (
-            applied + pushed.applied,
-            replayed + pushed.replayed,
-            parked + pushed.parked,
-        )
-        cases |= pushed.cases
-        if pushed.sent == 0:
-            break
+    pushed = push_all(store, transport)
     # Accounts first (an authorization names its proxy's account), then the authorizations (a
     # proxy's filing names its authorization), then the cases.
     pull_accounts(store, transport)
@@ -122,12 +111,12 @@ def _sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> Syn
         settings.LAST_SYNC_AT.set(session, utcnow().isoformat(timespec="seconds"))
     status = sync_status(store)
     return SyncSummary(
-        applied,
-        replayed,
+        pushed.applied,
+        pushed.replayed,
         pulled.added,
-        parked + pulled.parked,
+        pushed.parked + pulled.parked,
         status.queued,
-        frozenset(cases | pulled.cases),
+        frozenset(pushed.cases | pulled.cases),
     )
 
 

@@ -13,9 +13,10 @@ For a date ``d`` of year ``y`` the first source that applies decides:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from app.system.paths import calendar_dir
 from app.workcalendar.tables import (
@@ -31,6 +32,8 @@ __all__ = ["DataSource", "DayKind", "DayType", "WorkCalendar", "default_calendar
 _ONE_DAY = dt.timedelta(days=1)
 # No real calendar has a run of non-working days this long; hitting it means corrupt data.
 _MAX_GAP_DAYS = 400
+REMEMBERED = 100_000  # results ``WorkCalendar.remembered`` keeps (deadlines: a few hundred bytes)
+T = TypeVar("T")
 
 
 class DayType(StrEnum):
@@ -87,9 +90,23 @@ class WorkCalendar:
         self._tables: dict[int, YearTable] = merge_tables(tables or {})
         self._use_library = use_library
         self._cache: dict[dt.date, DayKind] = {}
+        self._remembered: dict[Hashable, Any] = {}
 
     def __repr__(self) -> str:
         return f"WorkCalendar(tables={sorted(self._tables)}, use_library={self._use_library})"
+
+    def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept under ``key``, for a result that depends on nothing but this
+        calendar and the key (a deadline: the fold computes the same ones again and again). At
+        most ``REMEMBERED`` are kept; then they are forgotten and kept afresh."""
+        if key in self._remembered:
+            found: T = self._remembered[key]
+            return found
+        result = compute()
+        if len(self._remembered) >= REMEMBERED:
+            self._remembered = {}
+        self._remembered[key] = result
+        return result
 
     # --- coverage ------------------------------------------------------------------------------
 

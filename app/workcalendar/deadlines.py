@@ -111,6 +111,23 @@ def working_deadline(
     if working_days < 0 or extension_working_days < 0:
         raise ValueError("working days and extension must be >= 0")
     spans, still_open = _closed_spans(suspensions, as_of)
+    key = ("working", accepted_on, working_days, tuple(spans), still_open, extension_working_days)
+    return cal.remembered(
+        key,
+        lambda: _working_deadline(
+            cal, accepted_on, working_days, spans, still_open, extension_working_days
+        ),
+    )
+
+
+def _working_deadline(
+    cal: WorkCalendar,
+    accepted_on: dt.date,
+    working_days: int,
+    spans: list[tuple[dt.date, dt.date]],
+    still_open: bool,
+    extension_working_days: int,
+) -> Deadline:
     total = working_days + extension_working_days
     day = accepted_on
     counted = paused = 0
@@ -158,6 +175,20 @@ def natural_deadline(
     if days < 0 or extension_days < 0:
         raise ValueError("days and extension must be >= 0")
     spans, still_open = _closed_spans(suspensions, as_of)
+    key = ("natural", start, days, tuple(spans), still_open, extension_days)
+    return cal.remembered(
+        key, lambda: _natural_deadline(cal, start, days, spans, still_open, extension_days)
+    )
+
+
+def _natural_deadline(
+    cal: WorkCalendar,
+    start: dt.date,
+    days: int,
+    spans: list[tuple[dt.date, dt.date]],
+    still_open: bool,
+    extension_days: int,
+) -> Deadline:
     total = days + extension_days
     day = start
     counted = paused = 0

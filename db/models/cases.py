@@ -101,6 +101,8 @@ class Case(Base):
     actions: Mapped[list[CaseAction]] = relationship(
         back_populates="case", order_by="CaseAction.seq", viewonly=True
     )
+    # Set with a new applicant, so one flush writes both (the pull opening a page's cases).
+    applicant: Mapped[Applicant] = relationship()
 
 
 class CaseAction(Base):
