@@ -44,7 +44,7 @@ from county.store.engine import CountyStore
 from county.store.models import CaseActionRow, CountyCase, Meta, Workstation
 from db.base import utcnow
 
-MAX_PAGE = 500
+MAX_PAGE = 1000  # changes (or authorizations) in one page
 
 
 def _session(request: Request) -> Iterator[Session]:

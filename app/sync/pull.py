@@ -14,11 +14,12 @@ first to bring in one flush, and writes its actions and their confirmations in b
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Integer, bindparam, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Integer, Table, bindparam, func, insert, select, update
+from sqlalchemy.orm import Session, load_only
 
 from app import settings
 from app.cases.intake import applicant_from
@@ -47,8 +48,9 @@ from db.models import (
 from db.models.sync import current_epoch_id
 from db.store import Store
 
-PAGE = 500
-T = TypeVar("T")
+PAGE = 1000  # the county's most (county.api.MAX_PAGE)
+ACTIONS = cast(Table, CaseAction.__table__)
+MATERIALS = cast(Table, MaterialReceived.__table__)
 
 
 class CatalogueBehind(AppError):
@@ -68,34 +70,41 @@ class Pulled:
 def pull_changes(
     store: Store, transport: Transport, calendar: WorkCalendar, *, page: int = PAGE
 ) -> Pulled:
-    """Pull until the county has nothing more for this workstation."""
+    """Pull until the county has nothing more for this workstation. The next page is fetched
+    while this one is written (the county says where it begins); if writing a page fails, the
+    page fetched ahead is dropped and the cursor stays before the failed one."""
     confirmed = added = parked = 0
     cases: set[int] = set()
     items = Items()
     refolds = Refolds(calendar, items)
-    while True:
-        with store.reader() as session:
-            cursor = settings.SYNC_CURSOR.get(session)
-            epoch = settings.COUNTY_EPOCH.get(session) or None
-        answer = transport.changes(cursor, epoch, page)
-        with store.session() as session, session.begin():
-            touched: dict[int, Case] = {}  # in the order the page first touched them
-            with session.no_autoflush:  # what the page reads, _Page holds
-                page_memo = _Page.read(session, answer.changes)
-                for opened in page_memo.open_cases(session):
-                    refolds.opened(opened.id)
-                for change, envelope in zip(answer.changes, page_memo.envelopes, strict=True):
-                    case, (own, new) = apply_change(session, change, envelope, page_memo, items)
-                    confirmed, added = confirmed + own, added + new
-                    touched[case.id] = case
-            page_memo.confirm_added(session)
-            # once per case and page
-            parked += refolds.refold(session, list(touched.values()), page_memo.of_case)
-            cases.update(touched)
-            settings.SYNC_CURSOR.set(session, answer.cursor)
-            settings.COUNTY_EPOCH.set(session, answer.epoch)
-        if not answer.more:
-            return Pulled(confirmed, added, parked, frozenset(cases))
+    filed = _Filed()
+    with store.reader() as session:
+        cursor = settings.SYNC_CURSOR.get(session)
+        epoch = settings.COUNTY_EPOCH.get(session) or None
+    with ThreadPoolExecutor(1, thread_name_prefix="onewindow-pull") as fetcher:
+        ahead = fetcher.submit(transport.changes, cursor, epoch, page)
+        while True:
+            answer = ahead.result()
+            if answer.more:
+                ahead = fetcher.submit(transport.changes, answer.cursor, answer.epoch, page)
+            with store.session() as session, session.begin():
+                touched: dict[int, Case] = {}  # in the order the page first touched them
+                with session.no_autoflush:  # what the page reads, _Page holds
+                    page_memo = _Page.read(session, answer.changes)
+                    for opened in page_memo.open_cases(session, filed):
+                        refolds.opened(opened.id)
+                    for change, envelope in zip(answer.changes, page_memo.envelopes, strict=True):
+                        case, (own, new) = apply_change(session, change, envelope, page_memo, items)
+                        confirmed, added = confirmed + own, added + new
+                        touched[case.id] = case
+                page_memo.confirm_added(session)
+                # once per case and page
+                parked += refolds.refold(session, list(touched.values()), page_memo.of_case)
+                cases.update(touched)
+                settings.SYNC_CURSOR.set(session, answer.cursor)
+                settings.COUNTY_EPOCH.set(session, answer.epoch)
+            if not answer.more:
+                return Pulled(confirmed, added, parked, frozenset(cases))
 
 
 @dataclass
@@ -111,7 +120,7 @@ class _Page:
     outbox: dict[int, list[OutboxEntry]]
     confirmed: set[int]  # actions here already confirmed in the current epoch
     next_seq: dict[int, int]  # by case id; a case not in it has no action here yet
-    materials: dict[int, dict[str, MaterialReceived]]  # by case id, then material key
+    materials: dict[int, dict[str, dict[str, Any]]]  # rows by case id, then material key
     of_case: dict[int, PageOfCase] = field(default_factory=dict)  # what it did to each case
     # Other workstations' actions, to write and confirm at the end: row, county sequence.
     added: list[tuple[dict[str, Any], int]] = field(default_factory=list)
@@ -125,7 +134,14 @@ class _Page:
             for a in session.scalars(select(CaseAction).where(CaseAction.op_id.in_(op_ids)))
         }
         uids = {e.case.uid for e in envelopes}
-        cases = {c.uid: c for c in session.scalars(select(Case).where(Case.uid.in_(uids)))}
+        cases = {  # what the page needs of them (not their form data, for instance)
+            c.uid: c
+            for c in session.scalars(
+                select(Case)
+                .options(load_only(Case.id, Case.uid, Case.item_id, Case.official_no))
+                .where(Case.uid.in_(uids))
+            )
+        }
         ids = [a.id for a in actions.values()]
         outbox: dict[int, list[OutboxEntry]] = {}
         for row in session.scalars(select(OutboxEntry).where(OutboxEntry.action_id.in_(ids))):
@@ -150,21 +166,23 @@ class _Page:
         }
         # the material rows of the cases whose actions here hand materials over (or owe them)
         handing = {cases[e.case.uid].id for e in envelopes if e.case.uid in cases and _hands(e)}
-        materials: dict[int, dict[str, MaterialReceived]] = {c: {} for c in handing}
-        for m in session.scalars(
-            select(MaterialReceived).where(MaterialReceived.case_id.in_(handing))
+        materials: dict[int, dict[str, dict[str, Any]]] = {c: {} for c in handing}
+        for m in session.execute(
+            select(
+                MaterialReceived.id, MaterialReceived.case_id, MaterialReceived.material_key
+            ).where(MaterialReceived.case_id.in_(handing))
         ):
-            materials[m.case_id][m.material_key] = m
+            materials[m.case_id][m.material_key] = {"id": m.id}
         return cls(envelopes, actions, cases, outbox, confirmed, next_seq, materials)
 
-    def open_cases(self, session: Session) -> list[Case]:
+    def open_cases(self, session: Session, filed: _Filed) -> list[Case]:
         """Make the cases this page is the first to bring (each from its first action here),
         written in one flush."""
         opened: list[Case] = []
         for envelope in self.envelopes:
             uid = envelope.case.uid
             if envelope.op_id not in self.actions and uid not in self.cases:
-                self.cases[uid] = _open_case(session, envelope)
+                self.cases[uid] = _open_case(session, envelope, filed)
                 opened.append(self.cases[uid])
         if opened:
             session.flush()
@@ -190,9 +208,11 @@ class _Page:
         and confirm them at their county sequences (found by op_id), a statement each; their
         epoch: the current one."""
         session.flush()
+        connection = session.connection()  # Core: one statement, run once per row
+        _write_materials(connection, self.materials)
         if not self.added:
             return
-        session.execute(insert(CaseAction), [row for row, _ in self.added])
+        connection.execute(insert(ACTIONS), [row for row, _ in self.added])
         confirm = insert(ActionConfirmation).from_select(
             ["action_id", "epoch_id", "county_seq", "confirmed_at"],
             select(
@@ -203,7 +223,7 @@ class _Page:
             ).where(CaseAction.op_id == bindparam("op_id")),
         )
         now = utcnow()
-        session.connection().execute(  # Core: one statement, run once per action
+        connection.execute(
             confirm,
             [
                 {"op_id": r["op_id"], "county_seq": seq, "confirmed_at": now}
@@ -272,32 +292,25 @@ def _numbered(case: Case, official_no: str | None) -> None:
         case.official_no = official_no
 
 
-def _open_case(session: Session, envelope: CaseActionEnvelope) -> Case:
+def _open_case(session: Session, envelope: CaseActionEnvelope, filed: _Filed) -> Case:
     """A case another workstation opened: made here from what its first action carries (added
     to the session with its applicant; the caller flushes)."""
     ref = envelope.case
-    item = _filed_under(
-        session, Item, ("item", ref.item_code, ref.item_version),
-        Item.code == ref.item_code, Item.content_hash == ref.item_version,
-    )  # fmt: skip
-    template = _filed_under(
-        session, FormTemplateVersion, ("template", ref.template_key, ref.template_version),
-        FormTemplateVersion.template_key == ref.template_key,
-        FormTemplateVersion.version == ref.template_version,
-    )  # fmt: skip
+    item = filed.item(session, ref.item_code, ref.item_version)
+    template = filed.template(session, ref.template_key, ref.template_version)
     if item is None or template is None:
         raise CatalogueBehind(
             f"办件 {ref.receipt_no} 所用的事项或表单版本本机尚无，请先更新事项目录后再同步。"
         )
     form = dict(envelope.payload.get("form_data") or {})
-    applicant = applicant_from(_template(session, template), form)
+    applicant = applicant_from(template[1], form)
     auth = authorization_named(session, envelope.payload.get("authorization_no"))
     case = Case(
         uid=ref.uid,
         receipt_no=ref.receipt_no,
-        item_id=item.id,
-        category=item.category,
-        template_id=template.id,
+        item_id=item[0],
+        category=item[1],
+        template_id=template[0],
         applicant=applicant,
         workstation=envelope.workstation,
         state="draft",
@@ -309,24 +322,34 @@ def _open_case(session: Session, envelope: CaseActionEnvelope) -> Case:
     return case
 
 
-def _filed_under(
-    session: Session, kind: type[T], key: tuple[object, ...], *where: ColumnElement[bool]
-) -> T | None:
-    """An item or form template version, looked up once per page (a version never changes)."""
-    known: dict[tuple[object, ...], object] = session.info.setdefault("pull_versions", {})
-    if key not in known:
-        known[key] = session.scalar(select(kind).where(*where))
-    found = known[key]
-    assert found is None or isinstance(found, kind)
-    return found
+class _Filed:
+    """The item and form template versions cases are filed under, looked up once per pull (a
+    version never changes): an item's id and category, a template's id and model."""
 
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, str], tuple[int, str] | None] = {}
+        self._templates: dict[tuple[str, int], tuple[int, FormTemplate] | None] = {}
 
-def _template(session: Session, row: FormTemplateVersion) -> FormTemplate:
-    """A form template version as the model reads it, validated once per page."""
-    known: dict[int, FormTemplate] = session.info.setdefault("pull_templates", {})
-    if row.id not in known:
-        known[row.id] = FormTemplate.model_validate(row.content)
-    return known[row.id]
+    def item(self, session: Session, code: str, content_hash: str) -> tuple[int, str] | None:
+        if (code, content_hash) not in self._items:
+            row = session.execute(
+                select(Item.id, Item.category).where(
+                    Item.code == code, Item.content_hash == content_hash
+                )
+            ).first()
+            self._items[(code, content_hash)] = (row.id, row.category) if row else None
+        return self._items[(code, content_hash)]
+
+    def template(self, session: Session, key: str, version: int) -> tuple[int, FormTemplate] | None:
+        if (key, version) not in self._templates:
+            row = session.execute(
+                select(FormTemplateVersion.id, FormTemplateVersion.content).where(
+                    FormTemplateVersion.template_key == key, FormTemplateVersion.version == version
+                )
+            ).first()
+            model = (row.id, FormTemplate.model_validate(row.content)) if row else None
+            self._templates[(key, version)] = model
+        return self._templates[(key, version)]
 
 
 def _hands(envelope: CaseActionEnvelope) -> bool:
@@ -341,11 +364,12 @@ def _record_materials(
     session: Session,
     case: Case,
     envelope: CaseActionEnvelope,
-    held: dict[str, MaterialReceived],
+    held: dict[str, dict[str, Any]],
     item: ItemFacts,
 ) -> None:
     """The materials the action says were handed over (or are still owed under 容缺); ``held``:
-    the case's material rows here, by key (kept up to date); ``item``: the case's item."""
+    the case's material rows here, by key (kept up to date, written by ``_write_materials``);
+    ``item``: the case's item."""
     action = Action(envelope.action)
     payload = envelope.payload
     if action in (Action.RECEIVE, Action.SUPPLEMENT):
@@ -361,12 +385,37 @@ def _record_materials(
         if spec is None:
             continue
         name, form, usual_copies = spec
-        row = held.get(key)
-        if row is None:
-            row = held[key] = MaterialReceived(case_id=case.id, material_key=key)
-        row.name, row.form = name, form
-        row.copies = int(copies.get(key, usual_copies))
-        row.pending = owed
-        row.received_at = None if owed else envelope.occurred_at
-        row.due_on = dt.date.fromisoformat(due) if owed and isinstance(due, str) else None
-        session.add(row)
+        row = held.setdefault(key, {"id": None})
+        row.update(
+            case_id=case.id,
+            material_key=key,
+            name=name,
+            form=form,
+            copies=int(copies.get(key, usual_copies)),
+            pending=owed,
+            received_at=None if owed else envelope.occurred_at,
+            due_on=dt.date.fromisoformat(due) if owed and isinstance(due, str) else None,
+        )
+
+
+def _write_materials(connection: Connection, held: dict[int, dict[str, dict[str, Any]]]) -> None:
+    """The material rows a page recorded: new ones inserted, the others updated (a row read but
+    not recorded again is left as it is)."""
+    rows = [row for case in held.values() for row in case.values() if "material_key" in row]
+    new = [{k: v for k, v in row.items() if k != "id"} for row in rows if row["id"] is None]
+    if new:
+        connection.execute(insert(MATERIALS), new)
+    again = [{f"m_{k}": v for k, v in row.items()} for row in rows if row["id"] is not None]
+    if again:
+        columns = MATERIALS.c
+        connection.execute(
+            update(MATERIALS)
+            .where(columns.id == bindparam("m_id", type_=columns.id.type))
+            .values(
+                {
+                    c: bindparam(f"m_{c}", type_=columns[c].type)
+                    for c in ("name", "form", "copies", "pending", "received_at", "due_on")
+                }
+            ),
+            again,
+        )

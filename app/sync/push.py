@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app import settings
@@ -25,14 +25,13 @@ from app.outbox.envelope import ACCOUNT_KINDS, AUTHORIZATION, CASE_ACTION
 from app.sync.gaps import GAP, Gaps
 from app.sync.protocol import OpAnswer
 from app.sync.transport import Transport
-from db.models import ActionConfirmation, Case, CaseAction, OutboxEntry
-from db.models.sync import current_epoch_id
+from db.models import ActionConfirmation, Case, OutboxEntry
 from db.store import Store
 
 PENDING, ACKED = "pending", "acked"
 # What goes up: everything the outbox holds (``enqueue`` callers: cases, accounts, authorizations).
 SENT_KINDS = frozenset({CASE_ACTION, AUTHORIZATION} | ACCOUNT_KINDS)
-BATCH = 200
+BATCH = 500  # the most the county takes in one request (protocol.MAX_BATCH)
 Sent = Row[int, str, int | None, int | None]  # an outbox row sent: id, op_id, case, action
 
 
@@ -148,7 +147,7 @@ def _record(
             row = sent[row_id]
             assert row.op_id == answer.op_id
             recorded.add(row, answer, gaps)
-        recorded.write(session, ids)
+        recorded.write(session)
     counts = recorded.counts
     return Pushed(
         counts["applied"],
@@ -167,7 +166,7 @@ class _Recorded:
         self.counts = {"applied": 0, "replayed": 0, "parked": 0, "waiting": 0}
         self.cases: set[int] = set()
         self._acked: list[int] = []
-        self._kept: list[dict[str, Any]] = []  # parked or waiting rows: id, status, last_error
+        self._kept: list[dict[str, Any]] = []  # parked or waiting: row_id, row_status, row_error
         self._confirmations: list[dict[str, int]] = []
         self._numbers: dict[int, str] = {}  # case id → 办件编号
 
@@ -196,47 +195,42 @@ class _Recorded:
             and gaps.earlier_unconfirmed(row.action_id)
         ):
             error = f"[{answer.code}] 等待其他工作站补传之前的办理记录：{answer.message}"
-            self._kept.append({"id": row.id, "status": PENDING, "last_error": error})
+            self._kept.append({"row_id": row.id, "row_status": PENDING, "row_error": error})
             return "waiting"  # still queued: sent again at the next sync
         if row.action_id is not None:
             gaps.set_aside(row.action_id)
         error = f"[{answer.code}] {answer.message}"
-        self._kept.append({"id": row.id, "status": PARKED, "last_error": error})
+        self._kept.append({"row_id": row.id, "row_status": PARKED, "row_error": error})
         return "parked"
 
-    def write(self, session: Session, ids: list[int]) -> None:
-        session.execute(
-            update(OutboxEntry)
-            .where(OutboxEntry.id.in_(ids))
-            .values(attempts=OutboxEntry.attempts + 1)
-        )
+    def write(self, session: Session) -> None:
+        """Each sent row updated once (status, error, attempts); the confirmations inserted; the
+        cases that had no 办件编号 yet given theirs."""
         if self._acked:
             session.execute(
                 update(OutboxEntry)
                 .where(OutboxEntry.id.in_(self._acked))
-                .values(status=ACKED, last_error=None)
+                .values(status=ACKED, last_error=None, attempts=OutboxEntry.attempts + 1)
             )
         if self._kept:
-            session.execute(update(OutboxEntry), self._kept)
+            session.connection().execute(  # Core: one statement, run once per row
+                update(OutboxEntry)
+                .where(OutboxEntry.id == bindparam("row_id"))
+                .values(
+                    status=bindparam("row_status"),
+                    last_error=bindparam("row_error"),
+                    attempts=OutboxEntry.attempts + 1,
+                ),
+                self._kept,
+            )
         if self._confirmations:  # their epoch: the current one (the column's default)
             session.execute(insert(ActionConfirmation), self._confirmations)
-        if self._numbers:
-            session.execute(
-                update(Case), [{"id": k, "official_no": v} for k, v in self._numbers.items()]
+        numbered = {
+            case_id: number
+            for case_id, number in session.execute(
+                select(Case.id, Case.official_no).where(Case.id.in_(self._numbers))
             )
-
-
-def confirm(session: Session, action_id: int, county_seq: int) -> None:
-    """Record the county's sequence for one of this store's actions (once)."""
-    done = session.scalar(
-        select(ActionConfirmation.action_id).where(
-            ActionConfirmation.action_id == action_id,
-            ActionConfirmation.epoch_id == current_epoch_id(),
-        )
-    )
-    if done is None:  # its epoch: the current one (the column's default)
-        session.add(ActionConfirmation(action_id=action_id, county_seq=county_seq))
-
-
-def own_action(session: Session, op_id: str) -> CaseAction | None:
-    return session.scalar(select(CaseAction).where(CaseAction.op_id == op_id))
+        }
+        new = [{"id": k, "official_no": v} for k, v in self._numbers.items() if numbered[k] != v]
+        if new:
+            session.execute(update(Case), new)

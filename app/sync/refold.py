@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.actor import Actor, Role
@@ -123,6 +123,9 @@ class Refolds:
         return parked
 
 
+CASES = cast(Table, Case.__table__)
+
+
 class _Written:
     """The cases' rows as their folds say, written in one statement per set of columns (not an
     ORM flush of each row)."""
@@ -137,8 +140,18 @@ class _Written:
         )
 
     def write(self) -> None:
-        if self._rows:
-            self._session.execute(update(Case), self._rows)
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}  # by the columns set
+        for row in self._rows:
+            groups.setdefault(tuple(row), []).append(row)
+        cases = CASES.c
+        connection = self._session.connection()  # Core: one statement, run once per row
+        for columns, rows in groups.items():
+            statement = (
+                update(CASES)
+                .where(cases.id == bindparam("p_id", type_=cases.id.type))
+                .values({c: bindparam(f"p_{c}", type_=cases[c].type) for c in columns if c != "id"})
+            )
+            connection.execute(statement, [{f"p_{k}": v for k, v in row.items()} for row in rows])
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ top or parked — never buried under the other workstations' actions."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from app import settings
 from app.cases import decisions as d
 from app.cases.log import PARKED
 from app.sync.protocol import ChangesPage
@@ -35,6 +37,11 @@ def w01(county: County, centre: Centre) -> Iterator[Station]:
 def w02(county: County, tmp_path: Path) -> Iterator[Station]:
     with connected(county, "W02", data_dir=tmp_path) as (centre, transport):
         yield Station(centre, transport)
+
+
+def cursor_now(centre: Centre) -> int:
+    with centre.store.reader() as session:
+        return settings.SYNC_CURSOR.get(session)
 
 
 def count(station: Station, what: Any) -> int:
@@ -76,9 +83,12 @@ def test_an_action_taken_here_between_two_pages_is_folded_on_top_not_buried(
     def changes(cursor: int, epoch: str | None, limit: int) -> ChangesPage:
         nonlocal pages
         pages += 1
-        if pages == 2:  # page 1 is in: the case is here, received
+        if pages == 2:  # fetched ahead while page 1 is written: once it is in, act here
+            deadline = time.monotonic() + 30
+            while cursor_now(c2) == 0 and time.monotonic() < deadline:
+                time.sleep(0.01)
             with c2.store.reader() as session:
-                here = session.scalars(select(Case.id)).one()
+                here = session.scalars(select(Case.id)).one()  # received
             d.accept(c2.ctx, c2.actor("clerk"), here)
         return fetch(cursor, epoch, limit)
 
