@@ -253,24 +253,23 @@ class Judging:
         return self.judge(workstation.centre_code, actor, envelope, raw, digest=digest)
 
     def _apply_other(self, workstation: Workstation, envelope: Envelope, digest: str) -> OpAnswer:
-        """An account operation or a proxy authorization: applied through the ORM, in a
-        savepoint of its own. (The case actions judged before it may still wait to be written:
-        neither kind reads cases or their logs.)"""
+        """An account operation or a proxy authorization, applied through the ORM. Either kind
+        checks everything before it writes, so a refused one wrote nothing (no savepoint
+        needed); and neither reads cases or their logs, so the case actions judged before it
+        may still wait to be written."""
         is_account = envelope.kind in ACCOUNT_KINDS
         apply_other = apply_account_op if is_account else register_authorization
-        with self.session.begin_nested():
-            answer = apply_other(self.session, workstation, envelope)
-            if answer.outcome == "applied":
-                self.session.add(
-                    AppliedOp(
-                        op_id=envelope.op_id,
-                        kind=envelope.kind,
-                        payload_hash=digest,
-                        centre_code=workstation.centre_code,
-                    )
+        answer = apply_other(self.session, workstation, envelope)
+        if answer.outcome == "applied":
+            self.session.add(
+                AppliedOp(
+                    op_id=envelope.op_id,
+                    kind=envelope.kind,
+                    payload_hash=digest,
+                    centre_code=workstation.centre_code,
                 )
-                self.session.flush()
-                self._other[envelope.op_id] = digest
+            )
+            self._other[envelope.op_id] = digest
         if is_account:  # it may have changed an account: read them afresh
             self._accounts.clear()
             self._actors.clear()

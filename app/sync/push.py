@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy import Row, Text, bindparam, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from app import settings
@@ -63,7 +63,7 @@ def push_pending(store: Store, transport: Transport, *, batch: int = BATCH) -> P
     rows = _pending(store, after=0, batch=batch)
     if not rows:
         return Pushed(0, 0, 0)
-    return _record(store, rows, transport.push(_payloads(rows), epoch).answers)
+    return _record(store, rows, transport.push_json(_payloads(rows), epoch).answers)
 
 
 def push_all(store: Store, transport: Transport, *, batch: int = BATCH) -> Pushed:
@@ -90,12 +90,12 @@ def _push_pass(store: Store, transport: Transport, batch: int) -> Pushed:
     if not rows:
         return total
     with ThreadPoolExecutor(1, thread_name_prefix="onewindow-push") as sender:
-        in_flight = sender.submit(transport.push, _payloads(rows), epoch)
+        in_flight = sender.submit(transport.push_json, _payloads(rows), epoch)
         while rows:
             following = _pending(store, after=rows[-1].id, batch=batch)
             answers = in_flight.result().answers  # the county's error: raised, nothing recorded
             if following:
-                in_flight = sender.submit(transport.push, _payloads(following), epoch)
+                in_flight = sender.submit(transport.push_json, _payloads(following), epoch)
             total = total.plus(_record(store, rows, answers))
             rows = following
     return total
@@ -106,12 +106,13 @@ def _epoch(store: Store) -> str | None:
         return settings.COUNTY_EPOCH.get(session) or None  # a restored county answers 410
 
 
-def _pending(store: Store, *, after: int, batch: int) -> list[Row[int, dict[str, Any]]]:
-    """The oldest pending rows queued after ``after``: id, payload."""
+def _pending(store: Store, *, after: int, batch: int) -> list[Row[int, str]]:
+    """The oldest pending rows queued after ``after``: id, payload (as the JSON stored: it is
+    sent as it is, not decoded and encoded again)."""
     with store.reader() as session:
         return list(
             session.execute(
-                select(OutboxEntry.id, OutboxEntry.payload)
+                select(OutboxEntry.id, type_coerce(OutboxEntry.payload, Text))
                 .where(
                     OutboxEntry.status == PENDING,
                     OutboxEntry.kind.in_(SENT_KINDS),
@@ -123,13 +124,11 @@ def _pending(store: Store, *, after: int, batch: int) -> list[Row[int, dict[str,
         )
 
 
-def _payloads(rows: Sequence[Row[int, dict[str, Any]]]) -> list[dict[str, Any]]:
+def _payloads(rows: Sequence[Row[int, str]]) -> list[str]:
     return [payload for _, payload in rows]
 
 
-def _record(
-    store: Store, rows: Sequence[Row[int, dict[str, Any]]], answers: Sequence[OpAnswer]
-) -> Pushed:
+def _record(store: Store, rows: Sequence[Row[int, str]], answers: Sequence[OpAnswer]) -> Pushed:
     """Record the county's answers to a batch (one transaction)."""
     with store.session() as session, session.begin():
         ids = [row_id for row_id, _ in rows]

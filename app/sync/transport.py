@@ -45,6 +45,10 @@ class EpochChanged(AppError):
 class Transport(Protocol):
     def push(self, ops: Sequence[dict[str, Any]], epoch: str | None = None) -> PushAnswer: ...
 
+    def push_json(self, ops: Sequence[str], epoch: str | None = None) -> PushAnswer:
+        """``push``, the operations given as the JSON the outbox holds (sent as they are)."""
+        ...
+
     def changes(self, cursor: int, epoch: str | None, limit: int) -> ChangesPage: ...
 
     def catalogue(self, since: int) -> CatalogueAnswer: ...
@@ -77,6 +81,12 @@ class HttpTransport:
         headers = {EPOCH_HEADER: epoch} if epoch else {}
         answer = self._send("POST", "/v1/ops", json={"ops": list(ops)}, headers=headers)
         return PushAnswer.model_validate(answer.json())
+
+    def push_json(self, ops: Sequence[str], epoch: str | None = None) -> PushAnswer:
+        headers = {"Content-Type": "application/json", **({EPOCH_HEADER: epoch} if epoch else {})}
+        body = '{"ops":[' + ",".join(ops) + "]}"
+        answer = self._send("POST", "/v1/ops", content=body.encode("utf-8"), headers=headers)
+        return PushAnswer.model_validate_json(answer.content)
 
     def changes(self, cursor: int, epoch: str | None, limit: int) -> ChangesPage:
         headers = {EPOCH_HEADER: epoch} if epoch else {}
