@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from county.store.models import CountyCase
@@ -32,6 +33,7 @@ class CaseRow:
     changed: bool = False  # moved on since read or written
 
 
+CASES = cast(Table, CountyCase.__table__)
 _COLUMNS = (
     CountyCase.id, CountyCase.uid, CountyCase.centre_code, CountyCase.receipt_no,
     CountyCase.item_version_id, CountyCase.template_key, CountyCase.template_version,
@@ -87,10 +89,14 @@ def write_cases(session: Session, cases: Iterable[CaseRow]) -> None:
         for case, id_ in zip(opened, ids, strict=True):
             case.id, case.changed = id_, False
     if moved:
-        session.execute(
-            update(CountyCase),
+        session.connection().execute(  # Core: one executemany
+            update(CASES)
+            .where(CASES.c.id == bindparam("c_id"))
+            .values(
+                seq=bindparam("c_seq"), state=bindparam("c_state"), official_no=bindparam("c_no")
+            ),
             [
-                {"id": c.id, "seq": c.seq, "state": c.state, "official_no": c.official_no}
+                {"c_id": c.id, "c_seq": c.seq, "c_state": c.state, "c_no": c.official_no}
                 for c in moved
             ],
         )
