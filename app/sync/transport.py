@@ -93,7 +93,7 @@ class HttpTransport:
         answer = self._send(
             "GET", "/v1/changes", params={"cursor": cursor, "limit": limit}, headers=headers
         )
-        return ChangesPage.model_validate(answer.json())
+        return ChangesPage.model_validate_json(answer.content)
 
     def catalogue(self, since: int) -> CatalogueAnswer:
         answer = self._send("GET", "/v1/catalogue", params={"since": since})
