@@ -27,9 +27,10 @@ from county.staff import add_staff
 from county.store.models import Account, CountyAuditRow, CountyCase, StaffToken
 from db.models import Case, CaseAction
 from tests.cases.helpers import applicant_of
-from tests.centre import TOWN, Centre
-from tests.county.server import County, connected, running_county
-from tests.county.test_sync_loop import GAOLING, Station
+from tests.centre import TOWN
+from tests.county.server import County, running_county
+from tests.county.stations import Station
+from tests.county.test_sync_loop import GAOLING
 
 STAFF, PASSWORD = "chen.shenpi", "County12345"
 
@@ -50,18 +51,6 @@ def staff(county: County) -> Iterator[httpx.Client]:
     assert answer.status_code == 200, answer.text
     with county.client(answer.json()["token"]) as signed_in:
         yield signed_in
-
-
-@pytest.fixture
-def w01(county: County, centre: Centre) -> Iterator[Station]:
-    with connected(county, "W01", centre=centre) as (centre, transport):
-        yield Station(centre, transport)
-
-
-@pytest.fixture
-def w02(county: County, tmp_path: Path) -> Iterator[Station]:
-    with connected(county, "W02", data_dir=tmp_path) as (centre, transport):
-        yield Station(centre, transport)
 
 
 def refusal(answer: httpx.Response) -> tuple[int, str]:

@@ -36,9 +36,9 @@ from county.store.models import (
 )
 from db.models import Case, OutboxEntry, ProxyAuthorization
 from tests.cases.helpers import applicant_of, assert_consistent
-from tests.centre import Centre
 from tests.county.server import County, connected
-from tests.county.test_sync_loop import NOON, Station
+from tests.county.stations import Station
+from tests.county.test_sync_loop import NOON
 
 GAOLING = "高龄津贴"
 FIRST17 = "51189919440312002"
@@ -47,12 +47,6 @@ RESIDENT = {
     "id_number": FIRST17 + id_check_digit(FIRST17),
     "phone": "13812345678",
 }
-
-
-@pytest.fixture
-def w01(county: County, centre: Centre) -> Iterator[Station]:
-    with connected(county, "W01", centre=centre) as (centre, transport):
-        yield Station(centre, transport)
 
 
 @pytest.fixture

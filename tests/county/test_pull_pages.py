@@ -6,8 +6,6 @@ top or parked — never buried under the other workstations' actions."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,20 +21,8 @@ from app.workflow.states import CaseState
 from db.models import ActionConfirmation, Case, CaseAction, OutboxEntry
 from tests.cases.helpers import assert_consistent
 from tests.centre import Centre
-from tests.county.server import County, connected
-from tests.county.test_sync_loop import DIBAO, Station
-
-
-@pytest.fixture
-def w01(county: County, centre: Centre) -> Iterator[Station]:
-    with connected(county, "W01", centre=centre) as (centre, transport):
-        yield Station(centre, transport)
-
-
-@pytest.fixture
-def w02(county: County, tmp_path: Path) -> Iterator[Station]:
-    with connected(county, "W02", data_dir=tmp_path) as (centre, transport):
-        yield Station(centre, transport)
+from tests.county.stations import Station
+from tests.county.test_sync_loop import DIBAO
 
 
 def cursor_now(centre: Centre) -> int:

@@ -5,8 +5,6 @@ the county's 办件编号, and two people acting on the same case from the same 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,65 +13,25 @@ from sqlalchemy import select
 from app.accounts import service as accounts
 from app.actor import Role
 from app.cases import decisions as d
-from app.cases import delivery, queries
+from app.cases import delivery
 from app.cases.case_view import case_view
 from app.cases.log import PARKED
 from app.errors import AuthenticationError
-from app.sync.accounts import pull_accounts
-from app.sync.authorizations import pull_authorizations
 from app.sync.protocol import OpAnswer
 from app.sync.pull import pull_changes
 from app.sync.push import push_pending
-from app.sync.transport import HttpTransport
 from app.workflow.states import CaseState
 from county.cli import main as county_main
 from county.decisions import county_decision
 from county.store.models import Account
 from db.models import Case, CaseAction, OutboxEntry
 from tests.cases.helpers import applicant_of, assert_consistent
-from tests.centre import Centre
-from tests.county.server import County, connected
+from tests.county.server import County
+from tests.county.stations import Station
 
 DIBAO = "最低生活保障"
 GAOLING = "高龄津贴"  # one town review step, then the county decides
 NOON = dt.datetime(2026, 3, 3, 4, 0, tzinfo=dt.UTC)  # Tue 3 March, 12:00 in China
-
-
-class Station:
-    """A workstation: its store, its people, its transport to the county."""
-
-    def __init__(self, centre: Centre, transport: HttpTransport) -> None:
-        self.centre = centre
-        self.transport = transport
-
-    def sync(self) -> tuple[int, int, int]:
-        pushed = push_pending(self.centre.store, self.transport)
-        pull_accounts(self.centre.store, self.transport)  # in sync_now's order
-        pull_authorizations(self.centre.store, self.transport)
-        pulled = pull_changes(self.centre.store, self.transport, self.centre.ctx.calendar)
-        return pushed.applied, pulled.added, pushed.parked + pulled.parked
-
-    def case(self, uid: str) -> Case:
-        with self.centre.store.reader() as session:
-            found = session.scalars(select(Case).where(Case.uid == uid)).one()
-            return found
-
-    def queue(self, who: str) -> list[str]:
-        with self.centre.store.reader() as session:
-            page = queries.my_queue(session, self.centre.actor(who))
-            return [row.receipt_no for row in page.rows]
-
-
-@pytest.fixture
-def w01(county: County, centre: Centre) -> Iterator[Station]:
-    with connected(county, "W01", centre=centre) as (centre, transport):
-        yield Station(centre, transport)
-
-
-@pytest.fixture
-def w02(county: County, tmp_path: Path) -> Iterator[Station]:
-    with connected(county, "W02", data_dir=tmp_path) as (centre, transport):
-        yield Station(centre, transport)
 
 
 def test_accepted_at_w01_reviewed_at_w02_and_back_with_the_official_number(
