@@ -53,6 +53,7 @@ TARGET_S = 30.0
 STALL_TARGET_MS = 50.0
 TICK_MS = 5
 BASELINE_S = 3.0
+TAIL_S = 1.0  # the UI thread is watched this long after a round too
 BACKENDS = ("sqlite", "postgresql")
 W01 = "W01"
 
@@ -410,8 +411,8 @@ def phase_pull(data_dir: Path, county: str, code: str, workstation: str = "W02")
 def phase_ui(store_dir: Path, data_dir: Path, county: str, codes: Sequence[str]) -> dict[str, Any]:
     """A QApplication with the desktop's sync worker: W01 (``store_dir``) syncs its cases (push,
     then the pull that confirms them), then a fresh W03 syncs for the first time (pulls them all);
-    a 5 ms timer on the UI thread records the gaps between its ticks, and a baseline with no sync
-    is measured first in the same process."""
+    a 5 ms timer on the UI thread records the gaps between its ticks (during each round and for
+    ``TAIL_S`` after it), and a baseline with no sync is measured first in the same process."""
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -463,11 +464,21 @@ def phase_ui(store_dir: Path, data_dir: Path, county: str, codes: Sequence[str])
                 calendar = work_calendar(session)
             worker = SyncWorker(store, calendar, runner, every_ms=3_600_000)
 
-            def run(loop: QEventLoop, worker: SyncWorker = worker) -> None:
-                worker.status_text.connect(lambda _text: loop.quit())
+            times: list[float] = []  # the round's start and end
+
+            def run(
+                loop: QEventLoop, worker: SyncWorker = worker, times: list[float] = times
+            ) -> None:
+                def round_done(_text: str) -> None:  # and a second more: the collector after it
+                    times.append(time.perf_counter())
+                    QTimer.singleShot(int(TAIL_S * 1000), loop.quit)
+
+                worker.status_text.connect(round_done)
+                times.append(time.perf_counter())
                 worker.start()
 
-            stalls, seconds = measure(run)
+            stalls, _ = measure(run)
+            seconds = times[1] - times[0]
             outcome = worker.last_round
             assert outcome is not None
             if outcome.error is not None or outcome.summary is None:
@@ -495,18 +506,24 @@ class GcPasses:
     waits them out), to tell a stall the collector caused from one it did not."""
 
     def __init__(self) -> None:
-        self.passes: list[float] = []  # ms
+        self.passes: list[tuple[int, float]] = []  # (generation, ms)
         self._started = 0.0
 
-    def callback(self, phase: str, _info: dict[str, int]) -> None:
+    def callback(self, phase: str, info: dict[str, int]) -> None:
         now = time.perf_counter()
         if phase == "start":
             self._started = now
         elif (took := (now - self._started) * 1000) > 10:
-            self.passes.append(took)
+            self.passes.append((info["generation"], took))
 
-    def figures(self) -> dict[str, float]:
-        return {"gc_over_10ms": len(self.passes), "gc_longest_ms": max(self.passes, default=0.0)}
+    def figures(self) -> dict[str, Any]:
+        return {
+            "gc_over_10ms": len(self.passes),
+            "gc_longest_ms": max((ms for _, ms in self.passes), default=0.0),
+            "gc_over_10ms_by_generation": [
+                sum(1 for g, _ in self.passes if g == generation) for generation in range(3)
+            ],
+        }
 
 
 def _gap_figures(gaps_ms: list[float]) -> dict[str, float]:
@@ -614,7 +631,8 @@ def report_ui(ui: dict[str, Any], county_rss: float) -> list[str]:
         lines.append(
             f"  {what:<33} {phase['seconds']:6.1f} s: longest gap {phase['longest_ms']:.1f} ms "
             f"({ratio:.1f}× baseline), p99 {phase['p99_ms']:.1f} ms{mark}; GC passes over 10 ms: "
-            f"{phase['gc_over_10ms']} (longest {phase['gc_longest_ms']:.1f} ms)"
+            f"{phase['gc_over_10ms']} (longest {phase['gc_longest_ms']:.1f} ms; by generation "
+            f"{'/'.join(map(str, phase['gc_over_10ms_by_generation']))})"
         )
     lines.append(
         f"  peak RSS: desktop process {ui['rss_mib']:.0f} MiB, county {county_rss:.0f} MiB"

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from app import settings
 from app.cases.proxy import authorization_named
 from app.errors import AppError
-from app.sync.gc_pause import paused_gc
 from app.sync.protocol import AuthorizationTerms
 from app.sync.transport import Transport
 from app.workflow.states import Action
@@ -39,7 +38,7 @@ def pull_authorizations(store: Store, transport: Transport, *, page: int = PAGE)
         with store.reader() as session:
             after = settings.AUTHORIZATION_CURSOR.get(session)
         answer = transport.authorizations(after, page)
-        with paused_gc(), store.session() as session, session.begin():
+        with store.session() as session, session.begin():
             for copy in answer.authorizations:
                 added += _add(session, copy.terms)
             settings.AUTHORIZATION_CURSOR.set(session, answer.cursor)

@@ -1,12 +1,18 @@
-"""No cyclic garbage collection while sync applies a page or records a batch.
+"""No full (oldest-generation) garbage collection while a sync round runs.
 
-A page of 1,000 changes (or a batch of 500 answers) lives for a fraction of a second as a few
-hundred thousand Python objects: envelopes, rows, ORM states. They outlive the young
-generations, so the collector promotes them and soon runs a full collection, which walks every
-one of them holding the GIL — 40–80 ms during which the UI thread cannot run (measured:
-``benchmarks/sync.py``'s UI phase). Reference counting frees them anyway when the page is done;
-pausing the collector for that time means no full collection walks them. The pause is
-process-wide, so it is short (one page) and nested pauses leave it to the outermost one.
+A round of thousands of changes allocates millions of short-lived objects (envelopes, rows, ORM
+states) on the sync thread. With the collector's default thresholds they keep promoting objects to
+the oldest generation, and every so often a full collection walks all of them holding the GIL:
+20–80 ms during which the UI thread cannot run (measured with ``benchmarks/sync.py``'s UI phase).
+Turning the collector off instead is worse: everything allocated meanwhile, on every thread, piles
+up in the youngest generation, and the first collection after the pause walks it in one go (gen-0
+passes of 10–60 ms, 151 of them over 10 ms in one large round).
+
+So during a round only the young generations are collected, as usual: each such pass walks at
+most a few thousand objects (well under a millisecond). The oldest generation is left alone until
+the round ends, when the usual thresholds come back. Reference counting frees the round's objects
+anyway; only reference cycles wait for the next full collection. The setting is process-wide, so
+overlapping rounds (two stores) leave it to the last one to end.
 """
 
 from __future__ import annotations
@@ -16,23 +22,25 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+NEVER = 1_000_000_000  # young collections before a full one: not during a round
+
 _lock = threading.Lock()
-_paused = 0  # how many pauses are open (threads may sync more than one store)
-_was_enabled = False
+_rounds = 0  # how many rounds are under way (threads may sync more than one store)
+_thresholds = (0, 0, 0)
 
 
 @contextmanager
-def paused_gc() -> Iterator[None]:
-    global _paused, _was_enabled
+def young_collections_only() -> Iterator[None]:
+    global _rounds, _thresholds
     with _lock:
-        if _paused == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _paused += 1
+        if _rounds == 0:
+            _thresholds = gc.get_threshold()
+            gc.set_threshold(_thresholds[0], _thresholds[1], NEVER)
+        _rounds += 1
     try:
         yield
     finally:
         with _lock:
-            _paused -= 1
-            if _paused == 0 and _was_enabled:
-                gc.enable()
+            _rounds -= 1
+            if _rounds == 0:
+                gc.set_threshold(*_thresholds)

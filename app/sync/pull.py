@@ -28,7 +28,6 @@ from app.cases.proxy import authorization_named
 from app.catalog.schema import FormTemplate
 from app.errors import AppError
 from app.outbox.envelope import CaseActionEnvelope
-from app.sync.gc_pause import paused_gc
 from app.sync.protocol import Change
 from app.sync.push import ACKED
 from app.sync.refold import ItemFacts, Items, PageOfCase, Refolds
@@ -88,7 +87,7 @@ def pull_changes(
             answer = ahead.result()
             if answer.more:
                 ahead = fetcher.submit(transport.changes, answer.cursor, answer.epoch, page)
-            with paused_gc(), store.session() as session, session.begin():
+            with store.session() as session, session.begin():
                 touched: dict[int, Case] = {}  # in the order the page first touched them
                 with session.no_autoflush:  # what the page reads, _Page holds
                     page_memo = _Page.read(session, answer.changes)

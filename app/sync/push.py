@@ -23,7 +23,6 @@ from app import settings
 from app.cases.log import PARKED
 from app.outbox.envelope import ACCOUNT_KINDS, AUTHORIZATION, CASE_ACTION
 from app.sync.gaps import GAP, Gaps
-from app.sync.gc_pause import paused_gc
 from app.sync.protocol import OpAnswer
 from app.sync.transport import Transport
 from db.models import ActionConfirmation, Case, OutboxEntry
@@ -131,7 +130,7 @@ def _payloads(rows: Sequence[Row[int, str]]) -> list[str]:
 
 def _record(store: Store, rows: Sequence[Row[int, str]], answers: Sequence[OpAnswer]) -> Pushed:
     """Record the county's answers to a batch (one transaction)."""
-    with paused_gc(), store.session() as session, session.begin():
+    with store.session() as session, session.begin():
         ids = [row_id for row_id, _ in rows]
         sent = {
             r.id: r

@@ -15,6 +15,7 @@ from app.errors import AppError
 from app.sync.accounts import pull_accounts
 from app.sync.authorizations import pull_authorizations
 from app.sync.credential import NOT_ACTIVATED, load_secret, save_secret, secret_file
+from app.sync.gc_pause import young_collections_only
 from app.sync.protocol import Activation, ActivationRequest
 from app.sync.published import pull_published
 from app.sync.pull import pull_changes
@@ -92,11 +93,12 @@ class SyncSummary:
 def sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> SyncSummary:
     """Push until nothing pending is left to send, then pull until the county is quiet. A county
     restored from a backup (410) is snapshotted again first (``resnapshot``), then synced."""
-    try:
-        return _sync_now(store, transport, calendar)
-    except EpochChanged:
-        resnapshot(store, transport, calendar)
-        return _sync_now(store, transport, calendar)
+    with young_collections_only():
+        try:
+            return _sync_now(store, transport, calendar)
+        except EpochChanged:
+            resnapshot(store, transport, calendar)
+            return _sync_now(store, transport, calendar)
 
 
 def _sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> SyncSummary:
