@@ -16,6 +16,7 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.sync.failpoints import reached
 from app.sync.protocol import (
     EPOCH_HEADER,
     Accounts,
@@ -114,6 +115,8 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
             if epoch is not None and epoch != judging.epoch:
                 raise HTTPException(410, "县级系统已从备份恢复，请重新同步全部数据。")
             answers = judging.answer_all(station, request.ops)
+            reached("county.judged")
+        reached("county.committed")
         judging.keep()  # committed: later requests start from the cases as this one left them
         return PushAnswer(answers=answers)
 

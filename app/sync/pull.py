@@ -28,6 +28,7 @@ from app.cases.proxy import authorization_named
 from app.catalog.schema import FormTemplate
 from app.errors import AppError
 from app.outbox.envelope import CaseActionEnvelope
+from app.sync.failpoints import reached
 from app.sync.protocol import Change
 from app.sync.push import ACKED
 from app.sync.refold import ItemFacts, Items, PageOfCase, Refolds
@@ -93,7 +94,13 @@ def pull_changes(
                     page_memo = _Page.read(session, answer.changes)
                     for opened in page_memo.open_cases(session, filed):
                         refolds.opened(opened.id)
-                    for change, envelope in zip(answer.changes, page_memo.envelopes, strict=True):
+                    middle = len(answer.changes) // 2
+                    for at, (change, envelope) in enumerate(
+                        zip(answer.changes, page_memo.envelopes, strict=True)
+                    ):
+                        if at == middle:
+                            session.flush()
+                            reached("pull.mid-page")
                         case, (own, new) = apply_change(session, change, envelope, page_memo, items)
                         confirmed, added = confirmed + own, added + new
                         touched[case.id] = case
@@ -103,6 +110,7 @@ def pull_changes(
                 cases.update(touched)
                 settings.SYNC_CURSOR.set(session, answer.cursor)
                 settings.COUNTY_EPOCH.set(session, answer.epoch)
+            reached("pull.page-written")
             if not answer.more:
                 return Pulled(confirmed, added, parked, frozenset(cases))
 

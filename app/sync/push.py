@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app import settings
 from app.cases.log import PARKED
 from app.outbox.envelope import ACCOUNT_KINDS, AUTHORIZATION, CASE_ACTION
+from app.sync.failpoints import reached
 from app.sync.gaps import GAP, Gaps
 from app.sync.protocol import OpAnswer
 from app.sync.transport import Transport
@@ -89,11 +90,13 @@ def _push_pass(store: Store, transport: Transport, batch: int) -> Pushed:
     total = Pushed(0, 0, 0)
     if not rows:
         return total
+    reached("push.before-send")
     with ThreadPoolExecutor(1, thread_name_prefix="onewindow-push") as sender:
         in_flight = sender.submit(transport.push_json, _payloads(rows), epoch)
         while rows:
             following = _pending(store, after=rows[-1].id, batch=batch)
             answers = in_flight.result().answers  # the county's error: raised, nothing recorded
+            reached("push.answered")
             if following:
                 in_flight = sender.submit(transport.push_json, _payloads(following), epoch)
             total = total.plus(_record(store, rows, answers))
