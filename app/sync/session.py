@@ -66,12 +66,15 @@ def activate(store: Store, county_url: str, code: str, ca_pem: str = "") -> Acti
     return activation
 
 
-def transport_for(store: Store) -> HttpTransport:
+def transport_for(store: Store, *, timeout: float | None = None) -> HttpTransport:
     with store.reader() as session:
         url, ca_pem = settings.COUNTY_URL.get(session), settings.COUNTY_CA_PEM.get(session)
     if not url:
         raise ActivationRefused(NOT_ACTIVATED)
-    return HttpTransport(url, load_secret(store.store_id, secret_file(store)), ca_pem=ca_pem)
+    secret = load_secret(store.store_id, secret_file(store))
+    if timeout is None:
+        return HttpTransport(url, secret, ca_pem=ca_pem)
+    return HttpTransport(url, secret, ca_pem=ca_pem, timeout=timeout)
 
 
 @dataclass(frozen=True)
@@ -131,12 +134,13 @@ class SyncRound:
     error: AppError | None
 
 
-def sync_round(store: Store, calendar: WorkCalendar) -> SyncRound:
-    """Sync if this workstation is activated; never raises an expected error (it is reported)."""
+def sync_round(store: Store, calendar: WorkCalendar, *, timeout: float | None = None) -> SyncRound:
+    """Sync if this workstation is activated; never raises an expected error (it is reported).
+    ``timeout``: the HTTP timeout, if not the transport's default."""
     summary: SyncSummary | None = None
     error: AppError | None = None
     try:
-        transport = transport_for(store)
+        transport = transport_for(store, timeout=timeout)
     except AppError as refused:
         return SyncRound(sync_status(store), None, refused)
     try:
