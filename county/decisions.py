@@ -18,9 +18,8 @@ from app.sync.protocol import OpAnswer
 from app.workcalendar import WorkCalendar
 from app.workflow.states import Action
 from county.apply import judge, one_at_a_time, payload_hash
+from county.seals import COUNTY_STATION
 from county.store.models import CountyCase, ItemVersion
-
-COUNTY_STATION = "COUNTY"  # the "workstation" of the county's own actions
 
 
 class UnknownCase(LookupError):

@@ -18,6 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field
 ENVELOPE_VERSION: Final = 1
 CASE_ACTION: Final = "case.action"
 AUTHORIZATION: Final = "authorization.register"  # a proxy's signed 代办委托书
+# The county's own action (its decision, its return of a case) given back to a county restored
+# from an older backup that lost it: the county's envelope as pulled, with the county's ``seal``.
+REFEED: Final = "county.refeed"
+SEAL: Final = "seal"
 # The town admin's account operations (keyed by username): the county holds the centre's accounts.
 ACCOUNT_KINDS: Final = frozenset(
     {"user.create", "user.roles", "user.password", "user.active", "user.lockout_reset"}

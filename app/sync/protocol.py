@@ -92,6 +92,9 @@ class Change(_Wire):
     county_seq: int
     official_no: str | None
     envelope: dict[str, Any]
+    # The county's seal on its own action (None for a workstation's): a workstation gives the
+    # action back, sealed, to a county restored from a backup that lacks it.
+    seal: str | None = None
 
 
 class ChangesPage(_Wire):

@@ -27,7 +27,7 @@ from app.cases.log import PARKED
 from app.cases.proxy import authorization_named
 from app.catalog.schema import FormTemplate
 from app.errors import AppError
-from app.outbox.envelope import CaseActionEnvelope
+from app.outbox.envelope import REFEED, SEAL, CaseActionEnvelope
 from app.sync.failpoints import reached
 from app.sync.protocol import Change
 from app.sync.push import ACKED
@@ -132,6 +132,8 @@ class _Page:
     of_case: dict[int, PageOfCase] = field(default_factory=dict)  # what it did to each case
     # Other workstations' actions, to write and confirm at the end: row, county sequence.
     added: list[tuple[dict[str, Any], int]] = field(default_factory=list)
+    # The county's own actions among them, as it sealed them (``keep_sealed``).
+    sealed: list[Change] = field(default_factory=list)
 
     @classmethod
     def read(cls, session: Session, changes: list[Change]) -> _Page:
@@ -238,6 +240,40 @@ class _Page:
                 for r, seq in self.added
             ],
         )
+        if self.sealed:
+            _keep_sealed(connection, self.sealed, now)
+
+
+def _keep_sealed(connection: Connection, changes: list[Change], now: dt.datetime) -> None:
+    """Keep each of the county's own actions as the county sealed it, in the outbox as
+    acknowledged: if the county is restored from an older backup that lacks it, ``resnapshot``
+    queues it again like our own acknowledged operations, and the county takes back what it
+    had decided (``county/seals.py``); one the county refuses then is parked, so no longer
+    folded here, and a person sees it in 同步."""
+    here = {
+        op_id: (action_id, case_id)
+        for op_id, action_id, case_id in connection.execute(
+            select(CaseAction.op_id, CaseAction.id, CaseAction.case_id).where(
+                CaseAction.op_id.in_([c.envelope["op_id"] for c in changes])
+            )
+        )
+    }
+    rows = []
+    for change in changes:
+        action_id, case_id = here[change.envelope["op_id"]]
+        rows.append(
+            {
+                "op_id": change.envelope["op_id"],
+                "key": change.envelope["key"],
+                "case_id": case_id,
+                "action_id": action_id,
+                "kind": REFEED,
+                "payload": {**change.envelope, SEAL: change.seal},
+                "status": ACKED,
+                "created_at": now,
+            }
+        )
+    connection.execute(insert(OutboxEntry), rows)
 
 
 def apply_change(
@@ -287,6 +323,8 @@ def apply_change(
         )
     )
     done.next_seq_after = page.next_seq[case.id]
+    if change.seal is not None:
+        page.sealed.append(change)
     if _hands(envelope):
         _record_materials(
             session, case, envelope, page.materials[case.id], items(session, case.item_id)

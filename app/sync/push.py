@@ -11,7 +11,7 @@ Case actions, the admin's account operations and proxy authorizations go up.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -20,18 +20,21 @@ from sqlalchemy import Row, Text, bindparam, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from app import settings
+from app.cases.engine import project, write_projection
 from app.cases.log import PARKED
-from app.outbox.envelope import ACCOUNT_KINDS, AUTHORIZATION, CASE_ACTION
+from app.outbox.envelope import ACCOUNT_KINDS, AUTHORIZATION, CASE_ACTION, REFEED
 from app.sync.failpoints import reached
 from app.sync.gaps import GAP, Gaps
 from app.sync.protocol import OpAnswer
 from app.sync.transport import Transport
+from app.workcalendar import WorkCalendar
 from db.models import ActionConfirmation, Case, OutboxEntry
 from db.store import Store
 
 PENDING, ACKED = "pending", "acked"
 # What goes up: everything the outbox holds (``enqueue`` callers: cases, accounts, authorizations).
-SENT_KINDS = frozenset({CASE_ACTION, AUTHORIZATION} | ACCOUNT_KINDS)
+# The county's own actions kept here (REFEED) go up only after a restore queued them again.
+SENT_KINDS = frozenset({CASE_ACTION, AUTHORIZATION, REFEED} | ACCOUNT_KINDS)
 BATCH = 500  # the most the county takes in one request (protocol.MAX_BATCH)
 Sent = Row[int, str, int | None, int | None]  # an outbox row sent: id, op_id, case, action
 
@@ -43,6 +46,7 @@ class Pushed:
     parked: int
     cases: frozenset[int] = frozenset()  # this store's ids of the cases the answers touched
     waiting: int = 0  # E409-GAP: kept queued until the county has what comes before (gaps.py)
+    parked_cases: frozenset[int] = frozenset()  # cases with an action parked: fold them again
 
     @property
     def sent(self) -> int:
@@ -55,6 +59,7 @@ class Pushed:
             self.parked + other.parked,
             self.cases | other.cases,
             self.waiting + other.waiting,
+            self.parked_cases | other.parked_cases,
         )
 
 
@@ -157,6 +162,7 @@ def _record(store: Store, rows: Sequence[Row[int, str]], answers: Sequence[OpAns
         counts["parked"],
         frozenset(recorded.cases),
         waiting=counts["waiting"],
+        parked_cases=frozenset(recorded.parked_cases),
     )
 
 
@@ -167,6 +173,7 @@ class _Recorded:
     def __init__(self) -> None:
         self.counts = {"applied": 0, "replayed": 0, "parked": 0, "waiting": 0}
         self.cases: set[int] = set()
+        self.parked_cases: set[int] = set()
         self._acked: list[int] = []
         self._kept: list[dict[str, Any]] = []  # parked or waiting: row_id, row_status, row_error
         self._confirmations: list[dict[str, int]] = []
@@ -201,6 +208,8 @@ class _Recorded:
             return "waiting"  # still queued: sent again at the next sync
         if row.action_id is not None:
             gaps.set_aside(row.action_id)
+            if row.case_id is not None:
+                self.parked_cases.add(row.case_id)
         error = f"[{answer.code}] {answer.message}"
         self._kept.append({"row_id": row.id, "row_status": PARKED, "row_error": error})
         return "parked"
@@ -236,3 +245,12 @@ class _Recorded:
         new = [{"id": k, "official_no": v} for k, v in self._numbers.items() if numbered[k] != v]
         if new:
             session.execute(update(Case), new)
+
+
+def fold_again(store: Store, case_ids: Collection[int], calendar: WorkCalendar) -> None:
+    """The cases an answer parked an action of, folded again without it (one transaction): a
+    parked action is no longer folded (``app/cases/log.py``), and no pull may come to touch the
+    case (a refusal, unlike a conflict, brings nothing new down)."""
+    with store.session() as session, session.begin():
+        for case in session.scalars(select(Case).where(Case.id.in_(case_ids))):
+            write_projection(session, case, project(session, case, calendar))

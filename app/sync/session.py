@@ -19,7 +19,7 @@ from app.sync.gc_pause import young_collections_only
 from app.sync.protocol import Activation, ActivationRequest
 from app.sync.published import pull_published
 from app.sync.pull import pull_changes
-from app.sync.push import PENDING, SENT_KINDS, push_all
+from app.sync.push import PENDING, SENT_KINDS, fold_again, push_all
 from app.sync.resnapshot import resnapshot
 from app.sync.tls import refuse_untrusted, tls_context
 from app.sync.transport import CountyUnreachable, EpochChanged, HttpTransport, Transport
@@ -106,6 +106,8 @@ def sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> Sync
 
 def _sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> SyncSummary:
     pushed = push_all(store, transport)
+    if pushed.parked_cases:
+        fold_again(store, pushed.parked_cases, calendar)
     # Accounts first (an authorization names its proxy's account), then the authorizations (a
     # proxy's filing names its authorization), then the cases.
     pull_accounts(store, transport)

@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app import audit
 from app.cases.engine import project, projection_matches
@@ -216,6 +216,22 @@ def _station(
                 verdict.diverged.append(
                     f"{code}'s confirmed log of {uid} has {len(here)} actions, the county's "
                     f"{len(log)}"
+                )
+        unconfirmed = session.execute(
+            select(Case.uid, CaseAction.op_id, CaseAction.workstation, CaseAction.action)
+            .join(Case, Case.id == CaseAction.case_id)
+            .outerjoin(ActionConfirmation, confirmed_now())
+            .outerjoin(OutboxEntry, OutboxEntry.action_id == CaseAction.id)
+            .where(
+                ActionConfirmation.action_id.is_(None),
+                or_(OutboxEntry.status.is_(None), OutboxEntry.status.not_in(SET_ASIDE)),
+            )
+        ).all()
+        for uid, op_id, workstation, action in unconfirmed:
+            if op_id not in ours:  # (our own still pending: counted as lost above)
+                verdict.diverged.append(
+                    f"{code} folds {workstation}'s {action} {op_id} on {uid}, which the county "
+                    "does not have"
                 )
         for uid, pairs in own_order.items():
             by_local = [county for _, county in sorted(pairs)]

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from county.seals import new_key
 from db.base import NAMING_CONVENTION, UTCDateTime, utcnow
 
 CENTRE_SCOPE, PROXY_SCOPE = "centre", "proxy"
@@ -23,13 +24,15 @@ class CountyBase(DeclarativeBase):
 
 
 class Meta(CountyBase):
-    """One row: the store's epoch (a restore from backup changes it)."""
+    """One row: the store's epoch (a restore from backup changes it) and its seal key."""
 
     __tablename__ = "county_meta"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     epoch: Mapped[str] = mapped_column(String(36))
     county_name: Mapped[str] = mapped_column(String(200))
+    # The key of the county's seal on its own actions (``county/seals.py``).
+    seal_key: Mapped[str] = mapped_column(String(64), default=new_key)
 
 
 class Centre(CountyBase):

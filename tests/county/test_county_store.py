@@ -94,3 +94,24 @@ def test_the_history_renders_for_postgresql() -> None:
     assert "id SERIAL NOT NULL" in script
     assert "envelope JSON NOT NULL" in script
     assert "PRAGMA" not in script
+
+
+def test_a_store_from_before_the_seal_gets_a_key_of_its_own(county: CountyStore) -> None:
+    """0007: the one ``county_meta`` row of an existing store gets a seal key (64 hex digits),
+    made by the database itself; the key is never shared between two stores."""
+    from sqlalchemy import text
+
+    config = _config()
+    keys = []
+    for _ in range(2):
+        with county.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0006")
+            conn.execute(text("DELETE FROM county_meta"))
+            conn.execute(
+                text("INSERT INTO county_meta (id, epoch, county_name) VALUES (1, 'e', '示例县')")
+            )
+            command.upgrade(config, "head")
+            keys.append(conn.execute(text("SELECT seal_key FROM county_meta")).scalar_one())
+    assert all(len(key) == 64 and int(key, 16) >= 0 for key in keys)
+    assert keys[0] != keys[1]

@@ -32,11 +32,11 @@ def county_ops(w: World) -> int:
         store.close()
 
 
-def walk_in_and_accept(centre: Centre) -> int:
+def walk_in_and_accept(centre: Centre, item: str = "最低生活保障") -> int:
     """Two actions queued at the window (收件, 受理); the case id."""
     from app.cases import decisions
 
-    received = centre.walk_in("最低生活保障")
+    received = centre.walk_in(item)
     decisions.accept(centre.ctx, centre.actor("clerk"), received.case_id)
     return received.case_id
 
