@@ -38,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     first = args.seed if args.seed is not None else random.randrange(1_000_000_000)
     print(f"seeds {first}..{first + args.runs - 1}", flush=True)
     totals = {"lost": 0, "duplicated": 0, "diverged": 0, "overwritten": 0, "parked": 0}
+    totals["errors"] = 0
     events = {"faults": 0, "syncs_killed": 0, "county_killed": 0, "restores": 0, "steps": 0}
     failed: list[Run] = []
     started = time.perf_counter()
@@ -45,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for n in range(args.runs):
             run = one_run(first + n, Path(tmp) / "run")
             verdict = run.verdict
-            for kind in ("lost", "duplicated", "diverged", "overwritten"):
+            for kind in ("lost", "duplicated", "diverged", "overwritten", "errors"):
                 totals[kind] += len(getattr(verdict, kind))
             totals["parked"] += verdict.parked
             events["faults"] += run.faults

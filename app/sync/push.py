@@ -11,7 +11,7 @@ Case actions, the admin's account operations and proxy authorizations go up.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -20,14 +20,12 @@ from sqlalchemy import Row, Text, bindparam, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from app import settings
-from app.cases.engine import project, write_projection
 from app.cases.log import PARKED
 from app.outbox.envelope import ACCOUNT_KINDS, AUTHORIZATION, CASE_ACTION, REFEED
 from app.sync.failpoints import reached
 from app.sync.gaps import GAP, Gaps
 from app.sync.protocol import OpAnswer
 from app.sync.transport import Transport
-from app.workcalendar import WorkCalendar
 from db.models import ActionConfirmation, Case, OutboxEntry
 from db.store import Store
 
@@ -245,12 +243,3 @@ class _Recorded:
         new = [{"id": k, "official_no": v} for k, v in self._numbers.items() if numbered[k] != v]
         if new:
             session.execute(update(Case), new)
-
-
-def fold_again(store: Store, case_ids: Collection[int], calendar: WorkCalendar) -> None:
-    """The cases an answer parked an action of, folded again without it (one transaction): a
-    parked action is no longer folded (``app/cases/log.py``), and no pull may come to touch the
-    case (a refusal, unlike a conflict, brings nothing new down)."""
-    with store.session() as session, session.begin():
-        for case in session.scalars(select(Case).where(Case.id.in_(case_ids))):
-            write_projection(session, case, project(session, case, calendar))

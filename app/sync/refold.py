@@ -9,7 +9,7 @@ workstations' actions was appended since the pull last folded it — on where th
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -26,6 +26,17 @@ from app.workflow.fold import ActionRecord, Projection, apply, local_date
 from app.workflow.rules import ItemRules
 from app.workflow.states import Action
 from db.models import Case, OutboxEntry, User
+from db.store import Store
+
+
+def fold_again(store: Store, case_ids: Collection[int], calendar: WorkCalendar) -> int:
+    """The cases a push answer parked an action of, folded again without it (one transaction),
+    parking any pending action of ours that no longer fits then: a parked action is no longer
+    folded (``app/cases/log.py``), and no pull may come to touch the case (a refusal, unlike a
+    conflict, brings nothing new down). Returns how many more were parked."""
+    with store.session() as session, session.begin():
+        cases = session.scalars(select(Case).where(Case.id.in_(case_ids))).all()
+        return Refolds(calendar).refold(session, cases, {})
 
 
 @dataclass

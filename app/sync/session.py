@@ -19,7 +19,8 @@ from app.sync.gc_pause import young_collections_only
 from app.sync.protocol import Activation, ActivationRequest
 from app.sync.published import pull_published
 from app.sync.pull import pull_changes
-from app.sync.push import PENDING, SENT_KINDS, fold_again, push_all
+from app.sync.push import PENDING, SENT_KINDS, push_all
+from app.sync.refold import fold_again
 from app.sync.resnapshot import resnapshot
 from app.sync.tls import refuse_untrusted, tls_context
 from app.sync.transport import CountyUnreachable, EpochChanged, HttpTransport, Transport
@@ -106,8 +107,7 @@ def sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> Sync
 
 def _sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> SyncSummary:
     pushed = push_all(store, transport)
-    if pushed.parked_cases:
-        fold_again(store, pushed.parked_cases, calendar)
+    parked_since = fold_again(store, pushed.parked_cases, calendar) if pushed.parked_cases else 0
     # Accounts first (an authorization names its proxy's account), then the authorizations (a
     # proxy's filing names its authorization), then the cases.
     pull_accounts(store, transport)
@@ -121,7 +121,7 @@ def _sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> Syn
         pushed.applied,
         pushed.replayed,
         pulled.added,
-        pushed.parked + pulled.parked,
+        pushed.parked + parked_since + pulled.parked,
         status.queued,
         frozenset(pushed.cases | pulled.cases),
     )

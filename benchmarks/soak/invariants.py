@@ -29,7 +29,7 @@ from app.cases.engine import project, projection_matches
 from app.cases.log import PARKED, WITHDRAWN, confirmed_now
 from app.outbox.envelope import CASE_ACTION
 from benchmarks.soak.world import Workstation, World
-from county.store.models import CaseActionRow, CountyCase
+from county.store.models import AppliedOp, CaseActionRow, CountyCase
 from db.models import ActionConfirmation, Case, CaseAction, OutboxEntry
 
 SET_ASIDE = frozenset({PARKED, WITHDRAWN})
@@ -80,10 +80,13 @@ class Verdict:
     diverged: list[str] = field(default_factory=list)
     overwritten: list[str] = field(default_factory=list)
     parked: int = 0
+    errors: list[str] = field(default_factory=list)  # the run raised (a bug, not a verdict)
 
     @property
     def ok(self) -> bool:
-        return not (self.lost or self.duplicated or self.diverged or self.overwritten)
+        return not (
+            self.lost or self.duplicated or self.diverged or self.overwritten or self.errors
+        )
 
     def problems(self) -> list[str]:
         return [
@@ -91,6 +94,7 @@ class Verdict:
             *(f"duplicated: {p}" for p in self.duplicated),
             *(f"diverged: {p}" for p in self.diverged),
             *(f"overwritten: {p}" for p in self.overwritten),
+            *(f"error: {p}" for p in self.errors),
         ]
 
 
@@ -107,14 +111,18 @@ def check(world: World, history: History) -> Verdict:
     for problem in history.problems:
         kind, _, text = problem.partition(": ")
         getattr(verdict, kind).append(text)
-    applied, numbers, states = _county(world)
+    applied, numbers, states, opened = _county(world, verdict)
+    others = _others(world)
     _county_chains(applied, states, history, verdict)
     for station in world.stations.values():
-        _station(station, applied, numbers, verdict)
+        scope = {u for u, at in opened.items() if station.whole_centre or at == station.code}
+        _station(station, applied, others, numbers, scope, verdict)
     return verdict
 
 
-def _county(world: World) -> tuple[dict[str, _Applied], dict[str, str | None], dict[str, str]]:
+def _county(
+    world: World, verdict: Verdict
+) -> tuple[dict[str, _Applied], dict[str, str | None], dict[str, str], dict[str, str | None]]:
     store = world.county_store()
     try:
         with store.sessions() as session:
@@ -124,7 +132,9 @@ def _county(world: World) -> tuple[dict[str, _Applied], dict[str, str | None], d
                 .join(CountyCase, CountyCase.id == CaseActionRow.case_id)
             ).all()  # fmt: skip
             cases = session.execute(
-                select(CountyCase.uid, CountyCase.official_no, CountyCase.state)
+                select(
+                    CountyCase.uid, CountyCase.official_no, CountyCase.state, CountyCase.opened_at
+                )
             ).all()
     finally:
         store.close()
@@ -132,7 +142,22 @@ def _county(world: World) -> tuple[dict[str, _Applied], dict[str, str | None], d
         op_id: _Applied(uid, seq, str(envelope.get("workstation")), envelope)
         for op_id, uid, seq, envelope in rows
     }
-    return applied, {u: n for u, n, _ in cases}, {u: s for u, _, s in cases}
+    numbers = [n for _, n, _, _ in cases if n is not None]
+    if len(set(numbers)) != len(numbers):
+        verdict.duplicated.append(
+            f"a 办件编号 issued twice: {sorted(numbers)}"
+        )  # (a constraint too)
+    opened = {u: o for u, _, _, o in cases}
+    return applied, {u: n for u, n, _, _ in cases}, {u: s for u, _, s, _ in cases}, opened
+
+
+def _others(world: World) -> set[str]:
+    store = world.county_store()
+    try:
+        with store.sessions() as session:
+            return set(session.scalars(select(AppliedOp.op_id)))
+    finally:
+        store.close()
 
 
 def _county_chains(
@@ -171,27 +196,31 @@ def _county_chains(
 def _station(
     station: Workstation,
     applied: dict[str, _Applied],
+    others: set[str],
     numbers: dict[str, str | None],
+    scope: set[str],
     verdict: Verdict,
 ) -> None:
+    """``others``: the op_ids of the other operations the county applied (authorizations,
+    account operations); ``scope``: the uids of the cases the workstation pulls."""
     code = station.code
     with station.store.session() as session:
         outbox = session.execute(
-            select(OutboxEntry.op_id, OutboxEntry.status, OutboxEntry.last_error).where(
-                OutboxEntry.kind == CASE_ACTION
-            )
-        ).all()
+            select(OutboxEntry.op_id, OutboxEntry.status, OutboxEntry.last_error, OutboxEntry.kind)
+        ).all()  # case actions, authorizations, account operations, the county's kept actions
         ours = set()
-        for op_id, status, reason in outbox:
-            ours.add(op_id)
+        for op_id, status, reason, kind in outbox:
+            if kind == CASE_ACTION:
+                ours.add(op_id)
             set_aside = status in SET_ASIDE
+            at_county = op_id in applied or op_id in others
             if set_aside:
                 verdict.parked += status == PARKED
                 if not (reason or "").strip():
                     verdict.lost.append(f"{code} parked {op_id} with no reason")
-            if op_id in applied and set_aside:
+            if at_county and set_aside:
                 verdict.duplicated.append(f"{code}'s {op_id} is applied and {status} too")
-            elif op_id not in applied and not set_aside:
+            elif not at_county and not set_aside:
                 verdict.lost.append(f"{code}'s {op_id} ({status}: {reason}) is not at the county")
         for op_id, row in applied.items():
             if row.workstation == code and op_id not in ours:
@@ -209,7 +238,8 @@ def _station(
                 own_order[uid].append((seq, county_seq))
         county_logs: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for op_id, row in applied.items():
-            county_logs[row.uid].append((row.seq, op_id))
+            if row.uid in scope:
+                county_logs[row.uid].append((row.seq, op_id))
         for uid, log in county_logs.items():
             here = sorted(confirmed.get(uid, []))
             if here != sorted(log):

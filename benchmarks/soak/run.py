@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,8 +42,20 @@ class Run:
 
 
 def one_run(seed: int, root: Path, *, steps: tuple[int, int] = (20, 60)) -> Run:
-    rng = random.Random(seed)
+    """The run of ``seed``; an exception the sync raised on the way is its failure too (with
+    the traceback's last lines), not the end of the batch."""
     run = Run(seed)
+    try:
+        _run(run, root, steps)
+    except Exception:  # a bug the run found: reported with its seed and schedule
+        lines = traceback.format_exc().strip().splitlines()
+        run.verdict.errors.append(" | ".join(lines[-3:]))
+    shutil.rmtree(root, ignore_errors=True)
+    return run
+
+
+def _run(run: Run, root: Path, steps: tuple[int, int]) -> None:
+    rng = random.Random(run.seed)
     shutil.rmtree(root, ignore_errors=True)
     with world(root) as w:
         history = History()
@@ -79,13 +92,13 @@ def one_run(seed: int, root: Path, *, steps: tuple[int, int] = (20, 60)) -> Run:
         run.faults = len(w.proxy.faults_done())
         run.killed = sum(s.crashes for s in w.stations.values())
         run.county_killed = w.county.deaths
-    shutil.rmtree(root, ignore_errors=True)
-    return run
 
 
 def _step(w: World, rng: random.Random, history: History) -> str | None:
     kinds: list[tuple[float, Callable[[], str | None]]] = [
         (2, lambda: workload.walk_in(w.stations["W01"], rng)),
+        (0.7, lambda: workload.proxy_files(w.stations["V01"], rng)),
+        (0.7, lambda: workload.pick_up(w.stations["W01"], rng)),
         (9, lambda: workload.move(rng.choice(list(w.stations.values())), rng)),
         (4, lambda: _sync(w, rng.choice(list(w.stations)), history)),
         (1.2, lambda: _crash(w, rng, history)),

@@ -16,6 +16,7 @@ from app.cases import decisions, intake
 from app.catalog.loader import bundled_catalog
 from app.demo.forms import sample_form_data
 from app.errors import AppError
+from app.validators import id_check_digit
 from app.workflow.states import TERMINAL_STATES, Action, CaseState
 from app.workflow.transitions import TRANSITIONS
 from benchmarks.soak.world import Workstation, World
@@ -46,6 +47,56 @@ def walk_in(station: Workstation, rng: random.Random) -> str | None:
         [intake.MaterialIn(m.id) for m in item.materials if m.required],
     )
     return f"{station.code} walk-in {name} (case {change.case_id})"
+
+
+def proxy_files(station: Workstation, rng: random.Random) -> str | None:
+    """At a proxy's laptop: a resident's 代办委托书 registered, and a filing under it submitted."""
+    if Role.PROXY not in station.centre.actor(station.people[0]).roles:
+        return None
+    proxy = station.centre.actor(station.people[0])
+    name = rng.choice(ITEMS)
+    item = next(i for i in CATALOG.items if i.name == name)
+    first17 = f"511899{rng.randint(1940, 1990)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+    first17 += f"{rng.randint(0, 999):03d}"
+    resident = {"name": "赵桂兰", "id_number": first17 + id_check_digit(first17)}
+    resident["phone"] = f"138{rng.randint(0, 99_999_999):08d}"
+    ctx = station.centre.ctx
+    registered = intake.register_authorization(
+        ctx, proxy, resident, [item.code], dt.date(2026, 12, 31)
+    )
+    form = sample_form_data(CATALOG.template_for(item), station.centre.rng)
+    try:
+        filed = intake.create_proxy_draft(
+            ctx, proxy, station.centre.item_id(name), form, registered.authorization_id, submit=True
+        )
+    except AppError:  # (an item for organisations, say): the authorization alone goes up
+        return f"{station.code} proxy registers an authorization for {name}"
+    return f"{station.code} proxy files {name} (case {filed.case_id})"
+
+
+def pick_up(station: Workstation, rng: random.Random) -> str | None:
+    """At the window: a proxy's submitted filing received with its paper materials (收件)."""
+    clerks = [p for p in station.people if Role.CLERK in station.centre.actor(p).roles]
+    with station.store.reader() as session:
+        submitted = session.execute(
+            select(Case.id, Item.code)
+            .join(Item, Item.id == Case.item_id)
+            .where(Case.state == CaseState.SUBMITTED.value)
+        ).all()
+    if not clerks or not submitted:
+        return None
+    case_id, code = rng.choice(submitted)
+    item = next(i for i in CATALOG.items if i.code == code)
+    try:
+        intake.receive_submitted(
+            station.centre.ctx,
+            station.centre.actor(rng.choice(clerks)),
+            case_id,
+            [intake.MaterialIn(m.id) for m in item.materials if m.required],
+        )
+    except AppError:
+        return None
+    return f"{station.code} receives the proxy's filing (case {case_id})"
 
 
 def move(station: Workstation, rng: random.Random) -> str | None:

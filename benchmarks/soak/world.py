@@ -1,7 +1,8 @@
 """One soak run's world, on loopback: the county service as a process of its own (forked, so it
 starts in a fraction of a second and can be killed mid-request), the fault proxy before it, and
-the centre's workstations — W01 at the front window, W02 in the back office — each its own
-encrypted store, activated through the proxy.
+the centre's workstations — W01 at the front window, W02 in the back office, V01 a proxy agent's
+laptop at a village 代办点 (it pulls only the filings made on it) — each its own encrypted store,
+activated through the proxy.
 
 A workstation's sync can run in a forked child armed with a failpoint
 (``app/sync/failpoints.py``): the child kills itself there with SIGKILL, and the workstation goes
@@ -38,6 +39,7 @@ TIMEOUT_S = 2.0  # the workstations' HTTP timeout here: a blackholed request end
 STATIONS = {  # who works where
     "W01": ("clerk", "clerk2", "supervisor"),
     "W02": ("approver", "approver2"),
+    "V01": ("proxy",),  # a proxy agent's laptop at a village 代办点: pulls only its filings
 }
 
 
@@ -135,6 +137,11 @@ class Workstation:
     people: tuple[str, ...]
     crashes: int = 0
 
+    @property
+    def whole_centre(self) -> bool:
+        """Whether it pulls every case of the centre (a proxy's laptop: only its own)."""
+        return not self.code.startswith("V")
+
     def sync(self) -> SyncRound:
         """The desktop's round (``sync_round``): errors are reported in it, not raised."""
         return sync_round(self.store, self.centre.ctx.calendar, timeout=TIMEOUT_S)
@@ -181,7 +188,7 @@ class World:
 
 @contextlib.contextmanager
 def world(root: Path, database: str | None = None) -> Iterator[World]:
-    """A fresh county (seeded with the test centre), its proxy, and W01 and W02 activated
+    """A fresh county (seeded with the test centre), its proxy, and W01, W02 and V01 activated
     through the proxy. ``database``: an empty county database (default a SQLite file)."""
     root.mkdir(parents=True, exist_ok=True)
     database = database or f"sqlite:///{root / 'county.db'}"
