@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from sqlalchemy import select
@@ -40,12 +40,19 @@ from county.catalogue import catalogue_answer
 from county.credentials import code_digest, digest
 from county.folds import Folds
 from county.malformed import install_malformed_refusals
+from county.refusals import BodyLimit, logged, station_name
 from county.scope import in_scope
 from county.store.engine import CountyStore
 from county.store.models import CaseActionRow, CountyCase, Meta, Workstation
+from county.work_protocol import Refused
 from db.base import utcnow
 
 MAX_PAGE = 1000  # changes (or authorizations) in one page
+#: A push refused whole (county.refusals, county.malformed), for the OpenAPI document.
+PUSH_REFUSALS: dict[int | str, dict[str, Any]] = {
+    413: {"model": Refused, "description": "E413-BODY (over 4 MiB), E413-BATCH (over 500 ops)"},
+    422: {"model": Refused, "description": "E422-FORMAT: not JSON, or not a list of objects"},
+}
 
 
 def _session(request: Request) -> Iterator[Session]:
@@ -85,6 +92,7 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
     app.state.store = store
     app.include_router(county_work_router(days))
     install_malformed_refusals(app)
+    app.add_middleware(BodyLimit, store=store)
 
     @app.post("/v1/activate")
     def activate(request: ActivationRequest, db: Db) -> Activation:
@@ -103,7 +111,7 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
             meta = db.scalars(select(Meta)).one()
             return Activation(secret=secret, epoch=meta.epoch, county_name=meta.county_name)
 
-    @app.post("/v1/ops")
+    @app.post("/v1/ops", responses=PUSH_REFUSALS)
     def push(
         request: PushRequest,
         db: Db,
@@ -118,6 +126,10 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
             reached("county.judged")
         reached("county.committed")
         judging.keep()  # committed: later requests start from the cases as this one left them
+        who = station_name(station.centre_code, station.code)
+        for answer in answers:
+            if answer.outcome == "rejected":
+                logged(who, answer.code or "", answer.message or "", answer.op_id)
         return PushAnswer(answers=answers)
 
     @app.get("/v1/changes")

@@ -2,10 +2,11 @@
 
 The county applies a case action when its op_id is new, its base sequence is the case's current
 one, and the same transition table and guards as at the window allow it (``app.workflow``). It
-then gives the action the next county sequence and, once the case is received, its 办件编号. A
-repeated op_id gets the stored answer; the same op_id with another payload, a forged workstation
-or centre, an unknown item version or actor, or a refused transition is rejected, with nothing
-written.
+then gives the action the next county sequence and, once the case is received, its 办件编号. An
+operation naming another centre or workstation than the credential's is rejected first, so that
+no workstation gets another's stored answer; a repeated op_id then gets the stored answer; the
+same op_id with another payload, an unknown envelope version, kind, item version or actor, or a
+refused transition is rejected, with nothing written.
 
 A request's operations are judged together (:class:`Judging`): under the county-wide lock, the
 op_ids, cases, item versions, accounts and 办件编号 serials they name read in a few queries, each
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.actor import Actor, Role
 from app.errors import AppError
-from app.outbox.envelope import CaseActionEnvelope, Envelope, parse_envelope
+from app.outbox.envelope import ENVELOPE_VERSION, CaseActionEnvelope, Envelope, parse_envelope
 from app.sync.protocol import CaseCopy, ConfirmedAction, OpAnswer, rejected
 from app.workcalendar import WorkCalendar
 from app.workflow import guards, transitions
@@ -47,6 +48,7 @@ from county.store.models import (
     Meta,
     Workstation,
 )
+from county.wording import complaint
 
 OPENING = frozenset({Action.RECEIVE, Action.CREATE_DRAFT})  # what may open a case at the county
 NUMBERED = frozenset(CaseState) - {CaseState.DRAFT, CaseState.SUBMITTED}
@@ -140,12 +142,17 @@ class Judging:
     @staticmethod
     def _parse(raw: dict[str, Any]) -> Envelope | OpAnswer:
         try:
-            return parse_envelope(raw)
+            envelope = parse_envelope(raw)
         except WireError as error:
-            first = error.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
             op_id = str(raw.get("op_id", ""))
-            return rejected(op_id, "E422-FORMAT", f"操作格式不正确：{where} {first['msg']}")
+            return rejected(op_id, "E422-FORMAT", f"操作格式不正确：{complaint(error.errors()[0])}")
+        if envelope.envelope_version != ENVELOPE_VERSION:  # a later one could mean other things
+            return rejected(
+                envelope.op_id,
+                "E422-VERSION",
+                f"县级系统不认识第 {envelope.envelope_version} 版的操作格式，请联系县级管理员。",
+            )
+        return envelope
 
     def read_ahead(self, envelopes: Sequence[Envelope]) -> None:
         """Read what these operations name, in a few queries."""
@@ -222,6 +229,13 @@ class Judging:
     def answer(self, workstation: Workstation, envelope: Envelope, raw: dict[str, Any]) -> OpAnswer:
         """The answer to one operation of ``workstation``."""
         op_id = envelope.op_id
+        centre, code = workstation.centre_code, workstation.code
+        if envelope.centre != centre:  # before the op_id: never another's stored answer
+            message = f"操作注明的中心 {envelope.centre} 不是本工作站所属的中心 {centre}。"
+            return rejected(op_id, "E403-FORGED", message)
+        if envelope.workstation != code:
+            message = f"操作注明的工作站 {envelope.workstation} 不是推送它的工作站 {code}。"
+            return rejected(op_id, "E403-FORGED", message)
         digest = payload_hash(raw)
         done = self._done.get(op_id)
         if done is not None:
@@ -242,8 +256,6 @@ class Judging:
             if other != digest:
                 return rejected(op_id, "E422-OP-REUSED", REUSED)
             return OpAnswer(op_id=op_id, outcome="replayed")
-        if envelope.centre != workstation.centre_code or envelope.workstation != workstation.code:
-            return rejected(op_id, "E403-FORGED", "操作所属的中心或工作站与本工作站的凭证不符。")
         if envelope.kind in ACCOUNT_KINDS or envelope.kind == REGISTER:
             return self._apply_other(workstation, envelope, digest)
         if not isinstance(envelope, CaseActionEnvelope):

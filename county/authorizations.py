@@ -24,6 +24,7 @@ from app.sync.protocol import (
 )
 from app.workflow.fold import local_date
 from county.store.models import CENTRE_SCOPE, Account, ProxyAuthorizationRow, Workstation
+from county.wording import complaint
 
 REGISTER = AUTHORIZATION
 
@@ -36,9 +37,7 @@ def register_authorization(
     try:
         terms = AuthorizationTerms.model_validate(envelope.payload)
     except WireError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        return rejected(op_id, "E422-FORMAT", f"代办委托格式不正确：{where} {first['msg']}")
+        return rejected(op_id, "E422-FORMAT", f"代办委托格式不正确：{complaint(error.errors()[0])}")
     proxy = session.get(Account, envelope.actor.username)
     if (
         proxy is None

@@ -1,35 +1,30 @@
-"""A malformed request to county-level work (``/v1/county/…``): 422 ``E422-FORMAT`` in the same
-shape as every other refusal there, with a Chinese message naming the field — not FastAPI's
-English list. The workstations' endpoints keep FastAPI's own answer."""
+"""A malformed request to county-level work (``/v1/county/…``) or a workstation's push
+(``/v1/ops``): a refusal with a code, in the same shape as every other refusal there, with a
+Chinese message naming the field — not FastAPI's English list. A push is refused 422
+``E422-FORMAT`` (not JSON, not an object, ``ops`` not a list of objects…), or 413 ``E413-BATCH``
+for more operations than a batch may hold, and logged (``county.refusals``). The workstations'
+other endpoints keep FastAPI's own answer."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from app.sync.protocol import MAX_BATCH
+from county.refusals import caller, logged, refusal
+from county.store.engine import CountyStore
+from county.wording import what, where
 
 PREFIX = "/v1/county/"
-_MESSAGES = {
-    "missing": "缺少必填项",
-    "extra_forbidden": "不认识的字段",
-    "string_type": "应为字符串",
-    "string_too_short": "不能为空",
-    "string_too_long": "过长",
-    "int_type": "应为整数",
-    "int_parsing": "应为整数",
-    "bool_type": "应为 true 或 false",
-    "list_type": "应为数组",
-    "too_short": "至少需要一项",
-    "too_long": "项数过多",
-    "dict_type": "应为对象",
-    "model_attributes_type": "应为对象",
-    "literal_error": "取值不在允许的范围内",
-    "enum": "取值不在允许的范围内",
-    "json_invalid": "不是有效的 JSON",
-    "greater_than_equal": "过小",
-    "less_than_equal": "过大",
-}
+PUSH = "/v1/ops"
+TOO_MANY = "E413-BATCH"
+_WRAPPING = ("body", "query", "path")  # FastAPI's own parts of a field's path
 
 
 def install_malformed_refusals(app: FastAPI) -> None:
@@ -38,12 +33,34 @@ def install_malformed_refusals(app: FastAPI) -> None:
 
 async def _malformed(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
-    if not request.url.path.startswith(PREFIX):
+    path = request.url.path
+    if path == PUSH:
+        return await _malformed_push(request, error)
+    if not path.startswith(PREFIX):
         return await request_validation_exception_handler(request, error)
-    first = error.errors()[0]
-    loc = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
-    field = ".".join(loc) or None
-    what = _MESSAGES.get(str(first.get("type")), str(first.get("msg", "")))
-    message = f"请求格式不正确：{field} {what}" if field else f"请求格式不正确：{what}"
-    detail = {"code": "E422-FORMAT", "message": message, "field": field}
-    return JSONResponse(status_code=422, content={"detail": detail})
+    return refusal(422, "E422-FORMAT", *_format(error.errors()[0]))
+
+
+async def _malformed_push(request: Request, error: RequestValidationError) -> Response:
+    errors = error.errors()
+    too_many = [e for e in errors if e["type"] == "too_long" and e["loc"] == ("body", "ops")]
+    field: str | None
+    if too_many:
+        sent = too_many[0].get("ctx", {}).get("actual_length", "")
+        status, code, field = 413, TOO_MANY, "ops"
+        message = f"一次推送的操作过多：最多 {MAX_BATCH} 项，本次 {sent} 项。"
+    else:
+        status, code = 422, "E422-FORMAT"
+        message, field = _format(errors[0])
+    store = request.app.state.store
+    assert isinstance(store, CountyStore)
+    who = await run_in_threadpool(caller, store, request.headers.get("authorization"))
+    logged(who, code, message)
+    return refusal(status, code, message, field)
+
+
+def _format(first: Mapping[str, Any]) -> tuple[str, str | None]:
+    """The message and the field of a malformed request's first error."""
+    field = None if first["type"] == "json_invalid" else where(first, _WRAPPING)  # not: an offset
+    wrong = f"{field} {what(first)}" if field else what(first)
+    return f"请求格式不正确：{wrong}", field
