@@ -42,6 +42,7 @@ from county.folds import Folds
 from county.malformed import install_malformed_refusals
 from county.refusals import BodyLimit, logged, station_name
 from county.scope import in_scope
+from county.seals import COUNTY_STATION, seal
 from county.store.engine import CountyStore
 from county.store.models import CaseActionRow, CountyCase, Meta, Workstation
 from county.work_protocol import Refused
@@ -140,7 +141,8 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
         epoch: Annotated[str | None, Header(alias=EPOCH_HEADER)] = None,
     ) -> ChangesPage:
-        current = db.scalars(select(Meta)).one().epoch
+        meta = db.scalars(select(Meta)).one()
+        current, key = meta.epoch, meta.seal_key
         if epoch is not None and epoch != current:
             raise HTTPException(410, "县级系统已从备份恢复，请重新同步全部数据。")
         rows = db.execute(
@@ -156,7 +158,13 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
         ).all()
         page = [
             Change(
-                cursor=row.id, county_seq=row.county_seq, official_no=number, envelope=row.envelope
+                cursor=row.id,
+                county_seq=row.county_seq,
+                official_no=number,
+                envelope=row.envelope,
+                seal=seal(key, row.payload_hash)
+                if row.envelope.get("workstation") == COUNTY_STATION
+                else None,
             )
             for row, number in rows[:limit]
         ]

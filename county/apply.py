@@ -27,7 +27,13 @@ from sqlalchemy.orm import Session
 
 from app.actor import Actor, Role
 from app.errors import AppError
-from app.outbox.envelope import ENVELOPE_VERSION, CaseActionEnvelope, Envelope, parse_envelope
+from app.outbox.envelope import (
+    ENVELOPE_VERSION,
+    SEAL,
+    CaseActionEnvelope,
+    Envelope,
+    parse_envelope,
+)
 from app.sync.protocol import CaseCopy, ConfirmedAction, OpAnswer, rejected
 from app.workcalendar import WorkCalendar
 from app.workflow import guards, transitions
@@ -39,6 +45,7 @@ from county.authorizations import REGISTER, check_filing, register_authorization
 from county.case_rows import CaseRow, read_cases, write_cases
 from county.folds import Folds, logs_of, rules_of
 from county.numbers import Serials, prefix_of
+from county.seals import COUNTY_STATION, genuine, unsealed
 from county.store.models import (
     Account,
     AppliedOp,
@@ -102,7 +109,7 @@ class Judging:
     ) -> None:
         one_at_a_time(session)
         self.session, self.calendar = session, calendar
-        self.epoch: str = session.scalars(select(Meta.epoch)).one()
+        self.epoch, self._seal_key = session.execute(select(Meta.epoch, Meta.seal_key)).one()
         self._folds = folds
         if folds is not None:
             folds.under(self.epoch, calendar)
@@ -142,7 +149,7 @@ class Judging:
     @staticmethod
     def _parse(raw: dict[str, Any]) -> Envelope | OpAnswer:
         try:
-            envelope = parse_envelope(raw)
+            envelope = parse_envelope(unsealed(raw)[0])  # (a re-fed action: checked in answer)
         except WireError as error:
             op_id = str(raw.get("op_id", ""))
             return rejected(op_id, "E422-FORMAT", f"操作格式不正确：{complaint(error.errors()[0])}")
@@ -233,6 +240,8 @@ class Judging:
         if envelope.centre != centre:  # before the op_id: never another's stored answer
             message = f"操作注明的中心 {envelope.centre} 不是本工作站所属的中心 {centre}。"
             return rejected(op_id, "E403-FORGED", message)
+        if envelope.workstation == COUNTY_STATION and SEAL in raw:
+            return self._refed(workstation, envelope, raw)
         if envelope.workstation != code:
             message = f"操作注明的工作站 {envelope.workstation} 不是推送它的工作站 {code}。"
             return rejected(op_id, "E403-FORGED", message)
@@ -264,6 +273,38 @@ class Judging:
         if isinstance(actor, OpAnswer):
             return actor
         return self.judge(workstation.centre_code, actor, envelope, raw, digest=digest)
+
+    def _refed(self, workstation: Workstation, envelope: Envelope, raw: dict[str, Any]) -> OpAnswer:
+        """The county's own action given back by a workstation after a restore from an older
+        backup (``county/seals.py``): taken only with the county's genuine seal, then answered
+        like any action — replayed if the county still has it, else judged on the case's log as
+        it is now (``E409-GAP`` while the town's actions before it are still to come back)."""
+        action, claimed = unsealed(raw)
+        digest = payload_hash(action)
+        if not genuine(self._seal_key, digest, claimed) or not isinstance(
+            envelope, CaseActionEnvelope
+        ):
+            return rejected(
+                envelope.op_id,
+                "E403-SEAL",
+                "县级办理记录的校验码不符：不是县级系统作出的，不予接收。",
+            )
+        done = self._done.get(envelope.op_id)
+        if done is not None:
+            stored, seq, uid = done
+            if stored != digest:
+                return rejected(envelope.op_id, "E422-OP-REUSED", REUSED)
+            case = self._case(uid)
+            assert case is not None
+            return OpAnswer(
+                op_id=envelope.op_id,
+                outcome="replayed",
+                county_seq=seq,
+                official_no=case.official_no,
+            )
+        name = envelope.actor.username
+        staff = Actor(0, name, name, frozenset({Role.COUNTY}), COUNTY_STATION)
+        return self.judge(workstation.centre_code, staff, envelope, action, digest=digest)
 
     def _apply_other(self, workstation: Workstation, envelope: Envelope, digest: str) -> OpAnswer:
         """An account operation or a proxy authorization, applied through the ORM. Either kind
