@@ -42,6 +42,14 @@ class EpochChanged(AppError):
     code = "E612"
 
 
+class CountyRefused(AppError):
+    """The county refused a whole request (413 too large, 422 malformed, …): a bug or a
+    mismatch of versions, reported like an unreachable county rather than raised past the sync
+    round, so the desktop's sync goes on and the status bar says what the county said."""
+
+    code = "E617"
+
+
 class Transport(Protocol):
     def push(self, ops: Sequence[dict[str, Any]], epoch: str | None = None) -> PushAnswer: ...
 
@@ -123,5 +131,19 @@ class HttpTransport:
             raise CountyUnreachable(
                 f"县级系统暂时无法处理（HTTP {answer.status_code}），稍后重试。"
             )
-        answer.raise_for_status()
+        if answer.status_code >= 400:
+            raise CountyRefused(
+                f"县级系统拒绝了请求（HTTP {answer.status_code}）：{_detail(answer)}"
+            )
         return answer
+
+
+def _detail(answer: httpx.Response) -> str:
+    """The county's own words for a refusal (``detail``: text, or ``{code, message}``)."""
+    try:
+        detail = answer.json().get("detail", "")
+    except ValueError:
+        return answer.text[:200]
+    if isinstance(detail, dict):
+        return f"[{detail.get('code', '')}] {detail.get('message', '')}"
+    return str(detail)[:200]
