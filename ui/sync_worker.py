@@ -10,8 +10,9 @@ import datetime as dt
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
+from app.errors import InternalError
 from app.sync.backoff import retry_after
-from app.sync.session import SyncRound, sync_round
+from app.sync.session import SyncRound, SyncStatus, sync_round
 from app.sync.transport import CountyUnreachable
 from app.workcalendar import WorkCalendar
 from db.base import utcnow
@@ -30,7 +31,11 @@ class _Round(QRunnable):
         self._calendar = worker.calendar
 
     def run(self) -> None:
-        outcome = sync_round(self._store, self._calendar)
+        try:
+            outcome = sync_round(self._store, self._calendar)
+        except Exception as bug:  # a bug: the round still ends, and the crash handler hears it
+            self._worker._broken.emit(bug)
+            return
         self._worker._finished.emit(outcome)
 
 
@@ -39,6 +44,7 @@ class SyncWorker(QObject):
 
     status_text = Signal(str)
     _finished = Signal(object)
+    _broken = Signal(object)  # the round raised: a bug
 
     def __init__(
         self,
@@ -63,6 +69,7 @@ class SyncWorker(QObject):
         self._timer = QTimer(self, interval=every_ms)
         self._timer.timeout.connect(self.sync)
         self._finished.connect(self._round_done)
+        self._broken.connect(self._round_broke)
         runner.cases_changed.connect(self._written)
 
     def start(self) -> None:
@@ -96,6 +103,14 @@ class SyncWorker(QObject):
     def _written(self, changed: Changed) -> None:
         if not changed.from_sync and not self._stopped:
             self._soon.start(self._soon_ms)  # not a backoff's wait: a write goes up soon
+
+    @Slot(object)
+    def _round_broke(self, bug: Exception) -> None:
+        """A round that raised ends like one that failed (the worker is not left running for
+        good), with what the status bar last showed, then goes to the crash handler."""
+        status = self.last_round.status if self.last_round is not None else _NO_STATUS
+        self._round_done(SyncRound(status, None, InternalError("同步时出现程序错误，已记录。")))
+        self.runner.report(bug)
 
     @Slot(object)
     def _round_done(self, outcome: SyncRound) -> None:
@@ -140,3 +155,4 @@ def status_text(outcome: SyncRound, now: dt.datetime) -> str:
 
 
 _CHINA = dt.timezone(dt.timedelta(hours=8))
+_NO_STATUS = SyncStatus("", 0, None, 0, "")

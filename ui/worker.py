@@ -189,6 +189,10 @@ class Runner(QObject):
         except Exception as bug:
             bugs.append(bug)
 
+    def report(self, bug: BaseException) -> None:
+        """Hand a bug met off the UI thread to the crash handler (on the UI thread)."""
+        self._report(bug)
+
     def _report(self, bug: BaseException) -> None:
         hook = self.crash or sys.excepthook
         try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -84,4 +85,38 @@ def test_the_status_bar_follows_sync_from_queued_to_synced_and_offline(
     qtbot.waitUntil(lambda: "无法连接" in label.text() and "待上传 1 条" in label.text())
     assert error_of(worker) is not None
     save_screenshots(window, "status-bar-offline")
+    worker.stop()
+
+
+def test_a_round_that_raises_ends_reported_and_the_next_round_runs(
+    qtbot: QtBot,
+    centre: Centre,
+    desk_env: Callable[[str], DeskEnv],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bug in a round (an exception, not an expected error) goes to the crash handler, the
+    status bar hears the round end, and the worker takes the next round: it is never left
+    'running' for good."""
+    import ui.sync_worker as sync_worker
+
+    env = desk_env("clerk")
+    bugs: list[BaseException] = []
+    env.runner.crash = lambda _kind, bug, _tb: bugs.append(bug)
+    calls: list[int] = []
+
+    def broken(*_args: object, **_kwargs: object) -> object:
+        calls.append(1)
+        raise RuntimeError("a bug in the sync")
+
+    monkeypatch.setattr(sync_worker, "sync_round", broken)
+    worker = SyncWorker(centre.store, centre.ctx.calendar, env.runner, every_ms=600_000)
+    texts: list[str] = []
+    worker.status_text.connect(texts.append)
+    with qtbot.waitSignal(worker.status_text, timeout=10_000):
+        worker.sync()
+    assert [str(b) for b in bugs] == ["a bug in the sync"]
+    assert error_of(worker) is not None and error_of(worker).code == "E900"  # type: ignore[union-attr]
+    with qtbot.waitSignal(worker.status_text, timeout=10_000):
+        worker.sync()  # not refused as "a round is under way"
+    assert len(calls) == 2
     worker.stop()
