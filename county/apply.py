@@ -396,6 +396,8 @@ class Judging:
                 ),
                 county_copy=self._copy(case),
             )
+        if envelope.after is not None and (case is None or envelope.after != case.last_op):
+            return self._not_after(op_id, envelope.after, case)
         try:
             action = Action(envelope.action)
         except ValueError:
@@ -430,6 +432,7 @@ class Judging:
                 opened_at=envelope.workstation,
             )
         case.seq, case.state, case.changed = after.last_seq, after.state.value, True
+        case.last_op = op_id
         if case.official_no is None and after.state in NUMBERED:
             case.official_no = self._serials.next(version, today)
         row = {
@@ -444,6 +447,25 @@ class Judging:
         self._folded[case.uid] = after
         return OpAnswer(
             op_id=op_id, outcome="applied", county_seq=after.last_seq, official_no=case.official_no
+        )
+
+    def _not_after(self, op_id: str, follows: str, case: CaseRow | None) -> OpAnswer:
+        """An action whose base counts right but which follows another action than the case's
+        last here: one the county has (another came in between: stale), or one it does not
+        have (refused, or still to come back after a restore: a gap)."""
+        known = follows in self._done or self.session.scalar(
+            select(CaseActionRow.op_id).where(CaseActionRow.op_id == follows)
+        )
+        copy = self._copy(case) if case is not None else None
+        if known:
+            message = "办件已有新的办理记录，本操作所接续的记录已不是最新一步。"
+            return OpAnswer(
+                op_id=op_id, outcome="conflict", code="E409-STALE", message=message,
+                county_copy=copy,
+            )  # fmt: skip
+        message = "县级系统尚无本操作所接续的办理记录（它可能被退回，或尚待补传）。"
+        return OpAnswer(
+            op_id=op_id, outcome="conflict", code=GAP, message=message, county_copy=copy
         )
 
     def write(self) -> None:

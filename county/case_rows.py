@@ -8,10 +8,10 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from county.store.models import CountyCase
+from county.store.models import CaseActionRow, CountyCase
 
 
 @dataclass
@@ -31,6 +31,7 @@ class CaseRow:
     official_no: str | None = None
     id: int | None = None
     changed: bool = False  # moved on since read or written
+    last_op: str | None = None  # the op_id at ``seq``: what the next action must follow
 
 
 CASES = cast(Table, CountyCase.__table__)
@@ -43,6 +44,20 @@ _COLUMNS = (
 
 def read_cases(session: Session, uids: Collection[str]) -> list[CaseRow]:
     rows = session.execute(select(*_COLUMNS).where(CountyCase.uid.in_(uids)))
+    last = {
+        uid: op_id
+        for uid, op_id in session.execute(
+            select(CountyCase.uid, CaseActionRow.op_id)
+            .join(
+                CaseActionRow,
+                and_(
+                    CaseActionRow.case_id == CountyCase.id,
+                    CaseActionRow.county_seq == CountyCase.seq,
+                ),
+            )
+            .where(CountyCase.uid.in_(uids))
+        )
+    }
     return [
         CaseRow(
             uid=r.uid,
@@ -56,6 +71,7 @@ def read_cases(session: Session, uids: Collection[str]) -> list[CaseRow]:
             seq=r.seq,
             official_no=r.official_no,
             id=r.id,
+            last_op=last.get(r.uid),
         )
         for r in rows
     ]

@@ -19,7 +19,7 @@ from app.workcalendar import WorkCalendar
 from app.workflow.states import Action
 from county.apply import judge, one_at_a_time, payload_hash
 from county.seals import COUNTY_STATION
-from county.store.models import CountyCase, ItemVersion
+from county.store.models import CaseActionRow, CountyCase, ItemVersion
 
 
 class UnknownCase(LookupError):
@@ -79,6 +79,11 @@ def county_decision(
         ),
         base_seq=case.seq,
         seq=case.seq + 1,
+        after=session.scalar(
+            select(CaseActionRow.op_id).where(
+                CaseActionRow.case_id == case.id, CaseActionRow.county_seq == case.seq
+            )
+        ),
         action=action.value,
         from_state=case.state,
         to_state="in_review" if approve is None else "decided",

@@ -84,6 +84,7 @@ def perform(
     item = load_item(session, case.item_id)
     rules = item_rules(item)
     records = records_of(session, case.id) if case.id is not None else []
+    follows = last_op_id(session, case.id) if case.id is not None else None
     before = fold(records, rules, calendar)
     row = transitions.find(action, before.state, actor)
     guards.check(
@@ -116,7 +117,7 @@ def perform(
     if from_county is None:
         enqueue_case_action(
             session,
-            _envelope(session, case, item, action_row, before.last_seq),
+            _envelope(session, case, item, action_row, before.last_seq, follows),
             case.id,
             action_row.id,
         )
@@ -134,8 +135,19 @@ def perform(
     )
 
 
+def last_op_id(session: Session, case_id: int) -> str | None:
+    """The op_id of the last action of the case's log as this workstation folds it."""
+    ops = session.scalars(in_fold_order(case_id).with_only_columns(CaseAction.op_id)).all()
+    return ops[-1] if ops else None
+
+
 def _envelope(
-    session: Session, case: Case, item: Item, action: CaseAction, base_seq: int
+    session: Session,
+    case: Case,
+    item: Item,
+    action: CaseAction,
+    base_seq: int,
+    follows: str | None,
 ) -> CaseActionEnvelope:
     template = session.get(FormTemplateVersion, case.template_id)
     assert template is not None
@@ -157,6 +169,7 @@ def _envelope(
         ),
         base_seq=base_seq,
         seq=action.seq,
+        after=follows,
         action=action.action,
         from_state=action.from_state,
         to_state=action.to_state,

@@ -55,7 +55,9 @@ _FOLD_ORDER = (
 
 def _foldable(query: Select[*Ts], cases: ColumnElement[bool]) -> Select[*Ts]:
     """``query`` over the actions the fold takes: confirmed in the current epoch, or our own
-    and not set aside."""
+    (an outbox row: ours, or the county's kept to give back) and not set aside. Another
+    workstation's action the county lost in a restore is not folded until it comes back
+    confirmed: until then the case is as the county has it (its owner may yet find it refused)."""
     return (
         query.select_from(CaseAction)
         .outerjoin(ActionConfirmation, confirmed_now())
@@ -64,8 +66,7 @@ def _foldable(query: Select[*Ts], cases: ColumnElement[bool]) -> Select[*Ts]:
             cases,
             or_(
                 ActionConfirmation.county_seq.is_not(None),
-                OutboxEntry.status.is_(None),
-                OutboxEntry.status.not_in(SET_ASIDE),
+                OutboxEntry.status.not_in(SET_ASIDE),  # (no outbox row: NULL, not folded)
             ),
         )
     )

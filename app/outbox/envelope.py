@@ -70,6 +70,11 @@ class CaseActionEnvelope(Envelope):
     case: CaseRef
     base_seq: int = Field(ge=0)  # the case's last sequence this workstation knew
     seq: int = Field(ge=1)  # the sequence this workstation gave the action
+    # The op_id of the action it follows in this workstation's log (None: it opens the case).
+    # A count alone is ambiguous: "after my own two pending actions" and "after two others'"
+    # are the same base_seq, and an action built on one of ours the county refused could land
+    # on another's; the county applies it only right after ``after``.
+    after: str | None = Field(default=None, min_length=36, max_length=36)
     action: str = Field(min_length=1)
     from_state: str | None
     to_state: str = Field(min_length=1)

@@ -5,7 +5,9 @@ An action the county found ahead of its log (``E409-GAP``: its base counts actio
 does not have) follows another workstation's lost one. It stays queued (not parked) while an
 earlier action of its case here is still on its way to the county — confirmed in no current
 epoch and not set aside — and is sent again at the next sync. When nothing earlier can come any
-more (an earlier action of ours was parked or withdrawn), it is parked like any other conflict.
+more (an earlier action of ours was parked or withdrawn, or another's was overtaken: the restored
+county confirmed a different action at the sequence it once had), it is parked like any other
+conflict.
 
 An action the county applied while an earlier one of its case is not yet confirmed here is
 acknowledged but not yet confirmed: the pull confirms both, in county order, so the confirmed
@@ -17,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.cases.log import SET_ASIDE, confirmed_now
@@ -52,6 +54,7 @@ class Gaps:
                 self._confirmed.add(action_id)
             elif status not in SET_ASIDE:
                 self._open.add(action_id)
+        self._open -= _overtaken(session, self._open, self._where)
 
     def earlier_unconfirmed(self, action_id: int) -> bool:
         """Whether an earlier action of the case is not yet confirmed in the current epoch here
@@ -69,3 +72,31 @@ class Gaps:
 
     def set_aside(self, action_id: int) -> None:
         self._open.discard(action_id)
+
+
+def _overtaken(
+    session: Session, unconfirmed: set[int], where: dict[int, tuple[int, int]]
+) -> set[int]:
+    """Of actions unconfirmed in the current epoch, those that can no longer come: the county
+    confirmed them in an earlier epoch at a sequence another action of the case now holds (the
+    restored county moved on without them; their owner's re-send is refused as stale)."""
+    if not unconfirmed:
+        return set()
+    earlier = dict(
+        session.execute(
+            select(ActionConfirmation.action_id, func.max(ActionConfirmation.county_seq))
+            .where(ActionConfirmation.action_id.in_(unconfirmed))
+            .group_by(ActionConfirmation.action_id)
+        ).all()
+    )
+    if not earlier:
+        return set()
+    cases = {where[a][0] for a in earlier}
+    taken = set(
+        session.execute(
+            select(CaseAction.case_id, ActionConfirmation.county_seq)
+            .join(ActionConfirmation, confirmed_now())
+            .where(CaseAction.case_id.in_(cases))
+        ).all()
+    )
+    return {a for a, seq in earlier.items() if (where[a][0], seq) in taken}

@@ -19,8 +19,9 @@ order it was first queued (FIFO per case), so each lost action goes up again on 
 an action the restored county still has answers ``replayed`` if it is sent again.
 
 Until the owning workstation re-sends it, another workstation's action the county lost is kept
-here unconfirmed and folded after the confirmed ones (in the order it arrived), like a pending
-one; when it comes back through the feed it is confirmed again under the same op_id.
+here unconfirmed and not folded (``app/cases/log.py``): its owner's re-send may be refused; when
+it comes back through the feed it is confirmed again under the same op_id. The county's own
+actions are given back from here (kept in the outbox as ``county.refeed``: ``pull.py``).
 """
 
 from __future__ import annotations

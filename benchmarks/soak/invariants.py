@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app import audit
 from app.cases.engine import project, projection_matches
@@ -252,9 +252,9 @@ def _station(
             .join(Case, Case.id == CaseAction.case_id)
             .outerjoin(ActionConfirmation, confirmed_now())
             .outerjoin(OutboxEntry, OutboxEntry.action_id == CaseAction.id)
-            .where(
+            .where(  # what the fold takes (app/cases/log.py) though the county lacks it
                 ActionConfirmation.action_id.is_(None),
-                or_(OutboxEntry.status.is_(None), OutboxEntry.status.not_in(SET_ASIDE)),
+                OutboxEntry.status.not_in(SET_ASIDE),
             )
         ).all()
         for uid, op_id, workstation, action in unconfirmed:
