@@ -156,9 +156,7 @@ class FaultProxy:
             request = await _read_request(reader)
             if request is None:
                 return
-            fault = self._fault_for(request)
-            status = await self._handle(request, fault, reader, writer)
-            self.log.append(Logged(request.method, request.target, fault, status))
+            await self._handle(request, self._fault_for(request), reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
@@ -170,17 +168,26 @@ class FaultProxy:
         fault: Fault,
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
-    ) -> int | None:
+    ) -> None:
+        """Each request is logged before the client can hear anything of it (its answer, a
+        close, a reset), so a test that reads the log after the round sees it."""
+
+        def note(status: int | None) -> None:
+            self.log.append(Logged(request.method, request.target, fault, status))
+
         await self._count_arrival()
         if fault is Fault.DROP_REQUEST:
-            return None
+            note(None)
+            return
         if fault is Fault.BLACKHOLE:
+            note(None)
             await reader.read()  # until the client gives up and closes
-            return None
+            return
         if fault in (Fault.ANSWER_429, Fault.ANSWER_500, Fault.ANSWER_503):
+            note(None)
             writer.write(_answer(int(fault.value)))
             await writer.drain()
-            return None
+            return
         if fault is Fault.DELAY:
             await asyncio.sleep(self.delay_s)
         if fault is Fault.REORDER:
@@ -188,17 +195,16 @@ class FaultProxy:
         answer = await self._forward(request)
         if fault is Fault.DUPLICATE:
             answer = await self._forward(request)
-        status = _status(answer)
+        note(_status(answer))
         if fault is Fault.DROP_RESPONSE:
-            return status
+            return
         if fault is Fault.RESET_MID_BODY:
             writer.write(answer[: max(1, len(answer) // 2)])
             await writer.drain()
             _reset(writer)
-            return status
+            return
         writer.write(answer)
         await writer.drain()
-        return status
 
     async def _count_arrival(self) -> None:
         assert self._moved is not None
