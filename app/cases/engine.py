@@ -234,6 +234,11 @@ def projection_values(
 
 
 def projection_matches(session: Session, case: Case, p: Projection) -> list[str]:
-    """Columns where the stored case row disagrees with the fold (empty when they agree)."""
+    """Columns where the stored case row disagrees with the fold (empty when they agree, and
+    for a case with nothing to fold here: another workstation's whose every action a county
+    restore lost, until its owner sends them again — its row keeps what it last showed, and no
+    action can be taken on it meanwhile)."""
+    if p.state is None:
+        return []
     expected = {**_projected_values(p), "assignee_id": _user_id(session, p.assignee)}
     return [c for c, value in expected.items() if getattr(case, c) != value]

@@ -139,13 +139,16 @@ CASES = cast(Table, Case.__table__)
 
 class _Written:
     """The cases' rows as their folds say, written in one statement per set of columns (not an
-    ORM flush of each row)."""
+    ORM flush of each row). A case with nothing to fold — another workstation's, every action of
+    which a county restore lost, still to come back from its owner — keeps its row as it was."""
 
     def __init__(self, session: Session, users: Mapping[str, int]) -> None:
         self._session, self.users = session, users
         self._rows: list[dict[str, Any]] = []
 
     def add(self, case: Case, projection: Projection) -> None:
+        if projection.state is None:  # nothing here to fold (below): the row stays as it was
+            return
         self._rows.append(
             {"id": case.id, **projection_values(self._session, projection, self.users)}
         )

@@ -82,6 +82,7 @@ def _run(run: Run, root: Path, steps: tuple[int, int]) -> None:
                     store.close()
                 w.county.start()
                 history.restored_after |= set(history.decisions) - backup[1]
+                history.restores += 1
                 restored = True
                 run.restored += 1
             if done:
