@@ -28,6 +28,11 @@ POINTS = {
 _hits: Counter[str] = Counter()
 
 
+def armed(point: str) -> bool:
+    """Whether ``ONEWINDOW_FAILPOINT`` names ``point`` (to prepare what the crash should find)."""
+    return (os.environ.get(VARIABLE) or "").partition("@")[0] == point
+
+
 def reached(point: str) -> None:
     """Kill this process here if ``ONEWINDOW_FAILPOINT`` says so."""
     wanted = os.environ.get(VARIABLE)

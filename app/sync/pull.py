@@ -28,7 +28,7 @@ from app.cases.proxy import authorization_named
 from app.catalog.schema import FormTemplate
 from app.errors import AppError
 from app.outbox.envelope import REFEED, SEAL, CaseActionEnvelope
-from app.sync.failpoints import reached
+from app.sync.failpoints import armed, reached
 from app.sync.protocol import Change
 from app.sync.push import ACKED
 from app.sync.refold import ItemFacts, Items, PageOfCase, Refolds
@@ -98,8 +98,8 @@ def pull_changes(
                     for at, (change, envelope) in enumerate(
                         zip(answer.changes, page_memo.envelopes, strict=True)
                     ):
-                        if at == middle:
-                            session.flush()
+                        if at == middle and armed("pull.mid-page"):
+                            session.flush()  # half the page in the database, not committed
                             reached("pull.mid-page")
                         case, (own, new) = apply_change(session, change, envelope, page_memo, items)
                         confirmed, added = confirmed + own, added + new
