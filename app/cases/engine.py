@@ -8,7 +8,7 @@ versions never change), so a catalogue reload never moves a promised date alread
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -56,10 +56,23 @@ def records_of(session: Session, case_id: int) -> list[ActionRecord]:
 
 
 def project(session: Session, case: Case, calendar: WorkCalendar) -> Projection:
-    """Rebuild a case's projection from its actions (what the cases row must agree with)."""
-    return fold(
-        records_of(session, case.id), item_rules(load_item(session, case.item_id)), calendar
-    )
+    """Rebuild a case's projection from its actions (what the cases row must agree with); an
+    empty one for a case whose foldable log does not open it (``opens``)."""
+    records = records_of(session, case.id)
+    if not opens(records):
+        return Projection()
+    return fold(records, item_rules(load_item(session, case.item_id)), calendar)
+
+
+OPENING = frozenset({Action.CREATE_DRAFT, Action.RECEIVE})
+
+
+def opens(records: Sequence[ActionRecord]) -> bool:
+    """Whether a case's foldable log begins where a case begins. It may not, for another
+    workstation's case whose opening actions a county restore lost (not folded until they come
+    back, ``app/cases/log.py``) while actions taken here since wait on top: the case then has
+    nothing to show but what its row last showed, and nothing can be taken on it meanwhile."""
+    return not records or records[0].action in OPENING
 
 
 def perform(
@@ -85,7 +98,7 @@ def perform(
     rules = item_rules(item)
     records = records_of(session, case.id) if case.id is not None else []
     follows = last_op_id(session, case.id) if case.id is not None else None
-    before = fold(records, rules, calendar)
+    before = fold(records, rules, calendar) if opens(records) else Projection()
     row = transitions.find(action, before.state, actor)
     guards.check(
         guards.GuardContext(before, rules, payload, actor, calendar, local_date(now)), action

@@ -17,7 +17,7 @@ from sqlalchemy import Row, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.actor import Actor, Role
-from app.cases.engine import item_rules, load_item, projection_values
+from app.cases.engine import OPENING, item_rules, load_item, projection_values
 from app.cases.log import PARKED, fold_logs
 from app.errors import AppError
 from app.workcalendar import WorkCalendar
@@ -115,9 +115,12 @@ class Refolds:
             logs.setdefault(row.case_id, []).append(row)
         parked = 0
         for case in cases:
+            log = logs.get(case.id, [])
+            if log and Action(log[0].action) not in OPENING:  # nothing to fold yet (opens)
+                continue
             rules = self._items(session, case.item_id).rules
             projection, pending = Projection(), False
-            for row in logs.get(case.id, []):
+            for row in log:
                 if row.county_seq is None:  # our own, pending: does it still fit?
                     pending = True
                     reason = _unfit(written.users, projection, rules, row, self._calendar)

@@ -20,6 +20,10 @@ FOUND_BUGS = (
     2000,  # (one of 2000-2049) a parked action's refold met a pending one that no longer fit
     10001,  # another workstation's action a restore lost, folded on top of a later one
     20017,  # an action built on a refused one applied where its count happened to fit
+    30141,  # another's case every action of which a restore lost: nothing to fold, the row raised
+    40140,  # (the same)
+    60035,  # an own action on such a case: its fold began with 挂起 ("not legal from None")
+    70002,  # (the same)
 )
 
 
