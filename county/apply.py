@@ -246,16 +246,8 @@ class Judging:
             message = f"操作注明的工作站 {envelope.workstation} 不是推送它的工作站 {code}。"
             return rejected(op_id, "E403-FORGED", message)
         digest = payload_hash(raw)
-        done = self._done.get(op_id)
-        if done is not None:
-            stored, seq, uid = done
-            if stored != digest:
-                return rejected(op_id, "E422-OP-REUSED", REUSED)
-            case = self._case(uid)
-            assert case is not None
-            return OpAnswer(
-                op_id=op_id, outcome="replayed", county_seq=seq, official_no=case.official_no
-            )
+        if op_id in self._done:
+            return self._replayed(op_id, digest)
         if op_id not in self._other:
             self._other[op_id] = self.session.scalar(
                 select(AppliedOp.payload_hash).where(AppliedOp.op_id == op_id)
@@ -274,6 +266,17 @@ class Judging:
             return actor
         return self.judge(workstation.centre_code, actor, envelope, raw, digest=digest)
 
+    def _replayed(self, op_id: str, digest: str) -> OpAnswer:
+        """A case action the county applied before: its stored answer, if it is the same."""
+        stored, seq, uid = self._done[op_id]
+        if stored != digest:
+            return rejected(op_id, "E422-OP-REUSED", REUSED)
+        case = self._case(uid)
+        assert case is not None
+        return OpAnswer(
+            op_id=op_id, outcome="replayed", county_seq=seq, official_no=case.official_no
+        )
+
     def _refed(self, workstation: Workstation, envelope: Envelope, raw: dict[str, Any]) -> OpAnswer:
         """The county's own action given back by a workstation after a restore from an older
         backup (``county/seals.py``): taken only with the county's genuine seal, then answered
@@ -289,19 +292,8 @@ class Judging:
                 "E403-SEAL",
                 "县级办理记录的校验码不符：不是县级系统作出的，不予接收。",
             )
-        done = self._done.get(envelope.op_id)
-        if done is not None:
-            stored, seq, uid = done
-            if stored != digest:
-                return rejected(envelope.op_id, "E422-OP-REUSED", REUSED)
-            case = self._case(uid)
-            assert case is not None
-            return OpAnswer(
-                op_id=envelope.op_id,
-                outcome="replayed",
-                county_seq=seq,
-                official_no=case.official_no,
-            )
+        if envelope.op_id in self._done:
+            return self._replayed(envelope.op_id, digest)
         name = envelope.actor.username
         staff = Actor(0, name, name, frozenset({Role.COUNTY}), COUNTY_STATION)
         return self.judge(workstation.centre_code, staff, envelope, action, digest=digest)

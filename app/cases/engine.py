@@ -51,7 +51,10 @@ def load_item(session: Session, item_id: int) -> Item:
 
 
 def records_of(session: Session, case_id: int) -> list[ActionRecord]:
-    rows = session.scalars(in_fold_order(case_id))
+    return _records(session.scalars(in_fold_order(case_id)).all())
+
+
+def _records(rows: Sequence[CaseAction]) -> list[ActionRecord]:
     return [ActionRecord(Action(r.action), r.occurred_at, r.actor, r.payload) for r in rows]
 
 
@@ -96,8 +99,9 @@ def perform(
         check_visible(actor, case)
     item = load_item(session, case.item_id)
     rules = item_rules(item)
-    records = records_of(session, case.id) if case.id is not None else []
-    follows = last_op_id(session, case.id) if case.id is not None else None
+    log = session.scalars(in_fold_order(case.id)).all() if case.id is not None else []
+    records = _records(log)
+    follows = log[-1].op_id if log else None  # the action this one follows (the envelope's)
     before = fold(records, rules, calendar) if opens(records) else Projection()
     row = transitions.find(action, before.state, actor)
     guards.check(
@@ -146,12 +150,6 @@ def perform(
     return CaseChange(
         case.id, case.receipt_no, action, after.state, after.last_seq, step, after.due_date
     )
-
-
-def last_op_id(session: Session, case_id: int) -> str | None:
-    """The op_id of the last action of the case's log as this workstation folds it."""
-    ops = session.scalars(in_fold_order(case_id).with_only_columns(CaseAction.op_id)).all()
-    return ops[-1] if ops else None
 
 
 def _envelope(
