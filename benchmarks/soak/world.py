@@ -16,7 +16,6 @@ import logging
 import os
 import shutil
 import signal
-import socket
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from app.errors import AppError
 from app.sync import failpoints
 from app.sync.session import SyncRound, activate, sync_round
 from benchmarks.soak.proxy import FaultProxy
+from benchmarks.sync import free_port
 from county.api import create_app
 from county.store.engine import CountyStore, open_county
 from db.store import Store, open_store
@@ -41,13 +41,6 @@ STATIONS = {  # who works where
     "W02": ("approver", "approver2"),
     "V01": ("proxy",),  # a proxy agent's laptop at a village 代办点: pulls only its filings
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class CountyProcess:

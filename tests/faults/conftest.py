@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 from benchmarks.soak.invariants import History, check
 from benchmarks.soak.run import heal
 from benchmarks.soak.world import World, world
+from county.backup import restore_backup, take_backup
 from county.store.models import CaseActionRow
+from db.models import Case
 from tests.centre import Centre
 
 
@@ -30,6 +32,34 @@ def county_ops(w: World) -> int:
             return session.scalar(select(func.count()).select_from(CaseActionRow)) or 0
     finally:
         store.close()
+
+
+def backup_of(w: World, directory: Path) -> Path:
+    """``onewindow-county backup`` of the county as it is now."""
+    path = directory / "county.jsonl.gz"
+    store = w.county_store()
+    try:
+        take_backup(store, path)
+    finally:
+        store.close()
+    return path
+
+
+def restore(w: World, backup: Path) -> None:
+    """The county stopped, restored from ``backup`` (a new epoch) and started again."""
+    w.county.kill()
+    store = w.county_store()
+    try:
+        restore_backup(store, backup)
+    finally:
+        store.close()
+    w.county.start()
+
+
+def local_id(w: World, code: str, uid: str) -> int:
+    """The case's id in ``code``'s store."""
+    with w.stations[code].store.reader() as session:
+        return session.scalars(select(Case.id).where(Case.uid == uid)).one()
 
 
 def walk_in_and_accept(centre: Centre, item: str = "最低生活保障") -> int:

@@ -13,15 +13,15 @@ from app.cases import decisions as d
 from app.sync.push import PENDING
 from benchmarks.soak import workload
 from benchmarks.soak.world import World
-from county.backup import take_backup
 from db.models import Case, OutboxEntry
-from tests.faults.conftest import county_ops, healed_and_checked, walk_in_and_accept
-from tests.faults.test_restore import restore
-
-
-def local_id(w: World, code: str, uid: str) -> int:
-    with w.stations[code].store.reader() as session:
-        return session.scalars(select(Case.id).where(Case.uid == uid)).one()
+from tests.faults.conftest import (
+    backup_of,
+    county_ops,
+    healed_and_checked,
+    local_id,
+    restore,
+    walk_in_and_accept,
+)
 
 
 def parked(w: World, code: str) -> int:
@@ -73,12 +73,7 @@ def test_another_workstations_action_a_restore_lost_and_its_owner_could_not_rese
     filed = workload.proxy_files(v01, random.Random(3))
     assert filed is not None and "files" in filed
     assert v01.sync().error is None and w01.sync().error is None
-    backup = tmp_path / "county.jsonl.gz"
-    store = soak.county_store()
-    try:
-        take_backup(store, backup)
-    finally:
-        store.close()
+    backup = backup_of(soak, tmp_path)
     with v01.store.reader() as session:
         case, uid = session.execute(select(Case.id, Case.uid)).one()
     d.withdraw(v01.centre.ctx, v01.centre.actor("proxy"), case, "申请人撤回")
@@ -109,12 +104,7 @@ def test_a_number_issued_before_a_restore_survives_it(soak: World, tmp_path: Pat
     v01, w01 = soak.stations["V01"], soak.stations["W01"]
     assert workload.proxy_files(v01, random.Random(3)) is not None
     assert v01.sync().error is None and w01.sync().error is None
-    backup = tmp_path / "county.jsonl.gz"
-    store = soak.county_store()
-    try:
-        take_backup(store, backup)
-    finally:
-        store.close()
+    backup = backup_of(soak, tmp_path)
     with v01.store.reader() as session:
         case, uid = session.execute(select(Case.id, Case.uid)).one()
     d.withdraw(v01.centre.ctx, v01.centre.actor("proxy"), case, "申请人撤回")

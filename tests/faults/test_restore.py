@@ -13,24 +13,15 @@ from app.cases import decisions as d
 from benchmarks.soak import workload
 from benchmarks.soak.invariants import History
 from benchmarks.soak.world import World
-from county.backup import restore_backup, take_backup
 from db.models import Case, OutboxEntry
-from tests.faults.conftest import county_ops, healed_and_checked, walk_in_and_accept
-
-
-def restore(w: World, backup: Path) -> None:
-    w.county.kill()
-    store = w.county_store()
-    try:
-        restore_backup(store, backup)
-    finally:
-        store.close()
-    w.county.start()
-
-
-def local_id(w: World, code: str, uid: str) -> int:
-    with w.stations[code].store.reader() as session:
-        return session.scalars(select(Case.id).where(Case.uid == uid)).one()
+from tests.faults.conftest import (
+    backup_of,
+    county_ops,
+    healed_and_checked,
+    local_id,
+    restore,
+    walk_in_and_accept,
+)
 
 
 def uid_of(w: World, code: str, case_id: int) -> str:
@@ -44,12 +35,7 @@ def test_acked_and_unacked_work_survives_a_restore(soak: World, tmp_path: Path) 
     w01, w02 = soak.stations["W01"], soak.stations["W02"]
     before = walk_in_and_accept(w01.centre)
     assert w01.sync().error is None
-    backup = tmp_path / "county.jsonl.gz"
-    store = soak.county_store()
-    try:
-        take_backup(store, backup)
-    finally:
-        store.close()
+    backup = backup_of(soak, tmp_path)
     walk_in_and_accept(w01.centre)  # acknowledged after the backup
     assert w01.sync().error is None and w02.sync().error is None
     at_w02 = local_id(soak, "W02", uid_of(soak, "W01", before))
@@ -74,12 +60,7 @@ def test_a_county_decision_the_restore_lost_is_given_back(soak: World, tmp_path:
     d.record_opinion(w02.centre.ctx, w02.centre.actor("approver"), at_w02, "符合条件，报县级审批")
     d.report_to_county(w02.centre.ctx, w02.centre.actor("approver"), at_w02)
     assert w02.sync().error is None
-    backup = tmp_path / "county.jsonl.gz"
-    store = soak.county_store()
-    try:
-        take_backup(store, backup)
-    finally:
-        store.close()
+    backup = backup_of(soak, tmp_path)
     decided = workload.county_decides(soak, random.Random(1))
     assert decided is not None
     history = History()
