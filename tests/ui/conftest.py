@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -15,13 +16,24 @@ from ui.desk_base import DeskEnv
 from ui.style import apply_style
 from ui.worker import Runner
 
-__all__ = ["app_style", "centre", "desk_env", "wait_idle"]
+__all__ = ["app_style", "centre", "desk_env", "qt_garbage_collected_here", "wait_idle"]
 
 
 @pytest.fixture(autouse=True, scope="session")
 def app_style(qapp: QApplication) -> None:
     """The app's look (and the bundled font: Chinese renders on a machine with no CJK fonts)."""
     apply_style(qapp)
+
+
+@pytest.fixture(autouse=True)
+def qt_garbage_collected_here() -> Iterator[None]:
+    """Collect each test's cyclic garbage when it ends, here on the UI thread (after pytest-qt
+    closed its widgets). Qt objects a test leaves in a reference cycle — a ``Runner`` and its
+    thread pools, a window — would otherwise be destroyed by whichever thread next triggers a
+    collection, perhaps a later test's worker, and Qt aborts the process (seen once: "Fatal
+    Python error: Aborted" while garbage-collecting in a read thread)."""
+    yield
+    gc.collect()
 
 
 def wait_idle(qtbot: QtBot, runner: Runner, timeout: int = 10_000) -> None:
