@@ -95,6 +95,7 @@ class AuditEvent(StrEnum):
     SYNC_WITHDRAWN = "sync_withdrawn"  # a parked action withdrawn by a person
     WORKSTATION_ACTIVATED = "workstation_activated"  # linked to the county (desktop)
     ACTIVATION_REFUSED = "activation_refused"  # the county refused the activation code
+    NUMBER_REFUSED = "number_refused"  # a 办件编号 given back after a restore, not taken
 
 
 EVENT_LABELS: Mapping[str, str] = {
@@ -124,6 +125,7 @@ EVENT_LABELS: Mapping[str, str] = {
     AuditEvent.SYNC_WITHDRAWN: "撤回暂挂的同步操作",
     AuditEvent.WORKSTATION_ACTIVATED: "激活工作站",
     AuditEvent.ACTIVATION_REFUSED: "激活被县级系统拒绝",
+    AuditEvent.NUMBER_REFUSED: "县级系统未收回办件编号",
 }
 
 CASE_EVENT_PREFIX = "case."

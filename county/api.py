@@ -27,6 +27,8 @@ from app.sync.protocol import (
     CatalogueAnswer,
     Change,
     ChangesPage,
+    NumbersAnswer,
+    NumbersGiven,
     PushAnswer,
     PushRequest,
 )
@@ -39,10 +41,11 @@ from county.calendar_years import CountyCalendar, calendar_answer
 from county.catalogue import catalogue_answer
 from county.credentials import code_digest, digest
 from county.folds import Folds
+from county.given_numbers import give_back
 from county.malformed import install_malformed_refusals
 from county.refusals import BodyLimit, logged, station_name
 from county.scope import in_scope
-from county.seals import COUNTY_STATION, seal
+from county.seals import COUNTY_STATION, number_seal, seal
 from county.store.engine import CountyStore
 from county.store.models import CaseActionRow, CountyCase, Meta, Workstation
 from county.work_protocol import Refused
@@ -133,6 +136,19 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
                 logged(who, answer.code or "", answer.message or "", answer.op_id)
         return PushAnswer(answers=answers)
 
+    @app.post("/v1/numbers")
+    def numbers(
+        db: Db,
+        station: Station,
+        request: NumbersGiven,
+        epoch: Annotated[str | None, Header(alias=EPOCH_HEADER)] = None,
+    ) -> NumbersAnswer:
+        """办件编号 given back after a restore from backup (``county/numbers.py``)."""
+        with db.begin():
+            if epoch is not None and epoch != db.scalars(select(Meta.epoch)).one():
+                raise HTTPException(410, "县级系统已从备份恢复，请重新同步全部数据。")
+            return give_back(db, station, request)
+
     @app.get("/v1/changes")
     def changes(
         db: Db,
@@ -164,6 +180,9 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
                 envelope=row.envelope,
                 seal=seal(key, row.payload_hash)
                 if row.envelope.get("workstation") == COUNTY_STATION
+                else None,
+                number_seal=number_seal(key, row.envelope["case"]["uid"], number)
+                if number is not None
                 else None,
             )
             for row, number in rows[:limit]

@@ -16,6 +16,7 @@ applied written in a few statements — not a handful of queries and an ORM flus
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
@@ -44,8 +45,8 @@ from county.accounts import ACCOUNT_KINDS, apply_account_op
 from county.authorizations import REGISTER, check_filing, register_authorization
 from county.case_rows import CaseRow, read_cases, write_cases
 from county.folds import Folds, logs_of, rules_of
-from county.numbers import Serials, prefix_of
-from county.seals import COUNTY_STATION, genuine, unsealed
+from county.numbers import Serials, given_for, held, prefix_of
+from county.seals import COUNTY_STATION, genuine, number_seal, unsealed
 from county.store.models import (
     Account,
     AppliedOp,
@@ -60,6 +61,11 @@ from county.wording import complaint
 OPENING = frozenset({Action.RECEIVE, Action.CREATE_DRAFT})  # what may open a case at the county
 NUMBERED = frozenset(CaseState) - {CaseState.DRAFT, CaseState.SUBMITTED}
 GAP = "E409-GAP"  # a base sequence ahead of the county's (e.g. after a restore from backup)
+HELD = "E503-NUMBERING"  # it would number its case while numbering is held (county/numbers.py)
+HELD_MESSAGE = (
+    "县级系统已从备份恢复，本中心各工作站交回已有的办件编号之前暂不赋新号；"
+    "本操作留在本机，下次同步时再送。"
+)
 REUSED = "同一操作编号已用于内容不同的操作，拒绝执行。"
 LOG = cast(Table, CaseActionRow.__table__)
 
@@ -125,6 +131,8 @@ class Judging:
         self._actors: dict[tuple[str, str, str], Actor] = {}  # username, roles claimed, station
         self._folded: dict[str, Projection] = {}  # by uid: after the last action judged here
         self._serials = Serials(session)
+        self._given: dict[str, str | None] = {}  # 办件编号 given back after a restore, by uid
+        self._held: dict[str, bool] = {}  # by centre: no new number until its PCs give back
         self._rows: list[tuple[CaseRow, dict[str, Any]]] = []  # applied, not yet written
         self.committed: dict[int, Projection] = {}  # by case id: what ``keep`` gives ``folds``
 
@@ -197,6 +205,9 @@ class Judging:
             rules = rules_of(self._version_of(case))
             self._folded[case.uid] = fold(logs.get(case.id or 0, []), rules, self.calendar)
         self._serials.count(self._prefixes(actions))
+        unknown = {e.case.uid for e in actions} - self._given.keys()
+        self._given.update(dict.fromkeys(unknown))
+        self._given.update(given_for(session, unknown))
 
     def _read_versions(self, cases: list[CaseRow], actions: list[CaseActionEnvelope]) -> None:
         """The item versions of the cases, and those new cases are filed under, in two queries."""
@@ -274,7 +285,11 @@ class Judging:
         case = self._case(uid)
         assert case is not None
         return OpAnswer(
-            op_id=op_id, outcome="replayed", county_seq=seq, official_no=case.official_no
+            op_id=op_id,
+            outcome="replayed",
+            county_seq=seq,
+            official_no=case.official_no,
+            number_seal=self._number_seal(case),
         )
 
     def _refed(self, workstation: Workstation, envelope: Envelope, raw: dict[str, Any]) -> OpAnswer:
@@ -412,6 +427,11 @@ class Judging:
             return rejected(op_id, f"E422-{error.code}", error.message)
         after = apply(before, record, rules, self.calendar)
         assert after.state is not None
+        number = None
+        if (case is None or case.official_no is None) and after.state in NUMBERED:
+            number = self._number(centre_code, envelope.case.uid, version, today)
+            if number is None:
+                return OpAnswer(op_id=op_id, outcome="held", code=HELD, message=HELD_MESSAGE)
         if case is None:
             case = self._cases[envelope.case.uid] = CaseRow(
                 uid=envelope.case.uid,
@@ -425,8 +445,8 @@ class Judging:
             )
         case.seq, case.state, case.changed = after.last_seq, after.state.value, True
         case.last_op = op_id
-        if case.official_no is None and after.state in NUMBERED:
-            case.official_no = self._serials.next(version, today)
+        if number is not None:
+            case.official_no = number
         row = {
             "op_id": op_id,
             "payload_hash": digest,
@@ -438,8 +458,30 @@ class Judging:
         self._done[op_id] = (digest, after.last_seq, case.uid)
         self._folded[case.uid] = after
         return OpAnswer(
-            op_id=op_id, outcome="applied", county_seq=after.last_seq, official_no=case.official_no
+            op_id=op_id,
+            outcome="applied",
+            county_seq=after.last_seq,
+            official_no=case.official_no,
+            number_seal=self._number_seal(case),
         )
+
+    def _number(self, centre_code: str, uid: str, version: ItemVersion, day: dt.date) -> str | None:
+        """The 办件编号 a case takes now: the one given back for it after a restore, else a new
+        one — none while the centre's numbering is held (``county/numbers.py``)."""
+        if uid not in self._given:
+            self._given.update({uid: None, **given_for(self.session, [uid])})
+        if (given := self._given[uid]) is not None:
+            return given
+        if centre_code not in self._held:
+            self._held[centre_code] = held(self.session, centre_code)
+        if self._held[centre_code]:
+            return None
+        return self._serials.next(version, day)
+
+    def _number_seal(self, case: CaseRow) -> str | None:
+        if case.official_no is None:
+            return None
+        return number_seal(self._seal_key, case.uid, case.official_no)
 
     def _not_after(self, op_id: str, follows: str, case: CaseRow | None) -> OpAnswer:
         """An action whose base counts right but which follows another action than the case's

@@ -10,7 +10,9 @@ count, so a cut-off file is refused rather than half restored. Datetimes are ISO
 A restore replaces every row of the store with the backup's in one transaction and gives the
 store a NEW epoch: a workstation that synced with the county before then gets 410 on its next
 request and snapshots again (``app/sync/resnapshot.py``), re-sending what the restored county
-lacks. On PostgreSQL every id sequence is moved past the restored ids (never backwards).
+lacks. It also holds each centre's 办件编号 until its workstations have given back the numbers
+they hold (``county/numbers.py``). On PostgreSQL every id sequence is moved past the restored ids
+(never backwards).
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from county.store.engine import CountyStore
-from county.store.models import CountyBase, Meta
+from county.store.models import CountyBase, Meta, NumberHold, Workstation
+from db.base import utcnow
 
 FORMAT = "onewindow-county-backup"
 FORMAT_VERSION = 1
@@ -155,6 +158,7 @@ def restore_backup(store: CountyStore, path: Path) -> tuple[BackupInfo, str]:
             if conn.execute(select(func.count()).select_from(Meta)).scalar() != 1:
                 raise BackupRefused("备份中缺少县级库的基本信息（county_meta），不能恢复。")
             conn.execute(update(Meta).values(epoch=new_epoch))
+            _hold_numbering(conn)
             if engine.dialect.name == "postgresql":
                 _move_sequences(conn, list(tables.values()))
     except SQLAlchemyError as error:
@@ -164,6 +168,23 @@ def restore_backup(store: CountyStore, path: Path) -> tuple[BackupInfo, str]:
         str(header["schema_revision"]), str(header["epoch"]), header["taken_at"], rows
     )
     return info, new_epoch
+
+
+def _hold_numbering(conn: Connection) -> None:
+    """Hold every centre's numbering until each of its activated workstations has given back the
+    办件编号 it holds (``county/numbers.py``): the backup lacks those issued after it."""
+    conn.execute(delete(NumberHold))
+    stations = conn.execute(
+        select(Workstation.centre_code, Workstation.code).where(
+            Workstation.secret_hash.is_not(None)
+        )
+    ).all()
+    if stations:
+        now = utcnow()
+        conn.execute(
+            insert(NumberHold),
+            [{"centre_code": c, "workstation_code": w, "since": now} for c, w in stations],
+        )
 
 
 class _Lines:

@@ -81,7 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", help="replace the store's contents with a backup (a new epoch)"
     )
     restore.add_argument("--from", dest="source", required=True, metavar="FILE", help="backup")
-    for command in (init, code, serve, decide, backup, restore):
+    numbers = sub.add_parser(
+        "numbers",
+        help="after a restore: which workstations have yet to give back their 办件编号; "
+        "--release lets the centre's numbering go on without one (a PC lost or broken)",
+    )
+    numbers.add_argument("--release", metavar="CENTRE/WORKSTATION", help="e.g. 330102001/W03")
+    for command in (init, code, serve, decide, backup, restore, numbers):
         command.add_argument(
             "--database",
             required=True,
@@ -438,7 +444,29 @@ def _restore(args: argparse.Namespace) -> int:
     print(
         f"已从 {source}（{info.taken_at} 备份）恢复县级库：{info.total} 行；"
         f"新的数据纪元 {epoch}，各工作站下次同步时将重新同步并补传备份后的操作。"
+        "各中心的工作站交回已有的办件编号之前，县级系统暂不为该中心赋新号"
+        "（onewindow-county numbers 查看）。"
     )
+    return 0
+
+
+def _numbers(args: argparse.Namespace) -> int:
+    from county.number_holds import holds, release
+
+    with opened(args.database) as store, store.sessions() as session, session.begin():
+        if args.release is not None:
+            centre, _, code = args.release.partition("/")
+            if not release(session, centre.strip(), code.strip()):
+                raise CommandError(
+                    f"没有等待工作站 {args.release} 交回编号的记录"
+                    "（--release 的格式为 中心代码/工作站，如 330102001/W03）。"
+                )
+            print(f"已不再等待工作站 {args.release} 交回办件编号。")
+        waiting = holds(session)
+    if not waiting:
+        print("各中心均可正常赋号：没有等待交回办件编号的工作站。")
+    for centre, codes in waiting.items():
+        print(f"中心 {centre} 暂停赋号，等待这些工作站同步交回办件编号：{'、'.join(codes)}")
     return 0
 
 
@@ -488,6 +516,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "decide": _decide,
     "backup": _backup,
     "restore": _restore,
+    "numbers": _numbers,
     "publish-catalogue": _publish_catalogue,
     "publish-calendar": _publish_calendar,
 }

@@ -38,3 +38,12 @@ def unsealed(raw: dict[str, Any]) -> tuple[dict[str, Any], object]:
     """A re-fed action as the county first made it, and the seal it came with."""
     action = {k: v for k, v in raw.items() if k != SEAL}
     return action, raw.get(SEAL)
+
+
+def number_seal(key: str, case_uid: str, official_no: str) -> str:
+    """The seal on the 办件编号 ``official_no`` of the case ``case_uid``."""
+    return seal(key, f"number:{case_uid}:{official_no}")
+
+
+def number_genuine(key: str, case_uid: str, official_no: str, claimed: object) -> bool:
+    return genuine(key, f"number:{case_uid}:{official_no}", claimed)

@@ -53,6 +53,8 @@ COMPLAINT_PHONE = Option("complaint_phone", "12345", "投诉监督电话")
 # epoch it stands in (a county restored from a backup has another).
 COUNTY_EPOCH = Option("county_epoch", "", "县级系统数据纪元")
 SYNC_CURSOR = Option("sync_cursor", 0, "已同步到的县级变更位置")
+# The county epoch this workstation last gave back its 办件编号 in (app/sync/give_back.py).
+NUMBERS_GIVEN_EPOCH = Option("numbers_given_epoch", "", "已向县级系统交回办件编号的数据纪元")
 AUTHORIZATION_CURSOR = Option("authorization_cursor", 0, "已同步到的县级代办委托位置")
 COUNTY_URL = Option("county_url", "", "县级系统地址")
 # The CA certificate(s) the county's HTTPS is verified against, as PEM text ("": the system's).

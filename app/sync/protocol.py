@@ -7,13 +7,16 @@
     GET  /v1/authorizations ?after=N&limit=M → Authorizations  (the centre's 代办委托, in order)
     GET  /v1/catalogue  ?since=N → CatalogueAnswer             (the newest release, unless N)
     GET  /v1/calendar   → CalendarYears                        (the years the county published)
+    POST /v1/numbers    NumbersGiven → NumbersAnswer           (after a restore: numbers given back)
 
 Every operation of a push gets its own answer, in order (the request itself is 200 when it was
 read): ``applied`` (with the county sequence and the case's 办件编号), ``replayed`` (an op_id the
 county has already applied: the stored answer), ``conflict`` (the case moved on since the
 workstation's base sequence: HTTP's 409 in spirit, with the county's copy of the case), or
 ``rejected`` (malformed, forged, or refused by the transition table and guards: 422 in spirit,
-with a code and a Chinese message).
+with a code and a Chinese message), or ``held`` (it would give its case a 办件编号 while the
+county, restored from a backup, waits for the centre's workstations to give back the numbers it
+lost: ``county/numbers.py``; the workstation keeps it queued).
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 EPOCH_HEADER = "X-OneWindow-Epoch"
 MAX_BATCH = 500
-Outcome = Literal["applied", "replayed", "conflict", "rejected"]
+MAX_NUMBERS = 2000  # 办件编号 given back in one request
+Outcome = Literal["applied", "replayed", "conflict", "rejected", "held"]
 
 
 class _Wire(BaseModel):
@@ -71,6 +75,7 @@ class OpAnswer(_Wire):
     outcome: Outcome
     county_seq: int | None = None
     official_no: str | None = None
+    number_seal: str | None = None  # the county's seal on the case's 办件编号 (county/seals.py)
     code: str | None = None
     message: str | None = None
     county_copy: CaseCopy | None = None
@@ -95,6 +100,8 @@ class Change(_Wire):
     # The county's seal on its own action (None for a workstation's): a workstation gives the
     # action back, sealed, to a county restored from a backup that lacks it.
     seal: str | None = None
+    # The county's seal on the case's 办件编号: the workstation gives the number back with it.
+    number_seal: str | None = None
 
 
 class ChangesPage(_Wire):
@@ -179,3 +186,32 @@ class Authorizations(_Wire):
     cursor: int  # pass it back as ``after`` for the next page
     more: bool
     authorizations: list[AuthorizationCopy]
+
+
+class GivenNumber(_Wire):
+    """A 办件编号 the county issued, as a workstation holds it, with the county's seal."""
+
+    case_uid: str = Field(min_length=1, max_length=36)
+    official_no: str = Field(min_length=1, max_length=64)
+    seal: str = Field(min_length=1, max_length=64)
+
+
+class NumbersGiven(_Wire):
+    """The numbers a workstation holds, given back to a county restored from a backup, in
+    requests of at most ``MAX_NUMBERS``; ``last`` on the final one (the workstation is done)."""
+
+    numbers: list[GivenNumber] = Field(max_length=MAX_NUMBERS)
+    last: bool
+
+
+class NumberRefused(_Wire):
+    case_uid: str
+    official_no: str
+    code: str
+    message: str
+
+
+class NumbersAnswer(_Wire):
+    kept: int  # numbers the county holds for their cases now (already, or from this request)
+    refused: list[NumberRefused]
+    held: bool  # whether the county still issues the centre no new number

@@ -148,7 +148,11 @@ class _Page:
             c.uid: c
             for c in session.scalars(
                 select(Case)
-                .options(load_only(Case.id, Case.uid, Case.item_id, Case.official_no))
+                .options(
+                    load_only(
+                        Case.id, Case.uid, Case.item_id, Case.official_no, Case.official_no_seal
+                    )
+                )
                 .where(Case.uid.in_(uids))
             )
         }
@@ -294,7 +298,7 @@ def apply_change(
         for row in page.outbox.get(mine.id, []):
             if row.status != PARKED:
                 row.status, row.last_error = ACKED, None
-        _numbered(case, change.official_no)
+        _numbered(case, change.official_no, change.number_seal)
         return case, (1, 0)
     page.added.append(
         (
@@ -329,13 +333,15 @@ def apply_change(
         _record_materials(
             session, case, envelope, page.materials[case.id], items(session, case.item_id)
         )
-    _numbered(case, change.official_no)
+    _numbered(case, change.official_no, change.number_seal)
     return case, (0, 1)
 
 
-def _numbered(case: Case, official_no: str | None) -> None:
+def _numbered(case: Case, official_no: str | None, seal: str | None) -> None:
     if official_no and case.official_no != official_no:
         case.official_no = official_no
+    if official_no and seal and case.official_no_seal != seal:
+        case.official_no_seal = seal
 
 
 def _open_case(session: Session, envelope: CaseActionEnvelope, filed: _Filed) -> Case:

@@ -175,7 +175,7 @@ class _Recorded:
         self._acked: list[int] = []
         self._kept: list[dict[str, Any]] = []  # parked or waiting: row_id, row_status, row_error
         self._confirmations: list[dict[str, int]] = []
-        self._numbers: dict[int, str] = {}  # case id → 办件编号
+        self._numbers: dict[int, tuple[str, str | None]] = {}  # case id → 办件编号, its seal
 
     def add(self, row: Sent, answer: OpAnswer, gaps: Gaps) -> None:
         if row.case_id is not None:
@@ -194,8 +194,12 @@ class _Recorded:
                         )
                     gaps.confirmed(row.action_id)
             if answer.official_no and row.case_id is not None:
-                self._numbers[row.case_id] = answer.official_no
+                self._numbers[row.case_id] = (answer.official_no, answer.number_seal)
             return answer.outcome
+        if answer.outcome == "held":  # numbering held at a restored county: sent again later
+            error = f"[{answer.code}] {answer.message}"
+            self._kept.append({"row_id": row.id, "row_status": PENDING, "row_error": error})
+            return "waiting"
         if (
             answer.code == GAP
             and row.action_id is not None
@@ -235,11 +239,17 @@ class _Recorded:
         if self._confirmations:  # their epoch: the current one (the column's default)
             session.execute(insert(ActionConfirmation), self._confirmations)
         numbered = {
-            case_id: number
-            for case_id, number in session.execute(
-                select(Case.id, Case.official_no).where(Case.id.in_(self._numbers))
+            case_id: (number, seal)
+            for case_id, number, seal in session.execute(
+                select(Case.id, Case.official_no, Case.official_no_seal).where(
+                    Case.id.in_(self._numbers)
+                )
             )
         }
-        new = [{"id": k, "official_no": v} for k, v in self._numbers.items() if numbered[k] != v]
+        new = [
+            {"id": k, "official_no": number, "official_no_seal": seal or numbered[k][1]}
+            for k, (number, seal) in self._numbers.items()
+            if numbered[k][0] != number or (seal and numbered[k][1] != seal)
+        ]
         if new:
             session.execute(update(Case), new)

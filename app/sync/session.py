@@ -16,6 +16,7 @@ from app.sync.accounts import pull_accounts
 from app.sync.authorizations import pull_authorizations
 from app.sync.credential import NOT_ACTIVATED, load_secret, save_secret, secret_file
 from app.sync.gc_pause import young_collections_only
+from app.sync.give_back import give_back_numbers
 from app.sync.protocol import Activation, ActivationRequest
 from app.sync.published import pull_published
 from app.sync.pull import pull_changes
@@ -26,7 +27,7 @@ from app.sync.tls import refuse_untrusted, tls_context
 from app.sync.transport import CountyUnreachable, EpochChanged, HttpTransport, Transport
 from app.workcalendar import WorkCalendar
 from db.base import utcnow
-from db.models import OutboxEntry
+from db.models import Case, OutboxEntry
 from db.store import Store
 
 
@@ -62,6 +63,8 @@ def activate(store: Store, county_url: str, code: str, ca_pem: str = "") -> Acti
         settings.COUNTY_URL.set(session, county_url.rstrip("/"))
         settings.COUNTY_CA_PEM.set(session, ca_pem)
         settings.COUNTY_EPOCH.set(session, activation.epoch)
+        if not session.scalar(select(Case.id).where(Case.official_no_seal.is_not(None)).limit(1)):
+            settings.NUMBERS_GIVEN_EPOCH.set(session, activation.epoch)  # none to give back
         settings.SYNC_CURSOR.set(session, 0)
         settings.AUTHORIZATION_CURSOR.set(session, 0)
     return activation
@@ -106,6 +109,7 @@ def sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> Sync
 
 
 def _sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> SyncSummary:
+    give_back_numbers(store, transport)  # once per county epoch (after a restore: needed)
     pushed = push_all(store, transport)
     parked_since = fold_again(store, pushed.parked_cases, calendar) if pushed.parked_cases else 0
     # Accounts first (an authorization names its proxy's account), then the authorizations (a

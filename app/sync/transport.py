@@ -19,6 +19,8 @@ from app.sync.protocol import (
     CalendarYears,
     CatalogueAnswer,
     ChangesPage,
+    NumbersAnswer,
+    NumbersGiven,
     PushAnswer,
 )
 from app.sync.tls import refuse_untrusted, tls_context
@@ -66,6 +68,8 @@ class Transport(Protocol):
     def accounts(self) -> Accounts: ...
 
     def authorizations(self, after: int, limit: int) -> Authorizations: ...
+
+    def numbers(self, given: NumbersGiven, epoch: str) -> NumbersAnswer: ...
 
 
 class HttpTransport:
@@ -116,6 +120,12 @@ class HttpTransport:
     def authorizations(self, after: int, limit: int) -> Authorizations:
         answer = self._send("GET", "/v1/authorizations", params={"after": after, "limit": limit})
         return Authorizations.model_validate(answer.json())
+
+    def numbers(self, given: NumbersGiven, epoch: str) -> NumbersAnswer:
+        answer = self._send(
+            "POST", "/v1/numbers", json=given.model_dump(), headers={EPOCH_HEADER: epoch}
+        )
+        return NumbersAnswer.model_validate(answer.json())
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:

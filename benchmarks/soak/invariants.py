@@ -41,14 +41,15 @@ class History:
     and the county's own decisions (op_id → case uid, county sequence)."""
 
     cursors: dict[str, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))
-    numbers: dict[str, dict[str, tuple[str, int]]] = field(
+    numbers: dict[str, dict[str, str]] = field(
         default_factory=lambda: defaultdict(dict)
-    )  # by workstation and case: the number, and the restores before it was seen
+    )  # by workstation and case: the number first seen
     decisions: dict[str, tuple[str, int]] = field(default_factory=dict)
     restored_after: set[str] = field(default_factory=set)  # decisions an older backup lacks
     problems: list[str] = field(default_factory=list)  # seen along the way
     restores: int = 0  # county restores so far
-    # 办件编号 changed across a restore (the open gap: docs/faults.md), not counted as diverged
+    # 办件编号 a workstation saw change (printed once, it must never change; a restore of the
+    # county in between is no excuse: county/numbers.py)
     renumbered: list[str] = field(default_factory=list)
 
     def saw(self, station: Workstation) -> None:
@@ -71,14 +72,12 @@ class History:
         for uid, number in numbered:
             if number is None:
                 continue
-            if uid in had and had[uid][0] != number:
-                what = f"{station.code}'s 办件编号 of {uid} changed {had[uid][0]} → {number}"
-                if had[uid][1] < self.restores:  # a restore came between
-                    self.renumbered.append(what)
-                else:
-                    self.problems.append(f"diverged: {what}")
-            if uid not in had or had[uid][0] != number:
-                had[uid] = (number, self.restores)  # when this number was first seen
+            if uid not in had:
+                had[uid] = number
+            elif had[uid] != number:
+                what = f"{station.code}'s 办件编号 of {uid} changed {had[uid]} → {number}"
+                self.renumbered.append(f"{what} ({self.restores} restores so far)")
+                had[uid] = number
 
 
 @dataclass
@@ -89,12 +88,17 @@ class Verdict:
     overwritten: list[str] = field(default_factory=list)
     parked: int = 0
     errors: list[str] = field(default_factory=list)  # the run raised (a bug, not a verdict)
-    renumbered: list[str] = field(default_factory=list)  # across a restore: the known gap
+    renumbered: list[str] = field(default_factory=list)  # a printed 办件编号 changed
 
     @property
     def ok(self) -> bool:
         return not (
-            self.lost or self.duplicated or self.diverged or self.overwritten or self.errors
+            self.lost
+            or self.duplicated
+            or self.diverged
+            or self.overwritten
+            or self.renumbered
+            or self.errors
         )
 
     def problems(self) -> list[str]:
@@ -103,6 +107,7 @@ class Verdict:
             *(f"duplicated: {p}" for p in self.duplicated),
             *(f"diverged: {p}" for p in self.diverged),
             *(f"overwritten: {p}" for p in self.overwritten),
+            *(f"renumbered: {p}" for p in self.renumbered),
             *(f"error: {p}" for p in self.errors),
         ]
 

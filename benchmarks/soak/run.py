@@ -182,8 +182,9 @@ def _time_passes(w: World, rng: random.Random) -> str:
 
 def heal(w: World, history: History) -> None:
     w.heal()
+    waited = False  # a pass that moved nothing while work was still queued: one more, once
     for _ in range(QUIET_PASSES):
-        changed = False
+        changed = queued = False
         for station in w.stations.values():
             outcome = station.sync()
             history.saw(station)
@@ -193,6 +194,11 @@ def heal(w: World, history: History) -> None:
                 w.county.heal()
             elif summary is not None and (summary.pushed or summary.replayed or summary.pulled):
                 changed = True
+            queued = queued or outcome.status.queued > 0
+        if not changed and queued and not waited:  # e.g. held until the last PC gave back
+            waited = True
+            continue
         if not changed:
             return
+        waited = False
     history.problems.append(f"lost: still not quiet after {QUIET_PASSES} passes")

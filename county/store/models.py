@@ -156,6 +156,31 @@ class CaseActionRow(CountyBase):
     applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class NumberHold(CountyBase):
+    """A workstation yet to give back the 办件编号 it holds, since the county was restored from a
+    backup: while a centre has one, the county issues that centre no new number
+    (``county/numbers.py``)."""
+
+    __tablename__ = "number_holds"
+
+    centre_code: Mapped[str] = mapped_column(ForeignKey("centres.code"), primary_key=True)
+    workstation_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class GivenNumber(CountyBase):
+    """A 办件编号 a workstation gave back after a restore, under the county's seal: the case
+    keeps it whenever its actions come back, and no other case is given it."""
+
+    __tablename__ = "given_numbers"
+
+    official_no: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_uid: Mapped[str] = mapped_column(String(36), unique=True)
+    centre_code: Mapped[str] = mapped_column(ForeignKey("centres.code"))
+    given_by: Mapped[str] = mapped_column(String(40))  # the workstation
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ProxyAuthorizationRow(CountyBase):
     """代办委托: a resident's signed authorization of a proxy agent, registered from the
     workstation it was signed at and taken down by every workstation of the centre (the window

@@ -69,6 +69,9 @@ class Case(Base):
     receipt_no: Mapped[str] = mapped_column(String(40), unique=True)
     # 办件编号 issued by the county on sync; replaces the receipt number on documents.
     official_no: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The county's seal on it: after the county is restored from an older backup, this
+    # workstation gives the number back with it (``app/sync/give_back.py``).
+    official_no_seal: Mapped[str | None] = mapped_column(String(64))
     # The item version and template version the case was filed under, for ever.
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
     category: Mapped[str] = mapped_column(String(50))  # the item's, for queues by category

@@ -233,7 +233,11 @@ def test_backup_and_restore_round_trip(county: County, w01: Station, tmp_path: P
     assert len(before["case_actions"]) == 2
     assert county_main(["backup", "--database", url, "--out", str(backup)]) == 0
     assert county_main(["restore", "--database", url, "--from", str(backup)]) == 0
-    assert rows_of(county.store) == before
+    restored = rows_of(county.store)
+    # Row for row, but for the numbering the restore holds until W01 gives its numbers back
+    assert before.pop("number_holds") == []
+    assert [row[1] for row in restored.pop("number_holds")] == ["W01"]
+    assert restored == before
     assert epoch_of(county.store) != epoch
 
 

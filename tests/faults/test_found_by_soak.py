@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from app.cases import decisions as d
@@ -92,15 +91,11 @@ def test_another_workstations_action_a_restore_lost_and_its_owner_could_not_rese
     assert (state, pending) == ("terminated", 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open (issue 11): a 办件编号 the restored county lost is issued anew, on another day",
-)
 def test_a_number_issued_before_a_restore_survives_it(soak: World, tmp_path: Path) -> None:
     """Seed 40220. V01's withdrawal numbers its filing (day 1) after the backup; W01, not having
-    heard, withdraws the same filing on day 4. The restored county applies W01's first and
-    numbers the case on day 4: V01's printed number changes. (The county would have to take
-    back the numbers it issued, as it takes back its decisions.)"""
+    heard, withdraws the same filing on day 4. The restored county used to apply W01's first and
+    number the case on day 4: V01's printed number changed. Now the restore holds numbering
+    until V01 has given its number back (``county/numbers.py``)."""
     v01, w01 = soak.stations["V01"], soak.stations["W01"]
     assert workload.proxy_files(v01, random.Random(3)) is not None
     assert v01.sync().error is None and w01.sync().error is None
