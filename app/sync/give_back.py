@@ -6,9 +6,11 @@ workstation of the centre has given back what it holds, the restored county issu
 new number (``county/numbers.py``: an action that would number a case is answered ``held`` and
 stays queued here). So, at the first sync in a new epoch, before anything is pushed, this
 workstation sends every number it holds with the county's seal on it, in requests of
-``MAX_NUMBERS``, the last one marked so. Only then is the epoch written down as done: a round cut
-short gives them all again (the county keeps each once). A number the county does not take back
-(it gave the case or the number to another meanwhile) is written to the audit log for a person.
+``MAX_NUMBERS``, the last one marked so — even when it holds none: a PC re-activated under its
+old code, or a new one put in its place, lifts the hold the restore set for it. Only then is the
+epoch written down as done: a round cut short gives them all again (the county keeps each
+once). A number the county does not take back (it gave the case or the number to another
+meanwhile) is written to the audit log for a person.
 """
 
 from __future__ import annotations

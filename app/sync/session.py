@@ -27,7 +27,7 @@ from app.sync.tls import refuse_untrusted, tls_context
 from app.sync.transport import CountyUnreachable, EpochChanged, HttpTransport, Transport
 from app.workcalendar import WorkCalendar
 from db.base import utcnow
-from db.models import Case, OutboxEntry
+from db.models import OutboxEntry
 from db.store import Store
 
 
@@ -63,8 +63,6 @@ def activate(store: Store, county_url: str, code: str, ca_pem: str = "") -> Acti
         settings.COUNTY_URL.set(session, county_url.rstrip("/"))
         settings.COUNTY_CA_PEM.set(session, ca_pem)
         settings.COUNTY_EPOCH.set(session, activation.epoch)
-        if not session.scalar(select(Case.id).where(Case.official_no_seal.is_not(None)).limit(1)):
-            settings.NUMBERS_GIVEN_EPOCH.set(session, activation.epoch)  # none to give back
         settings.SYNC_CURSOR.set(session, 0)
         settings.AUTHORIZATION_CURSOR.set(session, 0)
     return activation

@@ -16,12 +16,15 @@ from app.cases import decisions as d
 from app.sync.protocol import GivenNumber as Given
 from app.sync.protocol import NumbersGiven
 from app.sync.push import PENDING
+from app.sync.session import activate, sync_round
 from app.sync.transport import EpochChanged
+from app.workcalendar import default_calendar
 from county.cli import main as county_main
 from county.seals import number_seal
 from county.store.models import CountyAuditRow, CountyCase, GivenNumber, Meta, NumberHold
 from db.models import Case, OutboxEntry
-from tests.centre import TOWN, Centre
+from db.store import open_store
+from tests.centre import TOWN, Centre, make_centre
 from tests.county.server import County, connected
 from tests.county.test_backup_restore import DIBAO, Station, url_of
 
@@ -173,3 +176,28 @@ def test_the_administrator_lets_a_workstation_that_will_not_come_back_go(
     assert "已不再等待工作站" in out and "各中心均可正常赋号" in out
     s01.sync()
     assert number_of(s01, case) is not None
+
+
+def test_a_new_pc_in_a_lost_ones_place_lifts_its_hold(
+    county: County, s01: Station, s02: Station, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """W02 is lost after the backup; a new PC activated as W02 has no number to give back, and
+    its first sync lifts W02's hold all the same."""
+    s01.sync()
+    s02.sync()
+    restore(county, backed_up_and_restored(county, tmp_path))
+    s01.sync()
+    assert holds(county) == ["W02"]
+    url = url_of(county.store)
+    capsys.readouterr()
+    issue = ["activation-code", "--database", url, "--centre", TOWN, "--workstation", "W02"]
+    assert county_main(issue) == 0
+    code = capsys.readouterr().out.splitlines()[-1].strip()
+    store = open_store(tmp_path / "new-w02")
+    try:
+        make_centre(store, "W02")
+        activate(store, county.url, code)
+        assert sync_round(store, default_calendar()).error is None
+    finally:
+        store.close()
+    assert holds(county) == []

@@ -72,6 +72,7 @@ def test_a_request_held_back_is_overtaken_by_another_workstations(soak: World) -
     assert w02.sync().error is None
     pushing.join(10)
     order = [(entry.method, entry.target.split("?")[0]) for entry in soak.proxy.log]
+    order = [request for request in order if request[1] != "/v1/numbers"]  # once per epoch
     assert order[0] == ("GET", "/v1/accounts")  # W02's round's first request went ahead
     assert ("POST", "/v1/ops") in order[1:]
     healed_and_checked(soak)
