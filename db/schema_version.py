@@ -8,7 +8,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 #: The newest migration in db/migrations/versions (its ``revision``).
-HEAD = "0008"
+HEAD = "0009"
 
 
 def stored_revision(engine: Engine) -> str | None:

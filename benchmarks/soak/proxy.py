@@ -146,10 +146,14 @@ class FaultProxy:
     async def _stop(self) -> None:
         assert self._server is not None
         self._server.close()
-        tasks = [t for t in asyncio.all_tasks(self._loop) if t is not asyncio.current_task()]
-        for task in tasks:  # held requests (blackhole, reorder): ended, and waited for
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        for _ in range(5):  # again while a connection accepted as it closed starts its handler
+            tasks = [t for t in asyncio.all_tasks(self._loop) if t is not asyncio.current_task()]
+            if not tasks:
+                break
+            for task in tasks:  # held requests (blackhole, reorder): ended, and waited for
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.sleep(0)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
