@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.actor import TOWN_ROLES, Actor, Role
 from app.errors import AppError, InputFileError, ValidationError
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="onewindow",
         description="一窗通 OneWindow — 乡镇/街道便民服务中心 综合受理客户端",
     )
+    parser.add_argument("--version", action=_PrintVersion, help="print the version and commit")
     parser.add_argument("--data-dir", type=Path, help="data directory (store, settings, logs)")
     parser.add_argument("--demo", action="store_true", help="run on the embedded demo centre")
     parser.add_argument(
@@ -125,7 +126,35 @@ def build_parser() -> argparse.ArgumentParser:
         "(for adjusting the layout templates in resources/documents/)",
     )
     sample.add_argument("--out", type=Path, required=True, metavar="DIR")
+    diagnostics = sub.add_parser(
+        "diagnostics",
+        help="write the diagnostics bundle for technical support: versions, the store's health, "
+        "the logs (no personal data)",
+    )
+    diagnostics.add_argument(
+        "--out", type=Path, metavar="FILE", help="the .zip to write (default: in the home folder)"
+    )
+    _add_store_options(diagnostics)
     return parser
+
+
+class _PrintVersion(argparse.Action):
+    """``--version``: the version and the commit, worked out only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        from app.version import current
+
+        print(current().line())
+        parser.exit()
 
 
 def _add_demo_options(parser: argparse.ArgumentParser) -> None:
@@ -232,7 +261,42 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _demo_seed(args)
     if args.command == "print":
         return _print_sample(args)
+    if args.command == "diagnostics":
+        return _diagnostics(args)
     raise AssertionError(f"unhandled command {args.command!r}")
+
+
+def _diagnostics(args: argparse.Namespace) -> int:
+    """``diagnostics``: the bundle the crash dialog saves, from the command line — also when the
+    store does not open (the bundle then says why, and still has the logs)."""
+    import datetime as dt
+
+    from app.system.diagnostics import build_bundle
+    from app.system.logs import LOG_DIR_NAME, LOG_FILE_NAME
+    from db.store import DB_NAME
+
+    name = f"一窗通诊断包-{dt.datetime.now():%Y%m%d-%H%M%S}.zip"
+    out: Path = args.out or Path.home() / name
+    data_dir = args.data_dir or default_data_dir()
+    log = data_dir / LOG_DIR_NAME / LOG_FILE_NAME
+    try:
+        if not (data_dir / DB_NAME).is_file():  # never a new store made here
+            print(f"{data_dir} 中没有本地数据库，诊断包中不含数据库状态。", file=sys.stderr)
+            build_bundle(out, store=None, log_file=log if log.is_file() else None)
+        else:
+            try:
+                with open_cli_store(args) as store:
+                    build_bundle(out, store=store, log_file=log)
+            except AppError as error:
+                print(
+                    f"本地数据库未能打开（{error.message}），诊断包中不含数据库状态。",
+                    file=sys.stderr,
+                )
+                build_bundle(out, store=None, log_file=log if log.is_file() else None)
+    except OSError as error:
+        raise InputFileError(f"诊断包未能保存到 {out}：{error.strerror or error}") from error
+    print(f"已保存诊断包：{out}（不含个人信息，可交技术支持）")
+    return 0
 
 
 def _sync(args: argparse.Namespace) -> int:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from db.errors import (
     AppError,
+    DataDirError,
+    NewerStoreError,
     NoKeyringError,
     StoreBusy,
     StoreCorrupt,
@@ -25,9 +27,11 @@ __all__ = [
     "AppError",
     "AuthenticationError",
     "CatalogRejected",
+    "DataDirError",
     "IllegalTransition",
     "InputFileError",
     "InternalError",
+    "NewerStoreError",
     "NoKeyringError",
     "NotFound",
     "PermissionDenied",

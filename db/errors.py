@@ -12,6 +12,8 @@ from __future__ import annotations
 
 __all__ = [
     "AppError",
+    "DataDirError",
+    "NewerStoreError",
     "NoKeyringError",
     "StoreBusy",
     "StoreCorrupt",
@@ -47,6 +49,18 @@ class NoKeyringError(StoreError):
     """No OS keyring backend to hold the store key."""
 
     code = "E301"
+
+
+class NewerStoreError(StoreError):
+    """The store was written by a newer OneWindow (a schema this program does not know)."""
+
+    code = "E303"
+
+
+class DataDirError(StoreError):
+    """The data directory cannot be made or written."""
+
+    code = "E304"
 
 
 class WrongKeyError(StoreError):

@@ -7,8 +7,10 @@ import logging
 import zipfile
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
+from app.cli import main
 from app.system.diagnostics import NAME_MASK, build_bundle, scrub_names
 from app.system.logs import ID_MASK, MOBILE_MASK, current_log_file
 from db.models import Applicant, Case, OutboxEntry
@@ -108,3 +110,22 @@ def test_scrub_names() -> None:
         f"单位 {NAME_MASK}；张秀不变"
     )
     assert scrub_names("无姓名", set()) == "无姓名"
+
+
+def test_the_command_line_writes_the_bundle_with_or_without_a_store(
+    centre: Centre, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``onewindow diagnostics``: the bundle the crash dialog saves, for the IT person at the
+    command line (or the Start-menu entry); without a store it still writes one, and makes none."""
+    out = tmp_path / "bundle.zip"
+    assert main(["--data-dir", str(centre.store.data_dir), "diagnostics", "--out", str(out)]) == 0
+    assert "已保存诊断包" in capsys.readouterr().out
+    health = json.loads(read_bundle(out)["store_health.json"])
+    assert health["schema_revision"] == HEAD
+    empty = tmp_path / "no-store"
+    empty.mkdir()
+    lone = tmp_path / "lone.zip"
+    assert main(["--data-dir", str(empty), "diagnostics", "--out", str(lone)]) == 0
+    assert "没有本地数据库" in capsys.readouterr().err
+    assert json.loads(read_bundle(lone)["store_health.json"]) == {"error": "本地数据库未打开"}
+    assert not (empty / DB_NAME).exists()

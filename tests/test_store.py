@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
-from app.errors import NoKeyringError, StoreError, WrongKeyError
+from app.errors import DataDirError, NewerStoreError, NoKeyringError, StoreError, WrongKeyError
 from db.base import Base
 from db.keystore import KEYRING_SERVICE
 from db.migrate import current_revision, head_revision
@@ -197,3 +197,54 @@ def test_migrations_downgrade_to_base_and_up_again(store: Store) -> None:
     assert tables <= {"alembic_version"}
     upgrade_to_head(store.engine)
     assert current_revision(store.engine) == head_revision()
+
+
+def test_a_store_written_by_a_newer_program_is_refused_untouched(tmp_path: Path) -> None:
+    """A downgrade: the store's schema is newer than this program's. It is not opened, not
+    migrated, not changed; the message names the way forward."""
+    store = open_store(tmp_path / "d")
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    store.close()
+    before = (tmp_path / "d" / DB_NAME).read_bytes()
+    with pytest.raises(NewerStoreError) as caught:
+        open_store(tmp_path / "d")
+    message = str(caught.value)
+    assert "较新版本的一窗通" in message and "0099" in message and f"版本 {HEAD}" in message
+    assert "不要用旧版本覆盖安装新版本" in message
+    assert (tmp_path / "d" / DB_NAME).read_bytes() == before
+
+
+def test_a_data_directory_that_cannot_be_written_is_refused_plainly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    with pytest.raises(DataDirError) as caught:
+        open_store(blocker / "data")
+    assert "无法创建数据目录" in str(caught.value) and "--data-dir" in str(caught.value)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    monkeypatch.setattr("db.store.os.access", lambda path, mode: False)  # as root, chmod is moot
+    with pytest.raises(DataDirError) as caught:
+        open_store(locked)
+    assert "不可写" in str(caught.value) and "读写权限" in str(caught.value)
+    assert list(locked.iterdir()) == []  # nothing written
+
+
+def test_a_data_directory_copied_from_another_pc_says_whose_it_is(
+    tmp_path: Path, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store belongs to another workstation: made on PC "W01-PC", its key in that PC's
+    keyring; opened on this PC it is refused untouched, naming that PC and the way forward."""
+    monkeypatch.setattr("db.store.platform.node", lambda: "W01-PC")
+    data_dir = tmp_path / "d"
+    open_store(data_dir).close()
+    memory_keyring.passwords.clear()  # this PC's keyring: not the one the key was kept in
+    monkeypatch.setattr("db.store.platform.node", lambda: "W02-PC")
+    before = {p.name: p.read_bytes() for p in data_dir.iterdir()}
+    with pytest.raises(StoreError) as caught:
+        open_store(data_dir)
+    message = str(caught.value)
+    assert "另一台电脑（W01-PC）" in message and "重新激活" in message
+    assert {p.name: p.read_bytes() for p in data_dir.iterdir()} == before

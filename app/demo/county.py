@@ -68,7 +68,17 @@ def county_url(port: int) -> str:
 
 
 def county_command(*args: str) -> list[str]:
+    """``onewindow-county ARGS`` run by this very Python — or, in the frozen build, by its
+    console executable, which takes ``-m county.cli`` to mean the county's command line
+    (``build_scripts/entry.py``)."""
+    if getattr(sys, "frozen", False):
+        console = "onewindow-cli.exe" if sys.platform == "win32" else "onewindow-cli"
+        return [str(Path(sys.executable).with_name(console)), "-m", "county.cli", *args]
     return [sys.executable, "-m", "county.cli", *args]
+
+
+# A console child of the windowed executable opens no console window of its own (Windows).
+NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)
 
 
 def probe(url: str) -> DemoCountyInfo | None:
@@ -258,7 +268,9 @@ class DemoCountyLink:
         with self._lock:
             if self._stopping.is_set():
                 return None
-            child = subprocess.Popen(command, stdin=stdin, stdout=stdout, stderr=stderr)
+            child = subprocess.Popen(
+                command, stdin=stdin, stdout=stdout, stderr=stderr, creationflags=NO_WINDOW
+            )
             self._children.append(child)
             return child
 
@@ -305,6 +317,7 @@ def activation_code(database: str, town: str, station: str) -> str:
         stdin=subprocess.DEVNULL,
         capture_output=True,
         check=False,
+        creationflags=NO_WINDOW,
     )
     lines = result.stdout.decode("utf-8", "replace").strip().splitlines()
     if result.returncode != 0 or not lines:

@@ -1,0 +1,1 @@
+"""How the frozen build is made (onewindow.spec) and checked (smoke.py)."""
