@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.demo.stations import (
     COUNTY_OWNER,
@@ -112,6 +112,15 @@ def _county_line(line: str, sessions: list[SessionController]) -> None:
             session.sync.sync()
 
 
+def store_error_box(parent: QWidget | None, error: AppError) -> QMessageBox:
+    """What a person sees when the store does not open at start (no keyring, a data directory
+    that cannot be written, another PC's store, a newer program's): the message names the way
+    forward; the program then exits."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "无法打开本地数据库", str(error), parent=parent)
+    box.setObjectName("storeErrorBox")
+    return box
+
+
 def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -147,7 +156,9 @@ def run_gui(args: argparse.Namespace) -> int:
 
     def opened(result: Opened) -> None:
         crash.store = result.store
-        session = build_session(result.store, args.demo, dialogs, runner)
+        session = build_session(
+            result.store, args.demo, dialogs, runner, save_diagnostics=crash.save_diagnostics
+        )
         session.start(login)
         sessions.append(session)
         if county is not None:
@@ -161,7 +172,7 @@ def run_gui(args: argparse.Namespace) -> int:
         print(f"无法打开本地数据库：{error}", file=sys.stderr)
         login.set_failed(f"无法打开本地数据库：{error.message}")
         if not smoke:
-            QMessageBox.critical(login, "无法打开本地数据库", str(error))
+            store_error_box(login, error).exec()
         app.exit(1)
 
     demo = bool(args.demo)

@@ -22,6 +22,7 @@ class MainWindow(QMainWindow):
     """``sign_out_requested`` when the user signs out (menu, or 切换用户 on the lock screen)."""
 
     sign_out_requested = Signal()
+    diagnostics_requested = Signal()  # 帮助 → 保存诊断信息包 (the session saves it)
 
     def __init__(
         self,
@@ -71,6 +72,15 @@ class MainWindow(QMainWindow):
         menu.addAction(self.lock_action)
         menu.addSeparator()
         menu.addAction(self.sign_out_action)
+        self.diagnostics_action = QAction("保存诊断信息包(&D)…", self)
+        self.diagnostics_action.setObjectName("diagnosticsAction")
+        self.diagnostics_action.triggered.connect(self.diagnostics_requested)
+        self.about_action = QAction("关于一窗通(&B)", self)
+        self.about_action.setObjectName("aboutAction")
+        self.about_action.triggered.connect(self._about)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        help_menu.addAction(self.diagnostics_action)
+        help_menu.addAction(self.about_action)
 
         self.user_label = QLabel(f"用户：{actor.display_name}（{actor.role_text}）")
         self.user_label.setObjectName("userStatus")
@@ -97,6 +107,13 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(lambda: self.lock(IDLE))
         if self.desks:
             self.desks[0].activate()
+
+    def _about(self) -> None:
+        from app.version import current
+
+        self.env.dialogs.show_info(
+            self, "关于一窗通", f"{current().line()}\n乡镇（街道）便民服务中心综合受理客户端"
+        )
 
     def desk(self, object_name: str) -> Desk | None:
         return next((d for d in self.desks if d.objectName() == object_name), None)

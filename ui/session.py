@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from db.base import utcnow
 from db.store import Store
@@ -38,8 +39,10 @@ class SessionController(QObject):
         idle_lock_ms: int | None = None,
         window_size: tuple[int, int] = (1366, 768),
         clock: Callable[[], dt.datetime] = utcnow,
+        save_diagnostics: Callable[[QWidget | None], object] | None = None,
     ) -> None:
         super().__init__()
+        self.save_diagnostics = save_diagnostics  # the crash handler's: 帮助 → 保存诊断信息包
         self.store = store
         self.dialogs = dialogs
         self.demo = demo
@@ -62,6 +65,10 @@ class SessionController(QObject):
         self.login.show()
         return self.login
 
+    def _diagnostics(self, window: MainWindow) -> None:
+        if self.save_diagnostics is not None:
+            self.save_diagnostics(window)
+
     def _signed_in(self, signed: SignedIn) -> None:
         backend = DeskBackend(self.store, signed.calendar, signed.actor, self.clock)
         env = DeskEnv(backend, self.runner, self.dialogs)
@@ -80,6 +87,7 @@ class SessionController(QObject):
         )
         freeze_long_lived()  # the desks just built live as long as the sitting
         window.sign_out_requested.connect(self.sign_out)
+        window.diagnostics_requested.connect(lambda: self._diagnostics(window))
         window.resize(*self.window_size)
         window.show()
         self.window = window
