@@ -136,6 +136,7 @@ class FaultProxy:
         asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
+        self._loop.run_until_complete(self._drain())  # a connection accepted as it stopped
         self._loop.close()
 
     async def _start(self) -> None:
@@ -144,16 +145,33 @@ class FaultProxy:
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def _stop(self) -> None:
+        """Stop accepting, let the connections already accepted reach their handlers, then
+        close the server and end the handlers. (Closing at once races Python 3.11's accept: a
+        connection accepted in the same turn meets a closed server, and its socket is left
+        open.)"""
         assert self._server is not None
+        loop = asyncio.get_running_loop()
+        for sock in self._server.sockets:
+            loop.remove_reader(sock.fileno())
+        await asyncio.sleep(0.05)
         self._server.close()
-        for _ in range(5):  # again while a connection accepted as it closed starts its handler
-            tasks = [t for t in asyncio.all_tasks(self._loop) if t is not asyncio.current_task()]
+        await self._drain()
+
+    async def _drain(self) -> None:
+        """End every connection's handler (held requests: blackhole, reorder), each through its
+        ``finally`` (the connection closed). A handler only just scheduled is let start first:
+        cancelled before its first step, it would never reach its ``finally``, and its socket
+        would be left open (a ResourceWarning, which fails the test). Each pass lets the loop
+        turn for a moment first: a connection being accepted takes a few turns to reach its
+        handler, and a closed one a turn to let its socket go."""
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
             if not tasks:
-                break
-            for task in tasks:  # held requests (blackhole, reorder): ended, and waited for
+                return
+            for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            await asyncio.sleep(0)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
