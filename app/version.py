@@ -30,11 +30,11 @@ class Version:
 
 
 def current() -> Version:
-    bundled = resources_dir().parent / BUILD_INFO
+    root = resources_dir().parent  # the bundle's folder, or the checkout
+    bundled = root / BUILD_INFO
     if getattr(sys, "frozen", False) and bundled.is_file():
         info = json.loads(bundled.read_text(encoding="utf-8"))
         return Version(str(info["version"]), str(info["commit"]))
-    root = resources_dir().parent
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         version = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
@@ -48,22 +48,15 @@ def current() -> Version:
 def git_commit(root: Path) -> str:
     """The checkout's commit (short; "+" when files are changed), or "unknown"."""
     try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
+        head = _git(root, "rev-parse", "--short", "HEAD")
+        dirty = _git(root, "status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return UNKNOWN
     return f"{head}+" if dirty else head or UNKNOWN
+
+
+def _git(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, timeout=10, check=True
+    )
+    return done.stdout.strip()

@@ -10,17 +10,18 @@ workstation is concerned.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.sync.protocol import GivenNumber as Given
 from app.sync.protocol import NumberRefused, NumbersAnswer, NumbersGiven
 from county.apply import one_at_a_time
 from county.audit import record
+from county.number_holds import let_go
 from county.numbers import held
 from county.refusals import logged, station_name
 from county.seals import number_genuine
-from county.store.models import CountyCase, GivenNumber, Meta, NumberHold, Workstation
+from county.store.models import CountyCase, GivenNumber, Meta, Workstation
 from db.base import utcnow
 
 
@@ -35,11 +36,7 @@ def give_back(session: Session, workstation: Workstation, request: NumbersGiven)
     for refused in taking.refused:
         logged(who, refused.code, refused.message, refused.official_no)
     if request.last:
-        session.execute(
-            delete(NumberHold).where(
-                NumberHold.centre_code == centre, NumberHold.workstation_code == workstation.code
-            )
-        )
+        let_go(session, centre, workstation.code)
     still_held = held(session, centre)
     if request.last or taking.new or taking.refused:
         detail = {"kept": taking.kept, "refused": len(taking.refused), "last": request.last}

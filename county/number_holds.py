@@ -25,11 +25,19 @@ def holds(session: Session) -> dict[str, list[str]]:
     return waiting
 
 
-def release(session: Session, centre: str, code: str) -> bool:
-    """Stop waiting for one workstation (audited); False if it was not waited for."""
+def let_go(session: Session, centre: str, code: str) -> bool:
+    """Stop waiting for one workstation (it gave its numbers back, or it is let go); False if
+    it was not waited for."""
     held = NumberHold.centre_code == centre, NumberHold.workstation_code == code
     if session.scalar(select(NumberHold.since).where(*held)) is None:
         return False
     session.execute(delete(NumberHold).where(*held))
+    return True
+
+
+def release(session: Session, centre: str, code: str) -> bool:
+    """The administrator lets one workstation go (audited); False if it was not waited for."""
+    if not let_go(session, centre, code):
+        return False
     record(session, "administrator", "numbers.release", f"{centre}/{code}", {}, utcnow())
     return True

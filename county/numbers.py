@@ -15,7 +15,7 @@ activated workstation of each centre): a centre's action that would number a cas
 the numbers it holds (``POST /v1/numbers``, each under the county's seal: ``given_numbers``). A
 case whose number was given back takes it again when its actions come back; the serials given back
 are never issued to another case. A workstation that will not come back (lost, broken) is let go
-by the county's administrator (``onewindow-county numbers release``).
+by the county's administrator (``onewindow-county numbers --release CENTRE/W03``).
 """
 
 from __future__ import annotations
