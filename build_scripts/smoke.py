@@ -13,7 +13,8 @@ It runs the frozen executables as a county's IT person would, each on fresh data
 5. the login window shows: the console executable, then the windowed one, each started as
    staff start it, on that store with its key file, under ``ONEWINDOW_SMOKE_TEST`` (it shows the
    login window, opens the store, then quits with exit 0), on Qt's offscreen platform unless a
-   display is set.
+   display is set; Qt's own words are Chinese there (its Cancel button reads 取消: the bundled
+   ``qtbase_zh_CN`` catalogue was found and loaded).
 
 It prints the build's size and each executable's start-up time (to the login window shown, and
 to the store opened behind it).
@@ -35,6 +36,7 @@ EXE = ".exe" if sys.platform == "win32" else ""
 SMOKE_ENV = "ONEWINDOW_SMOKE_TEST"  # ui.application.SMOKE_ENV
 DEMO_KEY = "DEMO-KEY-NOT-SECRET.key"  # app.system.paths.DEMO_KEY_FILE
 SHOWN, READY = "smoke test: login window shown", "smoke test: login window ready"
+CANCEL = "smoke test: Qt's Cancel button reads "  # Qt's Chinese translations loaded: 取消
 
 
 class SmokeFailed(Exception):
@@ -93,9 +95,12 @@ def login_window(exe: Path, data: Path) -> None:
     assert child.stdout is not None
     seen: dict[str, float] = {}
     output: list[str] = []
+    cancel = ""
     for raw in child.stdout:
         text = raw.decode("utf-8", "replace").rstrip()
         output.append(text)
+        if text.startswith(CANCEL):
+            cancel = text.removeprefix(CANCEL)
         for mark in (SHOWN, READY):
             if text.startswith(mark):
                 seen.setdefault(mark, time.perf_counter() - started)
@@ -103,6 +108,8 @@ def login_window(exe: Path, data: Path) -> None:
     windowed = sys.platform == "win32" and exe.stem == "OneWindow"  # no standard output there
     if code != 0 or (not windowed and (SHOWN not in seen or READY not in seen)):
         raise SmokeFailed(f"{exe.name} exited {code}:\n" + "\n".join(output[-30:]))
+    if not windowed and cancel != "取消":
+        raise SmokeFailed(f"{exe.name}: Qt's translations not loaded (Cancel reads {cancel!r})")
     shown, ready = seen.get(SHOWN), seen.get(READY)
     figures = "exit 0"
     if shown is not None and ready is not None:

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.demo.stations import (
@@ -140,6 +140,9 @@ def run_gui(args: argparse.Namespace) -> int:
     login.show()
     if smoke:
         print(f"smoke test: login window shown, data dir {data_dir}", flush=True)
+        # Qt's own words (the standard buttons, the right-click menus) as staff see them.
+        cancel = QCoreApplication.translate("QPlatformTheme", "Cancel")
+        print(f"smoke test: Qt's Cancel button reads {cancel}", flush=True)
     progress = _Progress()
     progress.step.connect(
         lambda done, total: login.set_status(f"正在准备演示中心的数据（首次启动）… {done}/{total}")

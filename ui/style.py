@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication
 
 from ui.fonts import install_bundled_fonts
+from ui.translations import install_qt_translations
 
 STYLE_SHEET = """
 QTabWidget#desks > QTabBar::tab { padding: 7px 18px; font-size: 11pt; }
@@ -27,7 +28,8 @@ QStatusBar QLabel { padding: 0 8px; }
 
 
 def apply_style(app: QApplication) -> str:
-    """Fonts, style and sheet; returns the font family."""
+    """Fonts, style, sheet and Qt's Chinese translations; returns the font family."""
+    install_qt_translations(app)
     family = install_bundled_fonts(app)
     app.setStyle("Fusion")
     app.setStyleSheet(STYLE_SHEET)
