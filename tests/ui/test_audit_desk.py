@@ -8,13 +8,16 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select, text
 
+from app.accounts.service import authenticate, create_user
+from app.actor import Role
 from app.audit import AuditEvent
+from app.settings.service import save_settings
 from db.models import AuditEntry
 from tests.centre import Centre
 from tests.ui.conftest import wait_idle
 from tests.ui.screenshots import save_screenshots
 from ui.desk_base import DeskEnv
-from ui.desks.audit_desk import AuditDesk
+from ui.desks.audit_desk import DETAIL_COLUMN, AuditDesk
 
 
 def _open(qtbot: QtBot, env: DeskEnv) -> AuditDesk:
@@ -67,3 +70,29 @@ def test_a_tampered_entry_is_named_and_a_clerk_cannot_read_the_log(
             select(AuditEntry).where(AuditEntry.event == AuditEvent.PERMISSION_DENIED)
         ).all()
     assert [entry.actor for entry in denied] == ["clerk"]
+
+
+def test_the_detail_column_reads_as_chinese_sentences(
+    qtbot: QtBot, centre: Centre, desk_env: Callable[[str], DeskEnv]
+) -> None:
+    """A real sign-in, intake and settings change: 详情 says each in words, the raw record in
+    the tooltip."""
+    with centre.store.session() as session:
+        create_user(session, centre.actor("admin"), "clerk9", "王芳", "Initial123", [Role.CLERK])
+    with centre.store.session() as session:
+        authenticate(session, "clerk9", "Initial123", "W01")
+    change = centre.walk_in("最低生活保障")
+    with centre.store.session() as session:
+        save_settings(session, centre.actor("admin"), {"idle_lock_minutes": 5})
+    desk = _open(qtbot, desk_env("auditor"))
+    details = [desk.table.item(r, DETAIL_COLUMN) for r in range(desk.table.rowCount())]
+    texts = [cell.text() for cell in details if cell is not None]
+    assert texts[0] == "admin 修改设置：将「无操作自动锁屏（分钟）」由 10 改为 5"
+    assert f"clerk 收件：收件号 {change.receipt_no}，状态为「已收件」（第 1 次操作）" in texts
+    assert "clerk9 登录成功，角色：窗口受理员" in texts
+    assert "admin 新建用户 clerk9，角色：窗口受理员" in texts
+    assert not any("{" in text or '":' in text for text in texts), texts
+    tip = details[0].toolTip()  # type: ignore[union-attr]
+    assert tip.startswith(texts[0]) and '"idle_lock_minutes"' in tip
+    desk.table.scrollToTop()
+    save_screenshots(desk, "desk-audit-details")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -14,12 +12,14 @@ from PySide6.QtWidgets import (
 
 from app import audit
 from app.audit import AuditRow, AuditVerification
+from app.audit_text import describe, detail_json
 from app.workflow.fold import CHINA_TZ
 from ui.desk_base import Desk, DeskEnv
 from ui.widgets import fill_table, readonly_table
 
 PAGE = 500
 HEADERS = ("时间", "操作人", "工作站", "事件", "对象", "详情")
+DETAIL_COLUMN = HEADERS.index("详情")
 
 
 class AuditDesk(Desk):
@@ -50,13 +50,13 @@ class AuditDesk(Desk):
     def activate(self) -> None:
         backend = self.env.backend
         self.env.runner.read(
-            lambda: backend.run(audit.read_entries, limit=PAGE),
+            lambda: _described(backend.run(audit.read_entries, limit=PAGE)),
             self._show,
             self.failed,
             owner=self,
         )
 
-    def _show(self, rows: list[AuditRow]) -> None:
+    def _show(self, rows: list[tuple[AuditRow, str]]) -> None:
         fill_table(
             self.table,
             [
@@ -66,12 +66,17 @@ class AuditDesk(Desk):
                     row.workstation,
                     row.event_label,
                     row.subject or "",
-                    json.dumps(dict(row.detail), ensure_ascii=False),
+                    sentence,
                 )
-                for row in rows
+                for row, sentence in rows
             ],
             fit_rows=False,
         )
+        # The sentence in full and the entry's raw detail, as stored, for the auditor.
+        for r, (row, sentence) in enumerate(rows):
+            cell = self.table.item(r, DETAIL_COLUMN)
+            if cell is not None:
+                cell.setToolTip(f"{sentence}\n\n原始记录：{detail_json(row.detail)}")
 
     def verify(self) -> None:
         self.verify_button.setEnabled(False)
@@ -92,3 +97,8 @@ class AuditDesk(Desk):
     def _verify_failed(self, error: object) -> None:
         self.verify_button.setEnabled(True)
         self.say(str(error), error=True)
+
+
+def _described(rows: list[AuditRow]) -> list[tuple[AuditRow, str]]:
+    """Each entry with its 详情 sentence (worked out off the UI thread, with the read)."""
+    return [(row, describe(row.event, row.actor, row.subject, row.detail)) for row in rows]
