@@ -44,6 +44,9 @@ from app.printing.layouts import (
 )
 
 GRID = colors.HexColor("#555555")
+# Paragraphs of text before the signatures and seal that go along when the group moves to the
+# next page (docs/printing.md: the closing block never stands alone on a page).
+KEEP_WITH_CLOSING = 2
 HEAD_FILL = colors.HexColor("#EEEEEE")
 
 
@@ -227,7 +230,10 @@ class _Builder:
                     self.cell(note),
                 ]
             )
-        fixed = [12 * mm, 24 * mm, 12 * mm, 26 * mm]
+        # 原件/复印件 wide enough for "原件和复印件" on one line (rows of one line each: a
+        # 受理通知书 with six materials keeps to one page).
+        a5 = self.layout.page_size == "A5"
+        fixed = [12 * mm, 24 * mm if a5 else 28 * mm, 12 * mm, 26 * mm if a5 else 30 * mm]
         widths = [fixed[0], self.width - sum(fixed), fixed[1], fixed[2], fixed[3]]
         self.story.append(_table(rows, widths, header=True))
 
@@ -291,12 +297,29 @@ class _Builder:
                 closing += self.story[start:]
                 del self.story[start:]
             else:
-                self.story[start:start] = closing
-                self.story.append(Spacer(1, 2 * mm))
+                added = self.story[start:]
+                del self.story[start:]
+                self.close(closing)
+                self.story += [*added, Spacer(1, 2 * mm)]
                 closing = []
-        if closing:
-            self.story.append(KeepTogether(closing))
+        self.close(closing)
         return self.story
+
+    def close(self, closing: list[Flowable]) -> None:
+        """Append the signatures and seal as one unbreakable group that takes the last
+        paragraphs of text before it along (``KEEP_WITH_CLOSING``): when the group does not fit
+        on the page, those lines move to the next page with it and it never stands alone."""
+        if not closing:
+            return
+        kept: list[Flowable] = []
+        paragraphs = 0
+        while self.story and paragraphs < KEEP_WITH_CLOSING:
+            last = self.story[-1]
+            if not isinstance(last, Paragraph | Spacer):
+                break  # a table: it splits by rows on its own; the group goes after it
+            paragraphs += isinstance(last, Paragraph)
+            kept.insert(0, self.story.pop())
+        self.story.append(KeepTogether(kept + closing))
 
 
 def _page_furniture(facts: DocumentFacts, reprint: bool) -> Callable[[Any, Any], None]:
@@ -310,12 +333,15 @@ def _page_furniture(facts: DocumentFacts, reprint: bool) -> Callable[[Any, Any],
         canvas.setFont(REGULAR, 8)
         canvas.setFillColor(colors.HexColor("#333333"))
         centre = values["centre_name"]
-        canvas.drawString(left, top, centre)
         number = values["receipt_no"] + "（待确认）" if values["provisional"] else values["case_no"]
         label = f"{values['title']}　办件编号：{number}"
         room = right - left - canvas.stringWidth(centre, REGULAR, 8) - 6 * mm
         if canvas.stringWidth(label, REGULAR, 8) > room:
             label = f"办件编号：{number}"
+        room = right - left - canvas.stringWidth(label, REGULAR, 8) - 6 * mm
+        while len(centre) > 1 and canvas.stringWidth(centre, REGULAR, 8) > room:
+            centre = centre[:-2] + "…"  # a very long centre name: shortened, never overlapping
+        canvas.drawString(left, top, centre)
         canvas.drawRightString(right, top, label)
         canvas.setStrokeColor(GRID)
         canvas.setLineWidth(0.5)
