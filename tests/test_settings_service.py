@@ -12,7 +12,7 @@ from app import settings
 from app.audit import AuditEvent, authorize
 from app.catalog.service import catalog_status, load_catalog_as
 from app.errors import CatalogRejected, PermissionDenied, ValidationError
-from app.settings.service import read_settings, save_settings
+from app.settings.service import EDITABLE, read_settings, save_settings
 from app.system.paths import catalog_dir
 from app.units.runner import Units
 from db.models import AuditEntry
@@ -36,7 +36,8 @@ def test_read_shows_every_setting_with_defaults(centre: Centre) -> None:
     assert values["town_code"] == TOWN
     assert values["centre_name"] == "便民服务中心"
     assert values["lockout_max_failures"] == 5
-    assert len(values) == 8
+    assert values["idcard_reader"] == "none"  # no ID-card reader until one is set up
+    assert list(values) == [option.key for option in EDITABLE]
 
 
 def test_save_writes_all_values_and_audits_the_changes(centre: Centre) -> None:

@@ -62,3 +62,10 @@ COUNTY_CA_PEM = Option("county_ca_pem", "", "县级系统CA证书")
 LAST_SYNC_AT = Option("last_sync_at", "", "最近一次成功同步（UTC）")
 # The county's catalogue release this workstation installed last (0: none yet).
 CATALOGUE_RELEASE = Option("catalogue_release", 0, "已载入的县级事项目录发布号")
+# This workstation's ID-card reader (app/idcard, docs/idcard.md): "none", "simulator" (the
+# labelled 模拟读卡器 of the demo) or "sdk" (a vendor's termb-style library at IDCARD_SDK_LIBRARY).
+IDCARD_READER = Option("idcard_reader", "none", "身份证阅读器")
+IDCARD_SIMULATOR_FILE = Option("idcard_simulator_file", "", "模拟读卡器卡片文件")
+IDCARD_SIMULATOR_PORT = Option("idcard_simulator_port", 0, "模拟读卡器本机端口")
+IDCARD_SDK_LIBRARY = Option("idcard_sdk_library", "", "阅读器接口库路径")
+IDCARD_SDK_PORT = Option("idcard_sdk_port", 1001, "阅读器端口号")

@@ -40,6 +40,11 @@ EDITABLE: tuple[settings.Option[Any], ...] = (
     settings.IDLE_LOCK_MINUTES,
     settings.YELLOW_AT_WORKING_DAYS,
     settings.COMPLAINT_PHONE,
+    settings.IDCARD_READER,
+    settings.IDCARD_SIMULATOR_FILE,
+    settings.IDCARD_SIMULATOR_PORT,
+    settings.IDCARD_SDK_LIBRARY,
+    settings.IDCARD_SDK_PORT,
 )
 _BY_KEY = {option.key: option for option in EDITABLE}
 
@@ -49,6 +54,7 @@ _INT_RANGES: dict[str, tuple[int, int]] = {
     settings.LOCKOUT_MINUTES.key: (1, 1440),
     settings.IDLE_LOCK_MINUTES.key: (1, 240),
     settings.YELLOW_AT_WORKING_DAYS.key: (1, 30),
+    settings.IDCARD_SDK_PORT.key: (1, 9999),
 }
 _WORKSTATION = re.compile(r"[A-Z0-9]{1,8}")
 _HOTLINE = re.compile(r"[0-9]{3,12}(-[0-9]{3,8})?")
@@ -116,11 +122,40 @@ def _hotline(option: settings.Option[Any], raw: Any) -> str:
     return phone
 
 
+_READER_KINDS = ("none", "simulator", "sdk")  # app.idcard.config.ReaderKind
+
+
+def _reader_kind(option: settings.Option[Any], raw: Any) -> str:
+    kind = str(raw or "").strip()
+    if kind not in _READER_KINDS:
+        raise ValidationError(option.label, f"{option.label}应为不使用、模拟读卡器或厂商阅读器")
+    return kind
+
+
+def _path(option: settings.Option[Any], raw: Any) -> str:
+    """A file path; empty allowed (the simulator's demo cards, or no library yet)."""
+    text = str(raw or "").strip()
+    if len(text) > 260:
+        raise ValidationError(option.label, f"{option.label}不能超过260个字符")
+    return text
+
+
+def _local_port(option: settings.Option[Any], raw: Any) -> int:
+    text = normalize_text(str(raw if raw is not None else ""))
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise ValidationError(option.label, f"{option.label}应为0至65535之间的整数（0为不使用）")
+    return int(text)
+
+
 _CHECKS: dict[str, Callable[[settings.Option[Any], Any], str | int]] = {
     settings.CENTRE_NAME.key: lambda option, raw: _text(option, raw, 50),
     settings.TOWN_CODE.key: _town_code,
     settings.WORKSTATION_CODE.key: _workstation,
     settings.COMPLAINT_PHONE.key: _hotline,
+    settings.IDCARD_READER.key: _reader_kind,
+    settings.IDCARD_SIMULATOR_FILE.key: _path,
+    settings.IDCARD_SIMULATOR_PORT.key: _local_port,
+    settings.IDCARD_SDK_LIBRARY.key: _path,
     **{key: _positive_int for key in _INT_RANGES},
 }
 
@@ -145,6 +180,9 @@ def checked_values(values: Mapping[str, Any]) -> dict[str, str | int]:
         if option is None:
             raise ValidationError("设置项", f"没有“{key}”这一设置项")
         cleaned[key] = _CHECKS[key](option, raw)
+    library = settings.IDCARD_SDK_LIBRARY
+    if cleaned.get(settings.IDCARD_READER.key) == "sdk" and cleaned.get(library.key) == "":
+        raise ValidationError(library.label, f"使用厂商阅读器时请填写{library.label}")
     return cleaned
 
 
