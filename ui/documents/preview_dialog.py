@@ -3,8 +3,8 @@ the desk stays usable behind it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QMargins, QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,6 +21,18 @@ from ui.desk_base import DeskEnv
 from ui.documents.actions import DocumentActions, suggested_name
 from ui.pdf.pages import open_pdf
 from ui.widgets import push_button
+
+PREFERRED = QSize(820, 900)  # an A4 page at a readable size, where the screen has the room
+# Room for the window frame (title bar, borders) the window manager adds around the dialog: the
+# frame is not known before the first show, and the buttons at the bottom must stay on screen.
+FRAME = QMargins(8, 36, 8, 8)
+
+
+def fitted_size(available: QRect, preferred: QSize = PREFERRED) -> QSize:
+    """The dialog's size on a screen whose free area (without the taskbar) is ``available``:
+    ``preferred`` where it fits, otherwise shrunk so that the dialog and its frame fit."""
+    room = available.marginsRemoved(FRAME).size()
+    return preferred.boundedTo(room).expandedTo(QSize(1, 1))
 
 
 def _button(text: str, name: str, shortcut: str, tip: str) -> QPushButton:
@@ -102,8 +114,21 @@ class PreviewDialog(QDialog):
         layout.addWidget(self.info)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
-        self.resize(820, 900)
+        self.fit_screen(parent)
         self.print_button.setFocus()
+
+    def fit_screen(self, parent: QWidget | None) -> None:
+        """Size for the screen the desk is on (its available geometry: a 1366×768 screen with a
+        taskbar leaves ~728 px), so 打印 / 另存为 / 关闭 are never below the screen's edge;
+        placed inside that area."""
+        screen = parent.window().screen() if parent is not None else None
+        screen = screen or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry()
+        self.resize(fitted_size(available))
+        inner = available.marginsRemoved(FRAME)
+        frame = QRect(inner.topLeft(), self.size())
+        frame.moveCenter(inner.center())
+        self.move(frame.left() - FRAME.left(), frame.top() - FRAME.top())
 
     def _zoom(self, width: bool) -> None:
         mode = QPdfView.ZoomMode.FitToWidth if width else QPdfView.ZoomMode.FitInView
