@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.actor import TOWN_ROLES, Actor, Role
 from app.errors import AppError, InputFileError, ValidationError
+from app.system.argparse_zh import ChineseArgumentParser
 from app.system.logs import configure_logging, stop_logging
 from app.system.paths import default_data_dir
 
@@ -25,114 +26,130 @@ if TYPE_CHECKING:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="onewindow",
-        description="一窗通 OneWindow — 乡镇/街道便民服务中心 综合受理客户端",
+        description="一窗通 OneWindow — 乡镇/街道便民服务中心 综合受理客户端。"
+        "不带命令时启动桌面程序。",
     )
-    parser.add_argument("--version", action=_PrintVersion, help="print the version and commit")
-    parser.add_argument("--data-dir", type=Path, help="data directory (store, settings, logs)")
-    parser.add_argument("--demo", action="store_true", help="run on the embedded demo centre")
+    parser.add_argument("--version", action=_PrintVersion, help="显示版本号和构建所用的提交")
+    parser.add_argument(
+        "--data-dir", type=Path, metavar="DIR", help="数据目录（本地数据库、设置、日志）"
+    )
+    parser.add_argument("--demo", action="store_true", help="在内置的演示中心上运行")
     parser.add_argument(
         "--key-file",
         type=Path,
-        help="read the store key from this file instead of the OS keyring (demo / headless only)",
+        metavar="FILE",
+        help="从此文件读取数据库密钥，而不是系统密钥环（仅用于演示或无桌面的机器）",
     )
     _add_demo_options(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
 
-    catalog = sub.add_parser("catalog", help="item catalogue tools").add_subparsers(
-        dest="catalog_command", metavar="ACTION", required=True
+    catalog = sub.add_parser("catalog", help="事项目录工具").add_subparsers(
+        dest="catalog_command", metavar="操作", required=True
     )
-    validate = catalog.add_parser("validate", help="validate catalogue files or folders")
+    validate = catalog.add_parser("validate", help="校验事项目录文件或文件夹")
     validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    load = catalog.add_parser("load", help="validate files and make them the catalogue in force")
+    load = catalog.add_parser("load", help="校验文件，并把它们作为现行事项目录载入")
     load.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    schema = catalog.add_parser("schema", help="write the catalogue JSON Schema")
-    schema.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
-
-    calendar = sub.add_parser("calendar", help="working-day calendar tools").add_subparsers(
-        dest="calendar_command", metavar="ACTION", required=True
+    schema = catalog.add_parser("schema", help="输出事项目录的 JSON Schema")
+    schema.add_argument(
+        "--out", type=Path, default=None, metavar="FILE", help="写入的文件（默认：标准输出）"
     )
-    add_year = calendar.add_parser("add-year", help="add or replace a year's holiday table (admin)")
-    add_year.add_argument("file", type=Path, help="year table JSON (see docs/calendar.md)")
-    show = calendar.add_parser("show", help="list a year's holidays and make-up working days")
-    show.add_argument("year", type=int)
 
-    audit = sub.add_parser("audit", help="audit log tools").add_subparsers(
-        dest="audit_command", metavar="ACTION", required=True
+    calendar = sub.add_parser("calendar", help="工作日历工具").add_subparsers(
+        dest="calendar_command", metavar="操作", required=True
     )
-    verify = audit.add_parser("verify", help="check the audit log's hash chain (exit 1 if broken)")
+    add_year = calendar.add_parser("add-year", help="添加或替换某一年的节假日安排（管理员）")
+    add_year.add_argument(
+        "file", type=Path, metavar="FILE", help="年度节假日表 JSON（见 docs/calendar.md）"
+    )
+    show = calendar.add_parser("show", help="列出某一年的节假日和调休上班日")
+    show.add_argument("year", type=int, metavar="YEAR", help="如 2027")
+
+    audit = sub.add_parser("audit", help="审计日志工具").add_subparsers(
+        dest="audit_command", metavar="操作", required=True
+    )
+    verify = audit.add_parser("verify", help="校验审计日志的哈希链（被篡改时退出码为 1）")
     _add_store_options(verify)
 
-    users = sub.add_parser("users", help="local user accounts").add_subparsers(
-        dest="users_command", metavar="ACTION", required=True
+    users = sub.add_parser("users", help="本机用户账号").add_subparsers(
+        dest="users_command", metavar="操作", required=True
     )
     create = users.add_parser(
         "create",
-        help="create an account (e.g. the first admin); password from stdin or --password-file",
+        help="新建账号（如第一个系统管理员）；密码从标准输入或 --password-file 读取",
     )
-    create.add_argument("--username", required=True)
-    create.add_argument("--name", required=True, help="display name (姓名)")
+    create.add_argument("--username", required=True, help="登录用户名")
+    create.add_argument("--name", required=True, help="显示的姓名")
     create.add_argument(
         "--role",
         action="append",
         required=True,
         choices=[r.value for r in TOWN_ROLES],
         dest="roles",
+        help="角色，可重复：" + "，".join(f"{r.value}（{r.label}）" for r in TOWN_ROLES),
     )
-    create.add_argument("--password-file", type=Path, help="file whose first line is the password")
+    create.add_argument(
+        "--password-file", type=Path, metavar="FILE", help="密码文件（取第一行为密码）"
+    )
     _add_store_options(create)
 
     activate = sub.add_parser(
-        "activate", help="activate this workstation with the county (one-time code from its admin)"
+        "activate", help="向县级系统激活本工作站（一次性激活码由县级管理员提供）"
     )
-    activate.add_argument("--county", required=True, metavar="URL", help="the county service")
-    activate.add_argument("--code", required=True, help="the one-time activation code")
+    activate.add_argument("--county", required=True, metavar="URL", help="县级系统地址（URL）")
+    activate.add_argument("--code", required=True, metavar="CODE", help="一次性激活码")
     activate.add_argument(
         "--ca-file",
         type=Path,
         metavar="FILE",
-        help="the county's CA certificate (PEM), if its HTTPS is not signed by a public CA",
+        help="县级系统的 CA 证书（PEM），当其 HTTPS 证书不是由公共 CA 签发时使用",
     )
     _add_store_options(activate)
 
-    sync = sub.add_parser("sync", help="sync with the county").add_subparsers(
-        dest="sync_command", metavar="ACTION", required=True
+    sync = sub.add_parser("sync", help="与县级系统同步").add_subparsers(
+        dest="sync_command", metavar="操作", required=True
     )
-    now = sync.add_parser("now", help="push what is queued, then pull the county's changes")
+    now = sync.add_parser("now", help="先上传待发送的操作，再下载县级系统的变更")
     _add_store_options(now)
-    status = sync.add_parser("status", help="county link, queued and parked counts, last sync")
-    status.add_argument("--json", action="store_true", help="as JSON")
+    status = sync.add_parser("status", help="县级连接、待上传与暂挂数量、最近一次同步")
+    status.add_argument("--json", action="store_true", help="以 JSON 输出")
     _add_store_options(status)
 
-    demo_tools = sub.add_parser("demo", help="demo centre tools").add_subparsers(
-        dest="demo_command", metavar="ACTION", required=True
+    demo_tools = sub.add_parser("demo", help="演示中心工具").add_subparsers(
+        dest="demo_command", metavar="操作", required=True
     )
     seed = demo_tools.add_parser(
         "seed",
-        help="fill a new data directory with the demo centre: users for every role and a few "
-        "hundred cases in every state (key file: the directory's demo key unless --key-file)",
+        help="在新的数据目录中生成演示中心：各角色的用户和处于各种状态的数百件办件"
+        "（密钥文件：该目录的演示密钥，除非指定 --key-file）",
     )
-    seed.add_argument("--cases", type=int, default=None, help="number of cases (default 300)")
-    seed.add_argument("--seed", type=int, default=None, help="random seed (same seed, same centre)")
+    seed.add_argument("--cases", type=int, default=None, metavar="N", help="办件数量（默认 300）")
+    seed.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="随机种子（种子相同，生成的中心相同）",
+    )
     _add_store_options(seed)
 
-    printing = sub.add_parser("print", help="printed documents").add_subparsers(
-        dest="print_command", metavar="ACTION", required=True
+    printing = sub.add_parser("print", help="打印文书").add_subparsers(
+        dest="print_command", metavar="操作", required=True
     )
     sample = printing.add_parser(
         "sample",
-        help="render every document type for demo cases into DIR as <kind>.pdf "
-        "(for adjusting the layout templates in resources/documents/)",
+        help="为演示办件生成每一种文书，保存为 目录/<文书类型>.pdf"
+        "（供调整 resources/documents/ 中的版式模板时查看）",
     )
-    sample.add_argument("--out", type=Path, required=True, metavar="DIR")
+    sample.add_argument("--out", type=Path, required=True, metavar="DIR", help="输出目录")
     diagnostics = sub.add_parser(
         "diagnostics",
-        help="write the diagnostics bundle for technical support: versions, the store's health, "
-        "the logs (no personal data)",
+        help="生成供技术支持使用的诊断信息包：版本、本地数据库状况、日志（不含个人信息）",
     )
     diagnostics.add_argument(
-        "--out", type=Path, metavar="FILE", help="the .zip to write (default: in the home folder)"
+        "--out", type=Path, metavar="FILE", help="要写入的 .zip 文件（默认：用户主目录下）"
     )
     _add_store_options(diagnostics)
     return parser
@@ -164,23 +181,23 @@ def _add_demo_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workstation",
         choices=DEMO_WORKSTATIONS,
-        help="with --demo: which demo workstation (W01 front window, the default; W02 back "
-        "office; V01 the proxy's laptop), each on its own data directory, one demo county",
+        help="与 --demo 一起使用：哪一台演示工作站（W01 前台综合窗口，默认；W02 后台审批；"
+        "V01 代办员的笔记本），各用各的数据目录，共用一个演示县级系统",
     )
     parser.add_argument(
         "--demo-county-port",
         type=int,
         default=DEMO_COUNTY_PORT,
         metavar="PORT",
-        help=f"with --demo: the demo county's port on 127.0.0.1 ({DEMO_COUNTY_PORT})",
+        help=f"与 --demo 一起使用：演示县级系统在 127.0.0.1 上的端口（默认 {DEMO_COUNTY_PORT}）",
     )
     parser.add_argument(
         "--demo-clerk-delay",
         type=float,
         default=DEMO_CLERK_SECONDS,
         metavar="SECONDS",
-        help="with --demo: seconds before the demo county clerk approves a reported case "
-        f"({DEMO_CLERK_SECONDS:g})",
+        help="与 --demo 一起使用：演示县级审批员在上报后多少秒批准办件"
+        f"（默认 {DEMO_CLERK_SECONDS:g}）",
     )
 
 

@@ -4,7 +4,8 @@ and by the Windows workflow: ``python build_scripts/smoke.py [DIST_DIR]``.
 It runs the frozen executables as a county's IT person would, each on fresh data, and fails
 (exit 1, saying what) unless:
 
-1. ``onewindow-cli --version`` prints the version of ``pyproject.toml`` and a commit;
+1. ``onewindow-cli --version`` prints the version of ``pyproject.toml`` and a commit, and
+   ``--help`` is in Chinese (argparse's own words too: 用法, 显示本帮助信息并退出);
 2. ``onewindow-cli catalog validate`` passes the bundled catalogue;
 3. ``onewindow-cli demo seed`` makes a demo store (created and migrated from the bundled
    migrations, encrypted with the demo's key file) and ``audit verify`` finds its chain intact;
@@ -66,6 +67,9 @@ def run_all(dist: Path) -> None:
     if f"OneWindow {version['version']}" not in line or "提交" not in line:
         raise SmokeFailed(f"--version printed {line!r}")
     print(f"version: {line}", flush=True)
+    usage = run(cli, "--help")
+    if "用法" not in usage or "显示本帮助信息并退出" not in usage:
+        raise SmokeFailed(f"--help is not in Chinese:\n{usage}")
     catalog = dist / "_internal" / "resources" / "catalog"
     print(f"catalog validate: {last_line(run(cli, 'catalog', 'validate', str(catalog)))}")
     with tempfile.TemporaryDirectory(prefix="onewindow-smoke-") as tmp:

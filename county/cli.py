@@ -19,6 +19,7 @@ from sqlalchemy import URL, make_url, select
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
+from app.system.argparse_zh import ChineseArgumentParser
 from county.catalogue import publish_catalogue
 from county.credentials import code_digest, new_activation_code
 from county.store.engine import CountyStore, open_county
@@ -36,112 +37,94 @@ class CommandError(Exception):
     """A problem the person at the command line can fix; its text is what they read."""
 
 
+DATABASE_HELP = "数据库：sqlite:///路径 或 postgresql+psycopg://用户@主机/库名"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="onewindow-county", description="一窗通 县级同步服务（参考实现）"
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    init = sub.add_parser("init-demo", help="fill an empty store with the demo county (idempotent)")
-    code = sub.add_parser("activation-code", help="make a workstation's one-time activation code")
-    code.add_argument("--centre", required=True, help="the centre's town code (区划代码)")
-    code.add_argument("--workstation", required=True, help="workstation code, e.g. W02")
+    sub = parser.add_subparsers(dest="command", metavar="命令", required=True)
+    init = sub.add_parser("init-demo", help="在空的数据库中建立演示县（可重复执行）")
+    code = sub.add_parser("activation-code", help="生成工作站的一次性激活码")
+    code.add_argument("--centre", required=True, metavar="CODE", help="中心所在乡镇的区划代码")
+    code.add_argument("--workstation", required=True, metavar="CODE", help="工作站编号，如 W02")
     code.add_argument(
         "--proxy-laptop",
         action="store_true",
-        help="a proxy agent's laptop (代办点): it pulls only the filings made on it",
+        help="代办员的笔记本（代办点）：只同步在它上面提交的代办件",
     )
-    serve = sub.add_parser("serve", help="run the county service over HTTP")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8700, help="port to listen on (8700)")
+    serve = sub.add_parser("serve", help="以 HTTP 提供县级同步服务")
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    serve.add_argument("--port", type=int, default=8700, help="监听端口（默认 8700）")
     serve.add_argument(
         "--demo-clerk",
         type=float,
         metavar="SECONDS",
-        help="demo county only: a labelled demo clerk approves reported cases after SECONDS",
+        help="仅限演示县：标明为演示的县级审批员在上报 SECONDS 秒后批准办件",
     )
     serve.add_argument(
         "--until-stdin-closes",
         action="store_true",
-        help="with --demo-clerk: stop when standard input closes (the demo window exited)",
+        help="与 --demo-clerk 一起使用：标准输入关闭（演示窗口退出）时停止",
     )
-    decide = sub.add_parser(
-        "decide", help="the county's decision on a case the town reported, or return it"
-    )
-    decide.add_argument("number", metavar="OFFICIAL_OR_RECEIPT_NO", help="办件编号 or 收件号")
+    decide = sub.add_parser("decide", help="县级对乡镇上报办件的决定，或退回乡镇")
+    decide.add_argument("number", metavar="OFFICIAL_OR_RECEIPT_NO", help="办件编号或收件号")
     outcome = decide.add_mutually_exclusive_group(required=True)
     outcome.add_argument("--approve", action="store_true", help="准予")
     outcome.add_argument("--deny", action="store_true", help="不予")
     outcome.add_argument("--return", dest="send_back", action="store_true", help="退回乡镇")
-    decide.add_argument("--opinion", required=True, help="the county's opinion or reason")
-    decide.add_argument("--result-no", default="", help="result document number (结果文号)")
-    decide.add_argument("--by", default="county-staff", help="the county staff member deciding")
-    backup = sub.add_parser("backup", help="write a consistent backup of the whole store")
-    backup.add_argument("--out", required=True, metavar="FILE", help="the backup file to write")
-    restore = sub.add_parser(
-        "restore", help="replace the store's contents with a backup (a new epoch)"
+    decide.add_argument("--opinion", required=True, metavar="TEXT", help="县级意见或理由")
+    decide.add_argument("--result-no", default="", metavar="NO", help="结果文号")
+    decide.add_argument(
+        "--by", default="county-staff", metavar="USERNAME", help="作出决定的县级工作人员"
     )
-    restore.add_argument("--from", dest="source", required=True, metavar="FILE", help="backup")
+    backup = sub.add_parser("backup", help="为整个数据库做一份一致的备份")
+    backup.add_argument("--out", required=True, metavar="FILE", help="要写入的备份文件")
+    restore = sub.add_parser("restore", help="用备份替换数据库的全部内容（进入新的数据纪元）")
+    restore.add_argument("--from", dest="source", required=True, metavar="FILE", help="备份文件")
     numbers = sub.add_parser(
         "numbers",
-        help="after a restore: which workstations have yet to give back their 办件编号; "
-        "--release lets the centre's numbering go on without one (a PC lost or broken)",
+        help="恢复备份之后：哪些工作站尚未交回办件编号；"
+        "--release 让该中心不等某台工作站（电脑丢失或损坏）继续编号",
     )
-    numbers.add_argument("--release", metavar="CENTRE/WORKSTATION", help="e.g. 330102001/W03")
+    numbers.add_argument(
+        "--release", metavar="CENTRE/WORKSTATION", help="放行的工作站，如 330102001/W03"
+    )
     for command in (init, code, serve, decide, backup, restore, numbers):
-        command.add_argument(
-            "--database",
-            required=True,
-            metavar="URL",
-            help="sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME",
-        )
-    serve.add_argument("--certfile", metavar="FILE", help="TLS certificate (PEM): serve HTTPS")
-    serve.add_argument("--keyfile", metavar="FILE", help="the certificate's private key (PEM)")
-    staff = sub.add_parser(
-        "staff-add", help="add a county staff account (signs in for county-level work over HTTP)"
-    )
-    staff.add_argument("--username", required=True)
-    staff.add_argument("--name", required=True, help="display name (姓名)")
+        command.add_argument("--database", required=True, metavar="URL", help=DATABASE_HELP)
+    serve.add_argument("--certfile", metavar="FILE", help="TLS 证书（PEM）：以 HTTPS 提供服务")
+    serve.add_argument("--keyfile", metavar="FILE", help="证书的私钥（PEM）")
+    staff = sub.add_parser("staff-add", help="添加县级工作人员账号（通过 HTTP 登录办理县级业务）")
+    staff.add_argument("--username", required=True, help="登录用户名")
+    staff.add_argument("--name", required=True, help="显示的姓名")
     staff.add_argument(
-        "--password-file", metavar="FILE", help="file whose first line is the password (else asked)"
+        "--password-file", metavar="FILE", help="密码文件（取第一行为密码；不指定则询问）"
     )
-    staff.add_argument(
-        "--database",
-        required=True,
-        metavar="URL",
-        help="sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME",
-    )
-    openapi = sub.add_parser("openapi", help="write the service's OpenAPI document (JSON)")
-    openapi.add_argument("--out", metavar="FILE", help="the file to write (else standard output)")
+    staff.add_argument("--database", required=True, metavar="URL", help=DATABASE_HELP)
+    openapi = sub.add_parser("openapi", help="输出本服务的 OpenAPI 文档（JSON）")
+    openapi.add_argument("--out", metavar="FILE", help="要写入的文件（默认：标准输出）")
     _add_publish_parsers(sub)
     return parser
 
 
 def _add_publish_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    catalogue = sub.add_parser(
-        "publish-catalogue", help="publish a catalogue to the county's centres (or to one)"
-    )
+    catalogue = sub.add_parser("publish-catalogue", help="向本县各中心（或其中一个）发布事项目录")
     catalogue.add_argument(
-        "file", metavar="FILE", type=Path, help="catalogue file or folder (as onewindow reads)"
+        "file", metavar="FILE", type=Path, help="事项目录文件或文件夹（与 onewindow 读取的相同）"
     )
-    catalogue.add_argument("--centre", metavar="CODE", help="only this centre (区划代码)")
-    calendar = sub.add_parser(
-        "publish-calendar", help="publish a year's holidays and adjusted workdays to all centres"
-    )
-    calendar.add_argument("--year", required=True, metavar="YYYY", help="the year")
+    catalogue.add_argument("--centre", metavar="CODE", help="只发布给这个中心（区划代码）")
+    calendar = sub.add_parser("publish-calendar", help="向所有中心发布某一年的节假日和调休上班日")
+    calendar.add_argument("--year", required=True, metavar="YYYY", help="年份")
     calendar.add_argument(
         "file",
         metavar="FILE",
         type=Path,
         nargs="?",
-        help="year table (JSON, as onewindow calendar add reads); else the year as built in",
+        help="年度节假日表（JSON，与 onewindow calendar add-year 读取的相同）；不指定则用内置的",
     )
     for command in (catalogue, calendar):
-        command.add_argument(
-            "--database",
-            required=True,
-            metavar="URL",
-            help="sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME",
-        )
+        command.add_argument("--database", required=True, metavar="URL", help=DATABASE_HELP)
 
 
 @contextmanager
