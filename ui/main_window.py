@@ -14,6 +14,7 @@ from app.accounts.service import lock_workstation
 from ui.desk_base import Desk, DeskEnv
 from ui.signin.lock_screen import IDLE, MANUAL, HiddenWindows, IdleWatcher, LockScreen
 from ui.signin.password_dialog import PasswordDialog
+from ui.titles import window_title
 
 OFFLINE_TEXT = "县级系统：未连接（离线办理，数据保存在本机）"
 
@@ -40,7 +41,7 @@ class MainWindow(QMainWindow):
         self.env = env
         actor = env.backend.actor
         suffix = "（演示模式）" if demo else ""
-        self.setWindowTitle(f"一窗通 — {centre_name}{suffix}")
+        self.setWindowTitle(window_title(f"{centre_name}{suffix}"))
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("desks")
