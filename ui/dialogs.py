@@ -5,7 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+
+def documents_dir() -> Path:
+    """Where file dialogs open: the user's documents folder (文档 / Documents), or the home
+    folder when there is none — never the program's folder (the working directory)."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if found and Path(found).is_dir():
+        return Path(found)
+    return Path.home()
+
+
+def in_documents(suggested: str) -> str:
+    """The suggested file name, in the documents folder (what a save dialog starts with)."""
+    return str(documents_dir() / suggested)
 
 
 class Dialogs(Protocol):
@@ -31,7 +46,7 @@ class QtDialogs:
 
     def choose_catalog_files(self, parent: QWidget) -> list[Path]:
         files, _ = QFileDialog.getOpenFileNames(
-            parent, "选择事项目录文件", "", "事项目录文件 (*.json)"
+            parent, "选择事项目录文件", str(documents_dir()), "事项目录文件 (*.json)"
         )
         return [Path(f) for f in files]
 
@@ -52,7 +67,9 @@ class QtDialogs:
         return print_with_dialog(parent, title, pdf)
 
     def choose_save_path(self, parent: QWidget, suggested: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(parent, "另存为 PDF", suggested, "PDF 文件 (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            parent, "另存为 PDF", in_documents(suggested), "PDF 文件 (*.pdf)"
+        )
         if not path:
             return None
         return Path(path if path.lower().endswith(".pdf") else f"{path}.pdf")
@@ -66,7 +83,9 @@ class QtDialogs:
         return box.clickedButton() is save
 
     def choose_diagnostics_path(self, parent: QWidget | None, suggested: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(parent, "保存诊断包", suggested, "诊断包 (*.zip)")
+        path, _ = QFileDialog.getSaveFileName(
+            parent, "保存诊断包", in_documents(suggested), "诊断包 (*.zip)"
+        )
         if not path:
             return None
         return Path(path if path.lower().endswith(".zip") else f"{path}.zip")
