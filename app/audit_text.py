@@ -2,14 +2,15 @@
 
 :func:`describe` turns an entry's event kind, actor, subject and ``detail`` dict into a sentence
 such as ``admin1 修改设置：将「无操作自动锁屏（分钟）」由 10 改为 15`` or
-``clerk1 受理：收件号 …，状态由「已收件」变为「已受理」（第 3 次操作）``. Every event kind the code
-records has its own sentence (:data:`SENTENCES`; a test enumerates :class:`app.audit.AuditEvent`
-and every case action); a detail key a sentence does not use is still shown, as 「键：值」 pairs
-with the key named in Chinese where it is known — never as raw JSON. Unknown event kinds (an
-entry written by a newer version) get the event's name and the same pairs.
+``clerk1 受理：最低生活保障，收件号 …，状态由「已收件」变为「已受理」（第 3 次操作）``.
+Every event kind the code records has its own sentence (:data:`SENTENCES`; a test
+enumerates :class:`app.audit.AuditEvent` and every case action); a detail key a sentence does
+not use is still shown, as 「键：值」 pairs with the key named in Chinese where it is known — never
+as raw JSON. Unknown event kinds (an entry written by a newer version) get the event's name and
+the same pairs.
 
 Nothing is unmasked or looked up: the sentence holds what the entry holds (the audit log keeps ids,
-case numbers, codes and reasons — never a full ID number, a phone number or a password).
+case numbers, item names, codes and reasons — never a full ID number, a phone number or a password).
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ KEY_LABELS: Final[Mapping[str, str]] = {
     "from": "原状态",
     "to": "新状态",
     "changed": "已修改",
+    "item": "事项",
 }
 
 _FAILURE_REASONS: Final[Mapping[str, str]] = {
@@ -248,10 +250,7 @@ def _print(who: str, subject: str, d: _Detail) -> str:
         how = "补打" if how == "打印" else f"补打（{how}）"
     of = f"，补打自存档编号 {d.text('reprint_of')}" if d.has("reprint_of") else ""
     d.get("sha256")  # the digest stays in the tooltip's raw record: too long for a sentence
-    return (
-        f"{who} {how}「{kind}」（收件号 {subject}），"
-        f"文书存档编号 {d.text('document_id')}{of}"
-    )
+    return f"{who} {how}「{kind}」（收件号 {subject}），文书存档编号 {d.text('document_id')}{of}"
 
 
 def _catalog_loaded(who: str, subject: str, d: _Detail) -> str:
@@ -324,7 +323,8 @@ _ACTIONS: Final[Mapping[str, str]] = {a.value: label for a, label in ACTION_LABE
 
 def _case_action(action: Action) -> Sentence:
     def sentence(who: str, subject: str, d: _Detail) -> str:
-        text = f"{who} {action.label}：收件号 {subject or '（无）'}"
+        item = f"{d.text('item')}，" if d.has("item") else ""
+        text = f"{who} {action.label}：{item}收件号 {subject or '（无）'}"
         before, after = d.get("from"), d.get("to")
         if isinstance(after, str):
             after_text = _label(_STATES, after)

@@ -116,6 +116,9 @@ def test_sentences_read_as_the_auditor_expects() -> None:
     assert describe("case.accept", "clerk1", "R-1", CASE_DETAIL) == (
         "clerk1 受理：收件号 R-1，状态由「已收件」变为「已受理」（第 2 次操作）"
     )
+    assert describe("case.deliver", "clerk1", "R-1", {**CASE_DETAIL, "item": "高龄津贴"}) == (
+        "clerk1 出件：高龄津贴，收件号 R-1，状态由「已收件」变为「已受理」（第 2 次操作）"
+    )
     assert describe("roles_changed", "admin1", "clerk9", SAMPLES["roles_changed"]) == (
         "admin1 将 clerk9 的角色由「窗口受理员」改为「后台审批人员」"
     )
@@ -147,6 +150,8 @@ def test_real_entries_of_a_centre_read_as_sentences(centre: Centre) -> None:
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
         sentences = [describe(e.event, e.actor, e.subject, e.detail) for e in entries]
         assert audit.verify(session).ok
-    assert f"clerk 收件：收件号 {change.receipt_no}，状态为「已收件」（第 1 次操作）" in sentences
+    received = f"clerk 收件：最低生活保障，收件号 {change.receipt_no}，状态为「已收件」"
+    received += "（第 1 次操作）"
+    assert received in sentences
     assert "admin 修改设置：将「无操作自动锁屏（分钟）」由 10 改为 5" in sentences
     assert all(not looks_like_json(s) for s in sentences), sentences

@@ -143,7 +143,12 @@ def perform(
         actor,
         f"case.{action.value}",
         subject=case.receipt_no,
-        detail={"seq": action_row.seq, "from": action_row.from_state, "to": action_row.to_state},
+        detail={
+            "seq": action_row.seq,
+            "from": action_row.from_state,
+            "to": action_row.to_state,
+            "item": item.name,  # for the auditor's sentence (app/audit_text.py)
+        },
         at=now,
     )
     step = rules.steps[after.current_step] if after.current_step is not None else None

@@ -88,7 +88,9 @@ def test_the_detail_column_reads_as_chinese_sentences(
     details = [desk.table.item(r, DETAIL_COLUMN) for r in range(desk.table.rowCount())]
     texts = [cell.text() for cell in details if cell is not None]
     assert texts[0] == "admin 修改设置：将「无操作自动锁屏（分钟）」由 10 改为 5"
-    assert f"clerk 收件：收件号 {change.receipt_no}，状态为「已收件」（第 1 次操作）" in texts
+    received = f"clerk 收件：最低生活保障，收件号 {change.receipt_no}，状态为「已收件」"
+    received += "（第 1 次操作）"
+    assert received in texts
     assert "clerk9 登录成功，角色：窗口受理员" in texts
     assert "admin 新建用户 clerk9，角色：窗口受理员" in texts
     assert not any("{" in text or '":' in text for text in texts), texts
