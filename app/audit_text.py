@@ -2,7 +2,7 @@
 
 :func:`describe` turns an entry's event kind, actor, subject and ``detail`` dict into a sentence
 such as ``admin1 修改设置：将「无操作自动锁屏（分钟）」由 10 改为 15`` or
-``clerk1 受理：最低生活保障，收件号 …，状态由「已收件」变为「已受理」（第 3 次操作）``.
+``clerk1 受理：最低生活保障，状态由「已收件」变为「已受理」；收件号 …（第 3 次操作）``.
 Every event kind the code records has its own sentence (:data:`SENTENCES`; a test
 enumerates :class:`app.audit.AuditEvent` and every case action); a detail key a sentence does
 not use is still shown, as 「键：值」 pairs with the key named in Chinese where it is known — never
@@ -229,12 +229,11 @@ def _permission_denied(who: str, subject: str, d: _Detail) -> str:
 
 def _audit_verified(who: str, subject: str, d: _Detail) -> str:
     checked = d.text("checked")
+    broken = d.get("first_broken_id")
     if d.get("ok") is True:
         return f"{who} 校验审计日志：通过，共校验 {checked} 条"
-    return (
-        f"{who} 校验审计日志：未通过，第 {d.text('first_broken_id')} 条记录起不可信"
-        f"（已校验 {checked} 条）"
-    )
+    where = f"第 {_value_text(broken)} 条记录起不可信" if broken is not None else "记录不可信"
+    return f"{who} 校验审计日志：未通过，{where}（已校验 {checked} 条）"
 
 
 def _full_id_view(who: str, subject: str, d: _Detail) -> str:
@@ -322,21 +321,24 @@ _ACTIONS: Final[Mapping[str, str]] = {a.value: label for a, label in ACTION_LABE
 
 
 def _case_action(action: Action) -> Sentence:
+    """``clerk1 受理：最低生活保障，状态由「已收件」变为「已受理」；收件号 …（第 2 次操作）`` — what
+    happened first, the number (also in the desk's 对象 column) after it."""
+
     def sentence(who: str, subject: str, d: _Detail) -> str:
-        item = f"{d.text('item')}，" if d.has("item") else ""
-        text = f"{who} {action.label}：{item}收件号 {subject or '（无）'}"
+        parts = [d.text("item")] if d.has("item") else []
         before, after = d.get("from"), d.get("to")
         if isinstance(after, str):
             after_text = _label(_STATES, after)
             if isinstance(before, str) and before != after:
-                text += f"，状态由「{_label(_STATES, before)}」变为「{after_text}」"
-            elif before is None and d.has("to"):
-                text += f"，状态为「{after_text}」"
+                parts.append(f"状态由「{_label(_STATES, before)}」变为「{after_text}」")
+            elif before is None:
+                parts.append(f"状态为「{after_text}」")
             else:
-                text += f"，状态仍为「{after_text}」"
-        if d.has("seq"):
-            text += f"（第 {d.text('seq')} 次操作）"
-        return text
+                parts.append(f"状态仍为「{after_text}」")
+        seq = f"（第 {d.text('seq')} 次操作）" if d.has("seq") else ""
+        number = f"收件号 {subject or '（无）'}{seq}"
+        what = f"{'，'.join(parts)}；" if parts else ""
+        return f"{who} {action.label}：{what}{number}"
 
     return sentence
 

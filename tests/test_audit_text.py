@@ -113,11 +113,19 @@ def test_sentences_read_as_the_auditor_expects() -> None:
     assert describe(
         "settings_changed", "admin1", "settings", {"complaint_phone": {"changed": True}}
     ) == ("admin1 修改设置：修改了「投诉监督电话」（内容不记入日志）")
+    verified = SAMPLES["audit_verified"]
+    assert describe("audit_verified", "auditor1", None, verified) == (
+        "auditor1 校验审计日志：通过，共校验 120 条"
+    )
+    broken = {"ok": False, "checked": 7, "first_broken_id": 7}
+    assert describe("audit_verified", "auditor1", None, broken) == (
+        "auditor1 校验审计日志：未通过，第 7 条记录起不可信（已校验 7 条）"
+    )
     assert describe("case.accept", "clerk1", "R-1", CASE_DETAIL) == (
-        "clerk1 受理：收件号 R-1，状态由「已收件」变为「已受理」（第 2 次操作）"
+        "clerk1 受理：状态由「已收件」变为「已受理」；收件号 R-1（第 2 次操作）"
     )
     assert describe("case.deliver", "clerk1", "R-1", {**CASE_DETAIL, "item": "高龄津贴"}) == (
-        "clerk1 出件：高龄津贴，收件号 R-1，状态由「已收件」变为「已受理」（第 2 次操作）"
+        "clerk1 出件：高龄津贴，状态由「已收件」变为「已受理」；收件号 R-1（第 2 次操作）"
     )
     assert describe("roles_changed", "admin1", "clerk9", SAMPLES["roles_changed"]) == (
         "admin1 将 clerk9 的角色由「窗口受理员」改为「后台审批人员」"
@@ -150,7 +158,7 @@ def test_real_entries_of_a_centre_read_as_sentences(centre: Centre) -> None:
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
         sentences = [describe(e.event, e.actor, e.subject, e.detail) for e in entries]
         assert audit.verify(session).ok
-    received = f"clerk 收件：最低生活保障，收件号 {change.receipt_no}，状态为「已收件」"
+    received = f"clerk 收件：最低生活保障，状态为「已收件」；收件号 {change.receipt_no}"
     received += "（第 1 次操作）"
     assert received in sentences
     assert "admin 修改设置：将「无操作自动锁屏（分钟）」由 10 改为 5" in sentences

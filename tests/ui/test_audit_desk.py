@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
+import pytest
+from argon2 import PasswordHasher
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select, text
 
+from app.accounts import passwords
 from app.accounts.service import authenticate, create_user
-from app.actor import Role
+from app.actor import Actor, Role
 from app.audit import AuditEvent
+from app.audit_text import has_sentence
+from app.demo.seed import MIN_CASES, seed_demo_centre
 from app.settings.service import save_settings
-from db.models import AuditEntry
+from app.workcalendar import default_calendar
+from db.models import AuditEntry, User
+from db.store import Store
 from tests.centre import Centre
 from tests.ui.conftest import wait_idle
+from tests.ui.fake_dialogs import FakeDialogs
 from tests.ui.screenshots import save_screenshots
+from ui.backend import DeskBackend
 from ui.desk_base import DeskEnv
 from ui.desks.audit_desk import DETAIL_COLUMN, AuditDesk
+from ui.worker import Runner
+
+NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # Mon 23 Nov 2026, 10:00 China time
 
 
 def _open(qtbot: QtBot, env: DeskEnv) -> AuditDesk:
@@ -88,7 +101,7 @@ def test_the_detail_column_reads_as_chinese_sentences(
     details = [desk.table.item(r, DETAIL_COLUMN) for r in range(desk.table.rowCount())]
     texts = [cell.text() for cell in details if cell is not None]
     assert texts[0] == "admin 修改设置：将「无操作自动锁屏（分钟）」由 10 改为 5"
-    received = f"clerk 收件：最低生活保障，收件号 {change.receipt_no}，状态为「已收件」"
+    received = f"clerk 收件：最低生活保障，状态为「已收件」；收件号 {change.receipt_no}"
     received += "（第 1 次操作）"
     assert received in texts
     assert "clerk9 登录成功，角色：窗口受理员" in texts
@@ -98,3 +111,34 @@ def test_the_detail_column_reads_as_chinese_sentences(
     assert tip.startswith(texts[0]) and '"idle_lock_minutes"' in tip
     desk.table.scrollToTop()
     save_screenshots(desk, "desk-audit-details")
+
+
+def test_the_demo_centres_log_reads_as_sentences(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every entry the seeded demo centre wrote (its users, cases in every state): each kind has
+    its sentence, none shows JSON."""
+    monkeypatch.setattr(
+        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
+    seed_demo_centre(store, cases=MIN_CASES, seed=7, now=NOW)
+    with store.session() as session:
+        auditor = session.scalars(select(User).where(User.username == "auditor1")).one()
+        actor = Actor(
+            auditor.id, "auditor1", auditor.display_name, frozenset({Role.AUDITOR}), "W01"
+        )
+        kinds = set(session.scalars(select(AuditEntry.event).distinct()))
+    assert {k for k in kinds if not has_sentence(k)} == set()
+    runner = Runner()
+    env = DeskEnv(DeskBackend(store, default_calendar(), actor, lambda: NOW), runner, FakeDialogs())
+    try:
+        desk = _open(qtbot, env)
+        texts = [desk.table.item(r, DETAIL_COLUMN).text() for r in range(desk.table.rowCount())]  # type: ignore[union-attr]
+        assert len(texts) > 50
+        assert not any("{" in text or '":' in text for text in texts), texts
+        assert any(text.startswith("clerk1 受理：") for text in texts)
+        assert any(text.startswith("演示数据生成 新建用户 clerk1（演示账号）") for text in texts)
+        save_screenshots(desk, "desk-audit-demo")
+    finally:
+        wait_idle(qtbot, runner)
+        runner.shutdown()

@@ -36,7 +36,7 @@ class AuditDesk(Desk):
         refresh.clicked.connect(self.activate)
         self.table = readonly_table("auditTable", HEADERS, "审计日志")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((150, 110, 80, 150, 270)):
+        for column, width in enumerate((150, 100, 64, 176, 230)):
             self.table.setColumnWidth(column, width)
         bar = QHBoxLayout()
         bar.addWidget(self.verify_button)
