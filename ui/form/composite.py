@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QWidget
 
@@ -205,6 +205,25 @@ class ApplicantEditor(FieldEditor):
         if part == "address_division_code":
             return self.address.code
         return self.parts["name"]
+
+    def place_problem(self, label: QWidget, part: str | None) -> bool:
+        """Under the row of the part it is about: an ID number's error under the ID number,
+        not under the last row (住址) of the block."""
+        anchor: QWidget | None = self.parts.get(part or "")
+        if anchor is None and part is not None and part.startswith("address_"):
+            anchor = self.address
+        if anchor is None:
+            return False
+        found = cast(tuple[int, QFormLayout.ItemRole], self.rows.getWidgetPosition(anchor))
+        position = found[0]
+        # A null label (Qt allows it; the stubs do not say so): the message sits in the field
+        # column, and its row takes no room while the message is hidden.
+        self.rows.insertRow(position + 1, cast(QWidget, None), label)
+        return True
+
+    def take_problem(self, label: QWidget) -> None:
+        if self.rows.indexOf(label) >= 0:
+            self.rows.takeRow(label)
 
 
 _EDITORS: dict[FieldType, type[FieldEditor]] = {

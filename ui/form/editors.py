@@ -78,6 +78,17 @@ class FieldEditor(QObject):
     def tidy(self) -> None:
         """Normalise what was typed once the clerk leaves the field (dates)."""
 
+    def place_problem(self, label: QWidget, part: str | None) -> bool:
+        """Put the field's message ``label`` under the part it is about, inside the editor;
+        False: the editor has no such place (the form puts it under the whole field). The form
+        takes the label back with :meth:`take_problem` before placing it again."""
+        del label, part
+        return False
+
+    def take_problem(self, label: QWidget) -> None:
+        """Take ``label`` out of the editor if :meth:`place_problem` put it there."""
+        del label
+
 
 def line_edit(name: str, accessible: str, placeholder: str | None, width: int) -> QLineEdit:
     edit = QLineEdit()

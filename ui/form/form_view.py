@@ -31,6 +31,7 @@ from app.catalog.schema import FieldType, FormField, FormTemplate, Section
 from app.forms import FormCheck, check_form
 from ui.form.composite import make_editor
 from ui.form.editors import FieldEditor, decimal_or_none
+from ui.form.id_autofill import IdAutofill
 from ui.form.inline_check import Message, field_message, from_check
 from ui.form.style import ERROR, STAR, help_label, label_html, problem_label, show_problem
 
@@ -101,6 +102,8 @@ class FormView(QWidget):
         self._set_tab_order()
         self._refresh_states()
         self._loading = False
+        # A typed ID number fills 出生日期 and 性别 where the form has them.
+        self.id_autofill = IdAutofill(template, self.changed, self.value, self.fill, self)
 
     # --- building ---------------------------------------------------------------------------
 
@@ -204,6 +207,7 @@ class FormView(QWidget):
         for row in self._rows.values():
             self._show(row, None)
         self._refresh_states()
+        self.id_autofill.loaded(self.value())  # a draft's ID number fills nothing by itself
         self.changed.emit()
 
     def reset(self) -> None:
@@ -252,6 +256,19 @@ class FormView(QWidget):
     def is_required(self, key: str) -> bool:
         """Whether the field is currently marked required (its * is shown)."""
         return self._rows[key].required
+
+    def fill(self, values: Mapping[str, Any]) -> None:
+        """Put ``values`` into their fields as if the clerk had typed them (an ID card read,
+        an ID number's birth date): each field then is checked as on leaving it."""
+        for key, value in values.items():
+            self._rows[key].editor.set_value(value)  # edited → conditions, changed
+        for key in values:
+            self._validate(key)
+
+    def attach_below(self, key: str, widget: QWidget) -> None:
+        """Show ``widget`` right under field ``key``'s editor, above its help line (the 读卡
+        strip under the applicant block); the field's own message still comes first."""
+        cast(QVBoxLayout, self._rows[key].holder.layout()).insertWidget(1, widget)
 
     # --- reacting ---------------------------------------------------------------------------
 
@@ -325,10 +342,14 @@ class FormView(QWidget):
             if row.problem is not None:
                 row.problem.hide()
             return
+        column = cast(QVBoxLayout, row.holder.layout())
         if row.problem is None:
             row.problem = problem_label()
             row.problem.setObjectName(f"problem_{row.spec.key}")
-            column = cast(QVBoxLayout, row.holder.layout())
+        else:  # placed again: under the part it is about now (an applicant's ID, its phone…)
+            column.removeWidget(row.problem)
+            row.editor.take_problem(row.problem)
+        if not row.editor.place_problem(row.problem, message.part):
             column.insertWidget(1, row.problem)
         show_problem(row.problem, message.severity, message.text)
 

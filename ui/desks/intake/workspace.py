@@ -12,6 +12,7 @@ import itertools
 import uuid
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
     QSplitter,
@@ -33,6 +34,7 @@ from ui.cases.detail_view import CaseDetailView
 from ui.desk_base import DeskEnv
 from ui.desks.intake.autosave import DraftKeeper
 from ui.desks.intake.buttons import DecisionButtons, focusables
+from ui.desks.intake.card_panel import CardReading
 from ui.desks.intake.checks import (
     DeficiencyPlan,
     deficiency_plan,
@@ -65,6 +67,7 @@ class IntakeWorkspace(QWidget):
         self.form: FormView | None = None
         self.checklist: MaterialsChecklist | None = None
         self._generation = 0
+        self.card: CardReading | None = None  # 读卡 for the open walk-in's form
         self.keeper = DraftKeeper(env, self)
         self.keeper.failed.connect(lambda e: self.said.emit(f"草稿未能保存或删除：{e}", True))
         self.keeper.discarded.connect(lambda: self.said.emit("草稿已放弃。", False))
@@ -106,6 +109,9 @@ class IntakeWorkspace(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.split, 1)
         layout.addWidget(self.buttons)
+        read_card = QShortcut(QKeySequence(Qt.Key.Key_F2), self)
+        read_card.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        read_card.activated.connect(self.read_card)
         self._reset()
 
     # --- what is shown ----------------------------------------------------------------------
@@ -167,6 +173,9 @@ class IntakeWorkspace(QWidget):
             self.checklist.set_received(draft.materials)
         token = draft.token if draft is not None else uuid.uuid4().hex
         self.keeper.watch(spec.item_id, token, self.form, self.checklist, stored=draft is not None)
+        self.card = CardReading.attach(self.env, self.form)
+        if self.card is not None:
+            self.card.said.connect(self.said)
         layout = self.form_holder.layout()
         assert layout is not None
         layout.addWidget(self.form)
@@ -232,6 +241,7 @@ class IntakeWorkspace(QWidget):
                 widget.hide()
                 widget.deleteLater()
         self.form = self.checklist = None
+        self.card = None  # went with its form
         self.spec = self.case = None
         self.detail.clear()
         self.left.setCurrentWidget(self.form_holder)
@@ -248,6 +258,13 @@ class IntakeWorkspace(QWidget):
         chain += self.buttons.focusables()
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
+
+    def read_card(self) -> None:
+        """读卡 (F2): the ID card on the reader fills the applicant's fields."""
+        if self.card is not None:
+            self.card.read()
+        elif self.form is not None:
+            self.said.emit("本事项的申请人信息不由身份证填写（非自然人申请），无需读卡。", True)
 
     # --- deciding ---------------------------------------------------------------------------
 
