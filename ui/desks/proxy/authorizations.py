@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QGroupBox,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -29,8 +30,23 @@ from app.errors import AppError, ValidationError
 from ui.desk_base import Desk
 from ui.widgets import fill_table, line_edit, readonly_table
 
-HEADERS = ("委托书编号", "委托人", "身份证号", "委托事项", "有效期", "可代领", "状态")
+HEADERS = ("委托书编号", "委托人", "身份证号", "委托事项", "有效期至", "可代领", "状态")
+ITEMS_COLUMN = HEADERS.index("委托事项")
+VALID_COLUMN = HEADERS.index("有效期至")
 DEFAULT_MONTHS = 6  # the usual period a resident signs for
+
+
+def _items_cell(row: AuthorizationRow) -> str:
+    """The delegated items on one line, their number first when there are several."""
+    if len(row.items) > 1:
+        return f"{len(row.items)} 项：{row.items_text}"
+    return row.items_text
+
+
+def items_tip(row: AuthorizationRow) -> str:
+    """Every delegated item, one a line (the table shows them elided)."""
+    lines = [f"{n}. {item.name}" for n, item in enumerate(row.items, 1)]
+    return f"{row.authorization_no} 委托事项（{len(row.items)} 项）：\n" + "\n".join(lines)
 
 
 class AuthorizationsPane(QWidget):
@@ -92,6 +108,11 @@ class AuthorizationsPane(QWidget):
         form.addRow(self.result)
 
         self.table = readonly_table("authorizationTable", HEADERS, "我的代办委托书", stretch=3)
+        # One line a row: a long list of delegated items ends in "…" (the tooltip has them
+        # all), instead of wrapping into rows a screen tall.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         listing = QWidget()
         listing_layout = QVBoxLayout(listing)
         listing_layout.setContentsMargins(0, 0, 0, 0)
@@ -101,8 +122,9 @@ class AuthorizationsPane(QWidget):
         splitter = QSplitter()
         splitter.addWidget(box)
         splitter.addWidget(listing)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([450, 900])  # shares of the width: the list gets room for 委托事项
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -178,14 +200,22 @@ class AuthorizationsPane(QWidget):
                     row.authorization_no,
                     row.resident_name,
                     row.resident_id_masked,
-                    row.items_text,
-                    f"{row.valid_from:%Y-%m-%d} 至 {row.valid_until:%Y-%m-%d}",
+                    _items_cell(row),
+                    f"{row.valid_until:%Y-%m-%d}",
                     "是" if row.may_collect else "否",
                     "有效" if row.in_force else "已过期",
                 )
                 for row in rows
             ],
+            fit_rows=False,
         )
+        for r, row in enumerate(rows):
+            cell = self.table.item(r, ITEMS_COLUMN)
+            if cell is not None:
+                cell.setToolTip(items_tip(row))
+            until = self.table.item(r, VALID_COLUMN)
+            if until is not None:
+                until.setToolTip(f"有效期：{row.valid_from:%Y-%m-%d} 至 {row.valid_until:%Y-%m-%d}")
 
     # --- registering ------------------------------------------------------------------------
 

@@ -4,10 +4,13 @@ delivery window (with the authorization to bring)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QPushButton,
     QSplitter,
@@ -27,7 +30,15 @@ from ui.cases.table import CaseTable
 from ui.desk_base import Desk
 from ui.widgets import fill_table, readonly_table
 
-READY_HEADERS = ("办件编号", "事项", "委托人", "凭委托书代领", "可代领")
+# 「办理结果待领取」: each column's header beside what fills it, so they cannot drift apart.
+READY_COLUMNS: tuple[tuple[str, Callable[[ReadyToCollect], str]], ...] = (
+    ("办件编号", lambda row: row.receipt_no),
+    ("事项", lambda row: row.item_name),
+    ("委托人", lambda row: row.resident_name),
+    ("委托书编号", lambda row: row.authorization_no),  # the one to bring to the window
+    ("可否代领", lambda row: "是" if row.may_collect else "否（须委托人本人领取）"),
+)
+READY_HEADERS = tuple(header for header, _ in READY_COLUMNS)
 
 
 class FilingsPane(QWidget):
@@ -75,6 +86,8 @@ class FilingsPane(QWidget):
         actions.addWidget(self.withdraw_button)
 
         self.ready = readonly_table("readyToCollect", READY_HEADERS, "待代领办理结果", stretch=1)
+        self.ready.setWordWrap(False)
+        self.ready.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         ready_box = QGroupBox("办理结果待领取（请携带代办委托书原件到出件窗口）")
         ready_layout = QVBoxLayout(ready_box)
         ready_layout.addWidget(self.ready)
@@ -131,19 +144,13 @@ class FilingsPane(QWidget):
 
     def _show_ready(self, rows: list[ReadyToCollect]) -> None:
         fill_table(
-            self.ready,
-            [
-                (
-                    row.receipt_no,
-                    row.item_name,
-                    row.resident_name,
-                    row.authorization_no,
-                    "是" if row.may_collect else "否（须委托人本人领取）",
-                )
-                for row in rows
-            ],
-            fit_rows=False,
+            self.ready, [[value(row) for _, value in READY_COLUMNS] for row in rows], fit_rows=False
         )
+        for r in range(len(rows)):  # a cell cut short by a narrow column reads in full
+            for c in range(len(READY_COLUMNS)):
+                cell = self.ready.item(r, c)
+                if cell is not None:
+                    cell.setToolTip(f"{READY_HEADERS[c]}：{cell.text()}")
 
     def select_after_reload(self, case_id: int) -> None:
         """Select ``case_id`` when the list next arrives (a filing just written)."""
