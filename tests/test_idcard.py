@@ -364,3 +364,21 @@ def test_typed_id_fills_birth_and_sex_only_where_empty_or_filled_by_an_earlier_i
     wrong = ID[:17] + ("0" if ID[17] != "0" else "1")
     assert id_values(template, data, wrong, {}) == {}
     assert id_values(TEMPLATES["dibao"], data, ID, {}) == {}  # no such fields
+
+
+def test_a_new_demo_centre_reads_cards_from_the_simulator(tmp_path: Path) -> None:
+    from app.demo.centre import demo_key_file, prepare_demo
+    from db.store import open_store
+
+    store = open_store(tmp_path, demo_key_file(tmp_path))
+    try:
+        prepare_demo(store)
+        with store.reader() as session:
+            config = reader_config(session)
+        assert config.kind is ReaderKind.SIMULATOR
+        reader = reader_for(config)
+        assert reader.simulated and read_card(reader).name in {
+            c.name for c in load_cards(default_cards_file())
+        }
+    finally:
+        store.close()

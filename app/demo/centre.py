@@ -25,5 +25,8 @@ def prepare_demo(store: Store) -> None:
             from app.catalog.service import install_catalog
 
             install_catalog(session, bundled_catalog(), loaded_by=DEMO_USER)
+            # A new demo centre reads ID cards from the labelled 模拟读卡器 and its fictional
+            # demo cards (resources/idcard/); the admin may change it like any setting.
+            settings.IDCARD_READER.set(session, "simulator")
         settings.CENTRE_NAME.set(session, DEMO_CENTRE_NAME)
         settings.TOWN_CODE.set(session, DEMO_TOWN_CODE)

@@ -295,3 +295,44 @@ def test_the_demo_card_file_round_robin_through_the_settings(
     first = _applicant(desk)["name"]
     _read_with_button(qtbot, desk)
     assert _applicant(desk)["name"] != first
+
+
+def test_the_administrator_chooses_the_reader_on_the_settings_page(
+    qtbot: QtBot, desk_env: Callable[[str], DeskEnv], centre: Centre
+) -> None:
+    from ui.desks.admin.desk import AdminDesk
+
+    env = desk_env("admin")
+    desk = AdminDesk(env)
+    qtbot.addWidget(desk)
+    desk.resize(1366, 768)
+    desk.show()
+    desk.activateWindow()
+    qtbot.waitUntil(desk.isActiveWindow)
+    desk.activate()
+    wait_idle(qtbot, env.runner)
+    desk.tabs.setCurrentWidget(desk.settings)
+    pane = desk.settings
+    kind = _child(pane, QComboBox, "settingIdcardReader")
+    assert kind.currentData() == "none"
+    assert [kind.itemText(i) for i in range(kind.count())][1].startswith("模拟读卡器")
+
+    kind.setCurrentIndex(kind.findData("sdk"))  # a vendor's reader, but no library named
+    qtbot.mouseClick(pane.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, env.runner)
+    library = _child(pane, QLineEdit, "settingIdcardSdkLibrary")
+    assert "阅读器接口库路径" in desk.notice.text() and library.hasFocus()
+    with centre.store.reader() as session:
+        assert settings.IDCARD_READER.get(session) == "none"  # nothing saved
+
+    kind.setCurrentIndex(kind.findData("simulator"))
+    port = pane.editors["idcard_simulator_port"]
+    assert not isinstance(port, QLineEdit | QComboBox)
+    port.setValue(8711)
+    qtbot.mouseClick(pane.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, env.runner)
+    assert desk.notice.text() == "设置已保存。"
+    with centre.store.reader() as session:
+        assert settings.IDCARD_READER.get(session) == "simulator"
+        assert settings.IDCARD_SIMULATOR_PORT.get(session) == 8711
+    save_screenshots(desk, "idcard-admin-reader-settings")
