@@ -164,6 +164,7 @@ def test_f2_reads_the_card_from_anywhere_in_the_form(
     qtbot.keyClick(name, Qt.Key.Key_F2)
     wait_idle(qtbot, desk.env.runner)
     assert name.text() == "张示范"
+    assert name.hasFocus()  # the clerk carries on where they were
     assert _applicant(desk)["id_number"] == CARDS["张示范"].id_number
     assert not _photo(desk).pixmap().isNull()
     assert "长期" in _child(desk, QLabel, "cardNotice").text()

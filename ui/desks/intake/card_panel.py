@@ -56,6 +56,9 @@ class CardPanel(QFrame):
         self.button.setObjectName("readCardButton")
         self.button.setAccessibleName("读取身份证")
         self.button.setToolTip("读取第二代居民身份证，填入申请人信息（F2）")
+        # Out of the Tab chain, and a click leaves the focus where the clerk was typing: the
+        # keyboard way is F2, from anywhere in the intake.
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.reader = QLabel()
         self.reader.setObjectName("cardReaderLabel")
         self.notice = help_label("放好身份证后按 F2 或点“读卡”，申请人信息自动填入。")
