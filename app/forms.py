@@ -184,6 +184,11 @@ def check_applicant_block(spec: FormField, value: Any) -> tuple[str | None, str 
     return None, warning, cleaned
 
 
+def missing_text(spec: FormField) -> str:
+    """What a required field left empty says: a check box is ticked (勾选), the rest filled in."""
+    return f"请勾选{spec.label}" if spec.type is FieldType.CHECKBOX else f"请填写{spec.label}"
+
+
 def check_form(template: FormTemplate, data: Mapping[str, Any]) -> FormCheck:
     """Every problem in ``data`` for ``template``; ``cleaned`` holds the visible, tidied values."""
     result = FormCheck()
@@ -204,7 +209,7 @@ def check_form(template: FormTemplate, data: Mapping[str, Any]) -> FormCheck:
         )
         if missing:
             if state.required:
-                result.problems.append(FieldProblem(spec.key, spec.label, f"请填写{spec.label}"))
+                result.problems.append(FieldProblem(spec.key, spec.label, missing_text(spec)))
             continue
         error, warning, cleaned = _check_scalar(spec, value)
         if error:

@@ -39,6 +39,11 @@ class Desk(QWidget):
     def activate(self) -> None:
         """The desk became the current tab: refresh what it shows."""
 
+    def keep_unsaved(self) -> str | None:
+        """The sitting ends or the workstation locks: keep what the user entered and has not
+        saved (as a draft), at once; a sentence saying what was kept, or None."""
+        return None
+
     def follow_cases(self) -> None:
         """Hear what writes change (``cases_changed``) while on screen; a desk off screen
         hears nothing and reads again when it is activated."""

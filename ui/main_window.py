@@ -116,6 +116,11 @@ class MainWindow(QMainWindow):
             self, "关于一窗通", f"{current().line()}\n乡镇（街道）便民服务中心综合受理客户端"
         )
 
+    def keep_unsaved(self) -> list[str]:
+        """Every desk keeps what was entered and not yet saved (before a sign-out, a lock or
+        closing); what each kept, to tell the user."""
+        return [kept for desk in self.desks if (kept := desk.keep_unsaved())]
+
     def desk(self, object_name: str) -> Desk | None:
         return next((d for d in self.desks if d.objectName() == object_name), None)
 
@@ -143,6 +148,7 @@ class MainWindow(QMainWindow):
         if self.lock_screen is not None:
             return
         self.idle.pause()
+        self.keep_unsaved()  # the lock page may lead to 切换用户, or the PC be switched off
         backend = self.env.backend
         self._focus = QApplication.focusWidget()
         self._hidden = HiddenWindows(self)

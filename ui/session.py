@@ -110,18 +110,22 @@ class SessionController(QObject):
         if window is None:
             return
         backend = window.env.backend
+        kept = window.keep_unsaved()  # written before the sign-out: one write thread, in order
         self._stop_sync()
         self.runner.write(backend.sign_out)
         self.window = None
         window.close()
         window.deleteLater()
-        self.start()
+        login = self.start()
+        if kept:
+            login.set_notice("\n".join(kept))
 
     def shutdown(self) -> None:
         if self.sync is not None:
             self.sync.wait()
         self._stop_sync()
         if self.window is not None:
+            self.window.keep_unsaved()  # the window closed with a form half filled in
             self.runner.write(self.window.env.backend.sign_out)
         self.runner.shutdown()
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select, union_all
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from app import settings
@@ -171,6 +172,29 @@ def _queue_filter(
 # measured at 1,000,000 cases the clerk's first page took p95 365 ms that way, 9 ms this way.
 QUEUE_ORDER = (Case.due_date.is_(None), Case.due_date, Case.id)
 DUE_ORDER = (Case.due_date, Case.id)
+# A staff role's queue (the 审批台's) opens on what needs action: the promise clock
+# running, most urgent first (overdue, then due soonest); then what waits to be received or
+# accepted; then what waits for the applicant or is paused; then decided cases, with only
+# delivery left (the 出件台's work); finished cases last. Within each, QUEUE_ORDER.
+ACTION_RANK: dict[CaseState, int] = {
+    S.ACCEPTED: 0,
+    S.IN_REVIEW: 0,
+    S.WITH_COUNTY: 0,
+    S.SUBMITTED: 1,
+    S.RECEIVED: 1,
+    S.AWAITING_SUPPLEMENT: 2,
+    S.SUSPENDED: 2,
+    S.DRAFT: 2,
+    S.DECIDED: 3,
+    S.AWAITING_DELIVERY: 3,
+}
+FINISHED_RANK = 4  # delivered, archived, refused, withdrawn, terminated
+NEEDS_ACTION = sql_case(
+    {state.value: rank for state, rank in ACTION_RANK.items()},
+    value=Case.state,
+    else_=FINISHED_RANK,
+)
+ROLE_QUEUE_ORDER = (NEEDS_ACTION, *QUEUE_ORDER)
 
 
 def _page(session: Session, ids: Select[int], order: Sequence[Any]) -> list[CaseRow]:
@@ -188,14 +212,21 @@ def my_queue(
     offset: int = 0,
     states: Sequence[CaseState] | None = None,
 ) -> QueuePage:
-    """The actor's work, most urgent first (no due date last, then oldest receipt).
+    """The actor's work: for staff, what needs action first (``ACTION_RANK``); then most
+    urgent first (no due date last, then oldest receipt).
 
-    ``states``: only cases in these states (instead of the role's queue states)."""
+    ``states``: only cases in these states (instead of the role's queue states), most urgent
+    first."""
     condition = _queue_filter(actor, category, states)
-    ids = restrict(select(Case.id).where(condition).order_by(*QUEUE_ORDER), actor)
+    # Ranked for staff: their queue's states are all in ix_cases_state_due, so the rank costs
+    # nothing more. A proxy's filings are found by ix_cases_proxy_due, which has no state: the
+    # rank would read every filing's row (measured at 100,000 cases: first page p50 12 -> 23 ms).
+    ranked = states is None and bool(queue_states(actor))
+    order = ROLE_QUEUE_ORDER if ranked else QUEUE_ORDER
+    ids = restrict(select(Case.id).where(condition).order_by(*order), actor)
     total_query = restrict(select(func.count()).select_from(Case).where(condition), actor)
     total = session.scalar(total_query) or 0
-    return QueuePage(_page(session, ids.limit(limit).offset(offset), QUEUE_ORDER), total)
+    return QueuePage(_page(session, ids.limit(limit).offset(offset), order), total)
 
 
 @reads

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.actor import Actor
 from app.cases.intake import template_of
+from app.catalog.schema import FormTemplate
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.units.declare import reads, writes
 from db.base import utcnow
@@ -48,12 +49,23 @@ class Draft:
     updated_at: dt.datetime
 
 
-def _label(session: Session, item: Item, form_data: Mapping[str, Any]) -> str:
-    _, template = template_of(session, item)
+def applicant_label(template: FormTemplate, form_data: Mapping[str, Any]) -> str:
+    """The applicant's name as typed in ``form_data``, or NO_NAME: how a draft is listed."""
     spec = template.applicant_field()
     block = form_data.get(spec.key) if spec is not None else None
     name = block.get("name") if isinstance(block, Mapping) else None
     return name.strip()[:200] if isinstance(name, str) and name.strip() else NO_NAME
+
+
+def kept_notice(item_name: str, label: str) -> str:
+    """What the clerk is told when the sitting ends with a half-filled intake kept as a draft."""
+    who = label if label == NO_NAME else f"（{label}）"
+    return f"未完成的表单已保存为草稿：{item_name}{who}，下次登录可在“草稿”中继续办理。"
+
+
+def _label(session: Session, item: Item, form_data: Mapping[str, Any]) -> str:
+    _, template = template_of(session, item)
+    return applicant_label(template, form_data)
 
 
 def _checked(

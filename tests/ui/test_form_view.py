@@ -227,7 +227,7 @@ def test_check_on_an_empty_form_shows_every_problem_and_focuses_the_first(qtbot:
         assert view.problem_text(problem.key) == problem.message
         shown = view.findChild(QLabel, f"problem_{problem.key}")
         assert shown is not None and shown.isVisible() and shown.text() == problem.message
-    assert view.problem_text("consent").startswith("请填写已签署")
+    assert view.problem_text("consent").startswith("请勾选已签署")  # a box is ticked, not filled
     assert view.focus_first_problem()
     name = _line(view, "field_applicant_name")
     qtbot.waitUntil(name.hasFocus)

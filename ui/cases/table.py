@@ -5,7 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from app.workflow.states import STATE_LABELS
 from ui.cases.list_model import CaseListModel
+
+STATE_COLUMN = 4  # 状态
 
 
 class CaseTable(QTableView):
@@ -44,6 +47,7 @@ class CaseTable(QTableView):
         header.setStretchLastSection(True)
         for column, width in enumerate((210, 200, 80, 150, 110, 130)):
             self.setColumnWidth(column, width)
+        self.setColumnWidth(STATE_COLUMN, self.state_width())
         self._waiting = False  # the current row's case is not known yet
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         model.dataChanged.connect(self._rows_arrived)

@@ -110,6 +110,11 @@ class LoginDialog(QDialog):
         self.message.setStyleSheet("color:#555;")
         self.message.setText(text)
 
+    def set_notice(self, text: str) -> None:
+        """News from the sitting that just ended (e.g. a half-filled form kept as a draft)."""
+        self.message.setStyleSheet("color:#1b5e20;")
+        self.message.setText(text)
+
     def set_ready(self, station: Workstation, store: Store) -> None:
         """The store is open: show the centre and let the clerk sign in."""
         self._station = station

@@ -18,9 +18,13 @@ from app.workflow.guards import not_deferrable
 
 
 def form_problem_text(check: FormCheck) -> str:
-    first = check.problems[0].message
-    more = f"等 {len(check.problems)} 处" if len(check.problems) > 1 else ""
-    return f"表单填写有误（{first}{more}），请更正后再办理；未保存任何办件。"
+    return form_problems_text([p.message for p in check.problems])
+
+
+def form_problems_text(messages: Sequence[str]) -> str:
+    """The notice over a refused form: the first problem and how many there are."""
+    more = f"等 {len(messages)} 处" if len(messages) > 1 else ""
+    return f"表单填写有误（{messages[0]}{more}），请更正后再办理；未保存任何办件。"
 
 
 @dataclass(frozen=True)

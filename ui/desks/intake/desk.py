@@ -48,7 +48,10 @@ class IntakeDesk(Desk):
         split.setChildrenCollapsible(False)
         split.addWidget(self.sidebar)
         split.addWidget(self.workspace)
-        split.setStretchFactor(1, 1)
+        # Wider screens widen the side bar too (a sixth of the extra): its names and 收件号
+        # show whole at 1920 px instead of leaving the width to an empty workspace.
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 5)
         split.setSizes([SIDEBAR_WIDTH, 1100])
         self.notice.setMinimumHeight(22)
         layout = QVBoxLayout(self)
@@ -142,6 +145,9 @@ class IntakeDesk(Desk):
     def _discard_draft(self, token: str) -> None:
         if self.env.dialogs.confirm(self, "放弃草稿", "放弃后这份草稿将删除，不能恢复。确定吗？"):
             self.workspace.discard_draft(token)
+
+    def keep_unsaved(self) -> str | None:
+        return self.workspace.keep_for_later()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.intake.spec import PickableItem
 
@@ -26,6 +34,7 @@ class ItemPicker(QWidget):
         self.search.setObjectName("itemSearch")
         self.search.setAccessibleName("搜索事项")
         self.search.setPlaceholderText("输入事项名称/拼音首字母/编码，回车选择")
+        self.search.setToolTip(self.search.placeholderText())  # the placeholder may be cut
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
         self.search.installEventFilter(self)
@@ -33,9 +42,12 @@ class ItemPicker(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("itemList")
         self.list.setAccessibleName("事项列表")
-        self.list.setUniformItemSizes(True)
-        self.list.setWordWrap(False)
+        # The side bar is narrow and names are long (【最近】城乡居民基本养老保险参保登记): a name
+        # wraps onto a second line rather than lose its end; the tooltip has the item's facts.
+        self.list.setWordWrap(True)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setSpacing(2)  # a wrapped name stays visibly one item
         self.list.itemActivated.connect(self._activated)  # Enter, or double-click
         self.list.installEventFilter(self)
 

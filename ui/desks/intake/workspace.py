@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.cases.intake import MaterialIn
 from app.errors import AppError, ValidationError
 from app.forms import FormInvalid
-from app.intake import window
+from app.intake import drafts, window
 from app.intake.drafts import Draft
 from app.intake.spec import IntakeSpec, intake_spec
 from app.intake.window import Decision, Kind, Outcome
@@ -39,6 +39,7 @@ from ui.desks.intake.checks import (
     DeficiencyPlan,
     deficiency_plan,
     form_problem_text,
+    form_problems_text,
     supplement_problem,
 )
 from ui.desks.intake.panels import DecisionPanel, MaterialsColumn
@@ -46,6 +47,7 @@ from ui.desks.intake.pending import PENDING_STATES
 from ui.desks.intake.tasks import OpenCase, load_case, outcome_text
 from ui.documents.offer import offer_documents
 from ui.form import FormView, MaterialsChecklist
+from ui.form.style import ERROR
 
 FORM_WIDTH, MATERIALS_WIDTH = 650, 440  # at 1366 px; the rest is shared
 EMPTY_TEXT = (
@@ -68,6 +70,8 @@ class IntakeWorkspace(QWidget):
         self.checklist: MaterialsChecklist | None = None
         self._generation = 0
         self.card: CardReading | None = None  # 读卡 for the open walk-in's form
+        self._form_banner = False  # the desk's notice is the form's problems: keep it current
+        self.said.connect(self._said)  # first: any later message replaces the form's banner
         self.keeper = DraftKeeper(env, self)
         self.keeper.failed.connect(lambda e: self.said.emit(f"草稿未能保存或删除：{e}", True))
         self.keeper.discarded.connect(lambda: self.said.emit("草稿已放弃。", False))
@@ -173,6 +177,7 @@ class IntakeWorkspace(QWidget):
             self.checklist.set_received(draft.materials)
         token = draft.token if draft is not None else uuid.uuid4().hex
         self.keeper.watch(spec.item_id, token, self.form, self.checklist, stored=draft is not None)
+        self.form.changed.connect(self._form_changed)
         self.card = CardReading.attach(self.env, self.form)
         if self.card is not None:
             self.card.said.connect(self.said)
@@ -278,9 +283,11 @@ class IntakeWorkspace(QWidget):
     def decide(self, kind: Kind) -> None:
         if self.spec is None or self.checklist is None or not self.buttons.usable(kind):
             return
-        problem = self._precheck(kind)
-        if problem is not None:
-            self.said.emit(problem, True)
+        refused = self._precheck(kind)
+        if refused is not None:
+            text, in_form = refused
+            self.said.emit(text, True)
+            self._form_banner = in_form
             return
         missing = self.checklist.missing_required()
         if kind is Kind.ACCEPT:
@@ -306,20 +313,21 @@ class IntakeWorkspace(QWidget):
         else:
             self._run(Decision(Kind.RECEIVE))
 
-    def _precheck(self, kind: Kind) -> str | None:
+    def _precheck(self, kind: Kind) -> tuple[str, bool] | None:
+        """Why the decision cannot go ahead, and whether it is the form's problems."""
         if self.form is not None:
             check = self.form.check()
             if not check.ok:
                 self.form.focus_first_problem()
-                return form_problem_text(check)
+                return form_problem_text(check), True
         state = self.case.view.detail.row.state if self.case is not None else None
         if state is CaseState.AWAITING_SUPPLEMENT and not self._handed_over():
-            return "请勾选申请人本次补交的材料（补正收件）后再办理。"
+            return "请勾选申请人本次补交的材料（补正收件）后再办理。", False
         if kind is Kind.RECEIVE and state not in (
             CaseState.SUBMITTED,
             CaseState.AWAITING_SUPPLEMENT,
         ):
-            return "只有代办员提交的申请和待补正的办件需要收件。"
+            return "只有代办员提交的申请和待补正的办件需要收件。", False
         return None
 
     def _open_panel(self, panel: DecisionPanel) -> None:
@@ -386,13 +394,42 @@ class IntakeWorkspace(QWidget):
         if isinstance(error, FormInvalid) and self.form is not None:
             self.form.check()
             self.form.focus_first_problem()
+            self._form_banner = True
         elif isinstance(error, ValidationError) and error.field == MATERIALS_FIELD:
             missing = self.checklist.missing_required() if self.checklist else []
             if missing:  # the first material the use case found missing, to tick it
                 assert self.checklist is not None
                 self.checklist.checkbox(missing[0].id).setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _said(self, _text: str, _error: bool) -> None:
+        self._form_banner = False
+
+    def _form_changed(self) -> None:
+        """After a refused decision the notice sums up the form's problems: as the clerk fixes
+        them it says what is left, and goes once nothing is."""
+        if not self._form_banner or self.form is None:
+            return
+        form = self.form
+        shown = [
+            form.problem_text(f.key)
+            for f in form.template.all_fields()
+            if form.is_shown(f.key) and form.problem_severity(f.key) == ERROR
+        ]
+        self.said.emit(form_problems_text(shown) if shown else "", bool(shown))
+        self._form_banner = bool(shown)
+
     # --- leaving ----------------------------------------------------------------------------
+
+    def keep_for_later(self) -> str | None:
+        """The sitting ends (sign-out, lock, the window closes): keep a walk-in with anything
+        entered as a draft now, without waiting for the autosave; what to tell the clerk, or
+        None when nothing needed keeping."""
+        if self.spec is None or self.form is None or self.case is not None:
+            return None
+        if not self.keeper.save_now():
+            return None
+        label = drafts.applicant_label(self.spec.template, self.form.value())
+        return drafts.kept_notice(self.spec.name, label)
 
     def _discard(self) -> None:
         token = self.token

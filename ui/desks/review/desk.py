@@ -49,7 +49,11 @@ class ReviewDesk(CaseWorkDesk[Loaded]):
             panel=self.panel,
         )
         # 证件号码 and 承诺办结日 are in the detail; the list keeps what picks the next case.
-        self.queue.fit_columns({0: 230, 1: 140, 2: 60, 4: 80}, hidden=(3, 5))
+        # 状态 fits 挂起（特别程序）, and 时限 its 剩余 25 个工作日 at 1366 px; an item name cut
+        # short shows whole as the cell's tooltip.
+        self.queue.fit_columns(
+            {0: 226, 1: 120, 2: 56, 4: self.queue.table.state_width()}, hidden=(3, 5)
+        )
         if supervisor:
             b = env.backend
             env.runner.read(

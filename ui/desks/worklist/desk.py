@@ -89,6 +89,7 @@ class CaseWorkDesk(Desk, Generic[T]):
         vertical.setSizes([420, 340])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.queue.take_tabs())  # across list and detail: room for every name
         layout.addWidget(split)
         self.setTabOrder(self.queue.table, panel)
         self.follow_cases()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QTabBar, QVBoxLayout, QWidget
 
 from app.errors import AppError
@@ -50,6 +50,8 @@ class QueuePane(QWidget):
         self.tabs.setObjectName(f"{name}Tabs")
         self.tabs.setAccessibleName(f"{accessible}分类")
         self.tabs.setExpanding(False)
+        # More categories than the width holds: scroll arrows, never names cut to a character.
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
         self.tabs.setUsesScrollButtons(True)
         self.tabs.setDocumentMode(True)
         self.model = CaseListModel(runner, self)
@@ -68,6 +70,14 @@ class QueuePane(QWidget):
         self.model.loaded.connect(self._loaded)
         self.model.failed.connect(self.failed)
         self.model.set_fetch(fetch_for(first_tab[0]))
+
+    def take_tabs(self) -> QTabBar:
+        """The category tabs, out of the pane, for the desk to lay across its whole width (a
+        centre has a dozen categories: over the list alone 市场监管 went behind the arrows)."""
+        layout = self.layout()
+        assert layout is not None
+        layout.removeWidget(self.tabs)
+        return self.tabs
 
     def fit_columns(self, widths: dict[int, int], hidden: tuple[int, ...] = ()) -> None:
         """This desk's column widths; columns the detail shows anyway may be hidden."""
@@ -108,6 +118,7 @@ class QueuePane(QWidget):
                 self.tabs.setTabText(index, text)
             else:
                 self.tabs.addTab(text)
+            self.tabs.setTabToolTip(index, text)
         self._keys = [key for key, _, _ in tabs]
         self.tabs.setCurrentIndex(self._keys.index(current) if current in self._keys else 0)
         self.tabs.blockSignals(False)
