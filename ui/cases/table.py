@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QTableView,
+    QToolTip,
+    QWidget,
+)
 
 from app.workflow.states import STATE_LABELS
 from ui.cases.list_model import CaseListModel
@@ -51,6 +59,36 @@ class CaseTable(QTableView):
         self._waiting = False  # the current row's case is not known yet
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         model.dataChanged.connect(self._rows_arrived)
+
+    def state_width(self) -> int:
+        """A 状态 column wide enough for every state's name (挂起（特别程序）); the rarer
+        （容缺） after it is elided, whole in the tooltip."""
+        metrics = self.fontMetrics()
+        return max(metrics.horizontalAdvance(label) for label in STATE_LABELS.values()) + 16
+
+    def cell_tip(self, index: QModelIndex) -> str | None:
+        """A cell's tooltip: its whole text when the column is too narrow for it (with what
+        the model says of it beneath), else the model's own."""
+        own = index.data(Qt.ItemDataRole.ToolTipRole)
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if isinstance(text, str) and text:
+            margins = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+            needed = max(self.fontMetrics().horizontalAdvance(line) for line in text.split("\n"))
+            if needed + margins > self.visualRect(index).width():
+                return f"{text}\n{own}" if own and own != text else text
+        return str(own) if own else None
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            index = self.indexAt(event.pos())
+            tip = self.cell_tip(index) if index.isValid() else None
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport(), self.visualRect(index))
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
