@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select, union_all
@@ -26,7 +26,7 @@ from app.cases.log import in_fold_order
 from app.units.declare import reads
 from app.workcalendar import WorkCalendar, deadline_status, remaining_working_days
 from app.workflow.states import CLOCK_STATES, Action, CaseState
-from db.models import Applicant, Case, Item, ItemStep, MaterialReceived, User
+from db.models import Applicant, Case, CaseAction, Item, ItemStep, MaterialReceived, User
 
 S = CaseState
 QUEUE_STATES: dict[Role, tuple[CaseState, ...]] = {
@@ -58,6 +58,9 @@ class CaseRow:
     due_provisional: bool
     deficiency: bool
     assignee_id: int | None
+    # When it reached the window: received there, or (a proxy's filing not yet received) when
+    # it was submitted; None for a draft, or where a list does not say (only ``_page`` does).
+    filed_at: dt.datetime | None = None
 
     @property
     def state_label(self) -> str:
@@ -138,6 +141,7 @@ def _row(case: Case, item_name: str, name: str, id_number: str | None, uscc: str
         due_provisional=case.due_provisional,
         deficiency=case.deficiency,
         assignee_id=case.assignee_id,
+        filed_at=case.received_at,
     )
 
 
@@ -199,7 +203,24 @@ ROLE_QUEUE_ORDER = (NEEDS_ACTION, *QUEUE_ORDER)
 
 def _page(session: Session, ids: Select[int], order: Sequence[Any]) -> list[CaseRow]:
     """The rows of the (already restricted and limited) case ``ids``, in ``order``."""
-    return _rows(session, _base().where(Case.id.in_(ids)).order_by(*order))
+    return _submitted_at(session, _rows(session, _base().where(Case.id.in_(ids)).order_by(*order)))
+
+
+def _submitted_at(session: Session, rows: list[CaseRow]) -> list[CaseRow]:
+    """A submitted filing not yet received is dated by its submission (one indexed read for
+    the page, only when it has such rows)."""
+    waiting = [r.case_id for r in rows if r.filed_at is None and r.state is CaseState.SUBMITTED]
+    if not waiting:
+        return rows
+    found = session.execute(
+        select(CaseAction.case_id, func.max(CaseAction.occurred_at))
+        .where(CaseAction.case_id.in_(waiting), CaseAction.action == Action.SUBMIT.value)
+        .group_by(CaseAction.case_id)
+    )
+    submitted = {case_id: at for case_id, at in found}
+    return [
+        replace(r, filed_at=submitted[r.case_id]) if r.case_id in submitted else r for r in rows
+    ]
 
 
 @reads
