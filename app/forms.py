@@ -20,6 +20,10 @@ from app.catalog.schema import ApplicantKind, FieldType, FormField, FormTemplate
 from app.errors import AppError
 from app.validators import Check, check_division_code, check_id_number, check_phone, check_uscc
 
+#: Checks a 区划代码 (text, label): ``check_division_code`` (form only) by default, or a centre's
+#: ``app.divisions.policy.CentreDivisions.check`` (its county and village list too).
+CodeCheck = Callable[[str, str], Check]
+
 
 @dataclass(frozen=True)
 class FieldProblem:
@@ -67,7 +71,9 @@ def _number(value: Any, integer: bool) -> Decimal | None:
     return None
 
 
-def _check_scalar(spec: FormField, value: Any) -> tuple[str | None, str | None, Any]:
+def _check_scalar(
+    spec: FormField, value: Any, check_code: CodeCheck = check_division_code
+) -> tuple[str | None, str | None, Any]:
     """(error, warning, cleaned value) for one non-empty value."""
     label = spec.label
     kind = spec.type
@@ -113,22 +119,24 @@ def _check_scalar(spec: FormField, value: Any) -> tuple[str | None, str | None, 
     if kind is FieldType.PHONE:
         return _apply_check(check_phone(str(value), label))
     if kind is FieldType.ADDRESS:
-        return _check_address(value, label)
+        return _check_address(value, label, check_code)
     if kind is FieldType.APPLICANT:
-        return check_applicant_block(spec, value)
+        return check_applicant_block(spec, value, check_code)
     raise AssertionError(kind)
 
 
-def _check_address(value: Any, label: str) -> tuple[str | None, str | None, Any]:
+def _check_address(
+    value: Any, label: str, check_code: CodeCheck = check_division_code
+) -> tuple[str | None, str | None, Any]:
     if not isinstance(value, Mapping):
         return f"{label}应包含区划代码和详细地址", None, value
-    code = check_division_code(str(value.get("division_code", "")), f"{label}的区划代码")
+    code = check_code(str(value.get("division_code", "")), f"{label}的区划代码")
     detail = str(value.get("detail", "")).strip()
     if code.error:
         return code.error, None, value
     if not detail:
         return f"请填写{label}的详细地址", None, value
-    return None, None, {"division_code": code.value, "detail": detail}
+    return None, code.warning, {"division_code": code.value, "detail": detail}
 
 
 # The parts of an applicant block and the labels their messages use (the inline checks too).
@@ -149,7 +157,9 @@ APPLICANT_PARTS: dict[
 }
 
 
-def check_applicant_block(spec: FormField, value: Any) -> tuple[str | None, str | None, Any]:
+def check_applicant_block(
+    spec: FormField, value: Any, check_code: CodeCheck = check_division_code
+) -> tuple[str | None, str | None, Any]:
     if not isinstance(value, Mapping):
         return f"请填写{spec.label}", None, value
     try:
@@ -177,9 +187,10 @@ def check_applicant_block(spec: FormField, value: Any) -> tuple[str | None, str 
         cleaned[key] = raw
     address = value.get("address")
     if address:
-        error, _, clean_address = _check_address(address, "申请人住址")
+        error, address_warning, clean_address = _check_address(address, "申请人住址", check_code)
         if error:
             return error, None, value
+        warning = warning or address_warning
         cleaned["address"] = clean_address
     return None, warning, cleaned
 
@@ -189,8 +200,11 @@ def missing_text(spec: FormField) -> str:
     return f"请勾选{spec.label}" if spec.type is FieldType.CHECKBOX else f"请填写{spec.label}"
 
 
-def check_form(template: FormTemplate, data: Mapping[str, Any]) -> FormCheck:
-    """Every problem in ``data`` for ``template``; ``cleaned`` holds the visible, tidied values."""
+def check_form(
+    template: FormTemplate, data: Mapping[str, Any], check_code: CodeCheck = check_division_code
+) -> FormCheck:
+    """Every problem in ``data`` for ``template``; ``cleaned`` holds the visible, tidied values.
+    ``check_code`` checks the 区划代码 of every address (the centre's county and villages)."""
     result = FormCheck()
     states = template.field_states(data)
     known = {f.key for f in template.all_fields()}
@@ -211,7 +225,7 @@ def check_form(template: FormTemplate, data: Mapping[str, Any]) -> FormCheck:
             if state.required:
                 result.problems.append(FieldProblem(spec.key, spec.label, missing_text(spec)))
             continue
-        error, warning, cleaned = _check_scalar(spec, value)
+        error, warning, cleaned = _check_scalar(spec, value, check_code)
         if error:
             result.problems.append(FieldProblem(spec.key, spec.label, error))
             continue

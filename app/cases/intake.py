@@ -22,6 +22,7 @@ from app.cases.decisions import act_in
 from app.cases.engine import load_item, perform
 from app.cases.numbers import next_receipt_no
 from app.catalog.schema import ApplicantKind, FieldType, FormField, FormTemplate
+from app.divisions.policy import centre_divisions
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.forms import FormInvalid, check_applicant_block, check_form
 from app.outbox.enqueue import enqueue
@@ -65,8 +66,11 @@ def _active_item(session: Session, item_id: int) -> Item:
     return load_item(session, item_id)
 
 
-def _checked_form(template: FormTemplate, form_data: Mapping[str, Any]) -> dict[str, Any]:
-    check = check_form(template, form_data)
+def _checked_form(
+    session: Session, template: FormTemplate, form_data: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The form checked as the window checks it: its 区划代码 against the centre's county."""
+    check = check_form(template, form_data, centre_divisions(session).check)
     if not check.ok:
         raise FormInvalid(check.problems)
     return check.cleaned
@@ -175,7 +179,7 @@ def receive_walk_in_in(
     """:func:`receive_walk_in` inside the caller's transaction."""
     item = _active_item(session, item_id)
     tpl_row, template = template_of(session, item)
-    form = _checked_form(template, form_data)
+    form = _checked_form(session, template, form_data)
     received = _checked_materials(item, materials)
     case = _new_case(session, actor, item, tpl_row, form, applicant_from(template, form), now)
     change = perform(
@@ -223,7 +227,7 @@ def create_proxy_draft(
         tpl_row, template = template_of(session, item)
         applicant = session.get(Applicant, auth.applicant_id)
         assert applicant is not None
-        form = _checked_form(template, _with_resident(template, form_data, applicant))
+        form = _checked_form(session, template, _with_resident(template, form_data, applicant))
         case = _new_case(session, actor, item, tpl_row, form, applicant, now)
         case.authorization_id = auth.id
         change = perform(

@@ -16,6 +16,7 @@ from app.cases.intake import template_of
 from app.catalog.schema import DEFER_RULES, FormTemplate, Material
 from app.catalog.schema import Item as CatalogItem
 from app.catalog.service import ItemSummary, items_in_force, limit_text
+from app.divisions.policy import CentreDivisions, centre_divisions
 from app.errors import NotFound
 from app.units.declare import reads
 from app.workcalendar import WorkCalendar, natural_deadline, working_deadline
@@ -36,6 +37,8 @@ class IntakeSpec:
     rules: ItemRules
     promised_days: int = 0
     promised_unit: str = "working"  # working | natural
+    # The centre's villages and rule for 区划代码 (the address picker and its check).
+    divisions: CentreDivisions | None = None
 
     @property
     def deficiency_materials(self) -> list[Material]:
@@ -64,6 +67,7 @@ def intake_spec(session: Session, item_id: int, *, in_force: bool = True) -> Int
         rules=item_rules(load_item(session, item.id)),
         promised_days=item.promised_limit_days,
         promised_unit=item.promised_limit_unit,
+        divisions=centre_divisions(session),
     )
 
 

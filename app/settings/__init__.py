@@ -49,6 +49,9 @@ LOCKOUT_MINUTES = Option("lockout_minutes", 15, "锁定时长（分钟）")
 IDLE_LOCK_MINUTES = Option("idle_lock_minutes", 10, "无操作自动锁屏（分钟）")
 YELLOW_AT_WORKING_DAYS = Option("yellow_at_working_days", 2, "剩余几个工作日起黄色预警")
 COMPLAINT_PHONE = Option("complaint_phone", "12345", "投诉监督电话")
+# A form's 区划代码 outside the centre's county (TOWN_CODE's first 6 digits): "warn" (shown,
+# intake goes on) or "refuse" (the form does not pass). Why warn by default: docs/divisions.md.
+OUT_OF_COUNTY_CODES = Option("out_of_county_codes", "warn", "外县区划代码")
 # Sync with the county (not edited by hand): where the pull stands, and the county store's
 # epoch it stands in (a county restored from a backup has another).
 COUNTY_EPOCH = Option("county_epoch", "", "县级系统数据纪元")

@@ -40,6 +40,7 @@ EDITABLE: tuple[settings.Option[Any], ...] = (
     settings.IDLE_LOCK_MINUTES,
     settings.YELLOW_AT_WORKING_DAYS,
     settings.COMPLAINT_PHONE,
+    settings.OUT_OF_COUNTY_CODES,
     settings.IDCARD_READER,
     settings.IDCARD_SIMULATOR_FILE,
     settings.IDCARD_SIMULATOR_PORT,
@@ -123,6 +124,14 @@ def _hotline(option: settings.Option[Any], raw: Any) -> str:
 
 
 _READER_KINDS = ("none", "simulator", "sdk")  # app.idcard.config.ReaderKind
+OUT_OF_COUNTY_RULES = ("warn", "refuse")  # app.divisions.policy.OutOfCounty
+
+
+def _out_of_county(option: settings.Option[Any], raw: Any) -> str:
+    rule = str(raw or "").strip()
+    if rule not in OUT_OF_COUNTY_RULES:
+        raise ValidationError(option.label, f"{option.label}应为“提醒核对”或“不予通过”")
+    return rule
 
 
 def _reader_kind(option: settings.Option[Any], raw: Any) -> str:
@@ -152,6 +161,7 @@ _CHECKS: dict[str, Callable[[settings.Option[Any], Any], str | int]] = {
     settings.TOWN_CODE.key: _town_code,
     settings.WORKSTATION_CODE.key: _workstation,
     settings.COMPLAINT_PHONE.key: _hotline,
+    settings.OUT_OF_COUNTY_CODES.key: _out_of_county,
     settings.IDCARD_READER.key: _reader_kind,
     settings.IDCARD_SIMULATOR_FILE.key: _path,
     settings.IDCARD_SIMULATOR_PORT.key: _local_port,

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings
+from app.divisions.policy import OutOfCounty
 from app.errors import AppError, ValidationError
 from app.idcard.config import READER_KINDS
 from app.settings.service import EDITABLE, SettingValue, read_settings, save_settings
@@ -35,6 +36,7 @@ _NAMES = {
     settings.IDLE_LOCK_MINUTES.key: ("settingIdleLockMinutes", ""),
     settings.YELLOW_AT_WORKING_DAYS.key: ("settingYellowAtWorkingDays", ""),
     settings.COMPLAINT_PHONE.key: ("settingComplaintPhone", "如 12345"),
+    settings.OUT_OF_COUNTY_CODES.key: ("settingOutOfCountyCodes", ""),
     settings.IDCARD_READER.key: ("settingIdcardReader", ""),
     settings.IDCARD_SIMULATOR_FILE.key: ("settingIdcardSimulatorFile", "留空：内置演示卡片"),
     settings.IDCARD_SIMULATOR_PORT.key: ("settingIdcardSimulatorPort", ""),
@@ -69,6 +71,12 @@ class SettingsPane(QWidget):
                 for kind, text in READER_KINDS.items():
                     editor.addItem(text, kind)
                 editor.setMaximumWidth(260)
+            elif option.key == settings.OUT_OF_COUNTY_CODES.key:
+                editor = QComboBox()
+                for rule in OutOfCounty:
+                    editor.addItem(rule.label, rule.value)
+                editor.setMaximumWidth(260)
+                editor.setToolTip("表单中填写的区划代码不属于本中心所在县时")
             elif isinstance(option.default, int):
                 editor = QSpinBox()
                 editor.setRange(0, _SPIN_MAX)
@@ -100,9 +108,12 @@ class SettingsPane(QWidget):
         buttons.addStretch(1)
         note = QLabel(
             "乡镇区划代码和工作站编号组成新收件号的前缀；修改锁定与锁屏设置后，下次登录起生效。"
+            "外县区划代码：表单中的区划代码不属于本县时，提醒窗口人员核对（可继续办理），"
+            "或不予通过。"
         )
         note.setWordWrap(True)
         note.setObjectName("settingsNote")
+        note.setMaximumWidth(760)
         reader_note = QLabel(
             "模拟读卡器仅供演示和测试：卡片文件留空时用内置的虚构演示卡片，本机端口（0为不用）"
             "供脚本放卡。厂商阅读器：填写厂商提供的接口库（termb.dll 一类）路径和端口号"
