@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from app.catalog.schema import ApplicantKind, FieldType, FormField
+from app.divisions.policy import CentreDivisions
+from ui.form.division_picker import DivisionPicker
 from ui.form.editors import (
     CheckEditor,
     DateEditor,
@@ -30,7 +32,9 @@ from ui.form.style import label_html
 
 
 class AddressInputs(QWidget):
-    """A 12-digit 统计用区划代码 and the detail, side by side."""
+    """A 12-digit 统计用区划代码 and the detail, side by side; with the centre's villages
+    (:meth:`use_divisions`) the code is picked by name, pinyin initials or code, and the
+    village's name shows between the two."""
 
     def __init__(self, name: str, label: str) -> None:
         super().__init__()
@@ -43,11 +47,16 @@ class AddressInputs(QWidget):
         self.code.setMaxLength(12)
         restrict(self.code, r"[0-9]{0,12}")
         self.code.setToolTip("统计用区划代码，到村（社区）一级共 12 位")
+        self.place = QLabel()
+        self.place.setObjectName(f"{name}_place")
+        self.place.setVisible(False)
+        self.picker: DivisionPicker | None = None
         self.detail = line_edit(
             f"{name}_detail", f"{label}详细地址", "详细地址（村、组、门牌号）", 480
         )
         self.detail.setMaxLength(100)
         row.addWidget(self.code)
+        row.addWidget(self.place)
         row.addWidget(self.detail, 10)
         row.addStretch(1)  # past the detail's widest, space goes here, not between the edits
 
@@ -63,6 +72,19 @@ class AddressInputs(QWidget):
 
     def edits(self) -> list[QLineEdit]:
         return [self.code, self.detail]
+
+    def use_divisions(self, divisions: CentreDivisions) -> None:
+        """Pick the code from the centre's villages (typing the 12 digits still works)."""
+        if divisions.villages is None or self.picker is not None:
+            return
+        restrict(self.code, r".{0,20}")  # names and initials as well as digits
+        self.code.setMaxLength(20)
+        self.code.setPlaceholderText("村名/拼音/代码")
+        self.code.setToolTip(
+            "输入村（社区）名称、拼音首字母（如 dhc）或代码，用↑↓选择、回车确定；"
+            "也可直接输入12位统计用区划代码"
+        )
+        self.picker = DivisionPicker(self.code, self.place, divisions)
 
 
 class AddressEditor(FieldEditor):
@@ -84,6 +106,11 @@ class AddressEditor(FieldEditor):
 
     def part_widget(self, part: str | None) -> QWidget:
         return self.inputs.detail if part == "detail" else self.inputs.code
+
+    def use_divisions(self, divisions: CentreDivisions) -> None:
+        self.inputs.use_divisions(divisions)
+        if self.inputs.picker is not None:
+            self.inputs.picker.picked.connect(self.committed)
 
 
 # Row labels of the applicant block: (part, natural person's label, legal person's label).
@@ -224,6 +251,11 @@ class ApplicantEditor(FieldEditor):
     def take_problem(self, label: QWidget) -> None:
         if self.rows.indexOf(label) >= 0:
             self.rows.takeRow(label)
+
+    def use_divisions(self, divisions: CentreDivisions) -> None:
+        self.address.use_divisions(divisions)
+        if self.address.picker is not None:
+            self.address.picker.picked.connect(self.committed)
 
 
 _EDITORS: dict[FieldType, type[FieldEditor]] = {

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.catalog.schema import FieldType, FormField
+from app.divisions.policy import CentreDivisions
 from app.validators import normalize_text
 
 #: Widest a line edit grows, by field type (pixels); long text may use the whole row.
@@ -88,6 +89,10 @@ class FieldEditor(QObject):
     def take_problem(self, label: QWidget) -> None:
         """Take ``label`` out of the editor if :meth:`place_problem` put it there."""
         del label
+
+    def use_divisions(self, divisions: CentreDivisions) -> None:
+        """The centre's villages, for editors that hold an address (the village picker)."""
+        del divisions
 
 
 def line_edit(name: str, accessible: str, placeholder: str | None, width: int) -> QLineEdit:

@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.catalog.schema import FieldType, FormField, FormTemplate, Section
-from app.forms import FormCheck, check_form
+from app.divisions.policy import CentreDivisions
+from app.forms import CodeCheck, FormCheck, check_form
+from app.validators import check_division_code
 from ui.form.composite import make_editor
 from ui.form.editors import FieldEditor, decimal_or_none
 from ui.form.id_autofill import IdAutofill
@@ -62,9 +64,19 @@ class FormView(QWidget):
 
     changed = Signal()
 
-    def __init__(self, template: FormTemplate, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        template: FormTemplate,
+        parent: QWidget | None = None,
+        *,
+        divisions: CentreDivisions | None = None,
+    ) -> None:
         super().__init__(parent)
         self.template = template
+        # The centre's villages: addresses pick their 区划代码 from them and are checked
+        # against the centre's county (without: the code's form only).
+        self.divisions = divisions
+        self._check_code: CodeCheck = divisions.check if divisions else check_division_code
         self.setObjectName("formView")
         self.setAccessibleName(template.title)
         self._rows: dict[str, _Row] = {}
@@ -123,6 +135,8 @@ class FormView(QWidget):
 
     def _build_row(self, spec: FormField, form: QFormLayout) -> None:
         editor = make_editor(spec, self)
+        if self.divisions is not None:
+            editor.use_divisions(self.divisions)
         holder = QWidget()
         holder.setObjectName(f"row_{spec.key}")
         column = QVBoxLayout(holder)
@@ -218,9 +232,13 @@ class FormView(QWidget):
         """Run the full check and show every problem (and warning) beside its field."""
         self._checked = True
         data = self.value()
-        result = check_form(self.template, data)
+        result = check_form(self.template, data, self._check_code)
         for key, row in self._rows.items():
-            shown = from_check(row.spec, data.get(key), result) if row.visible else None
+            shown = (
+                from_check(row.spec, data.get(key), result, self._check_code)
+                if row.visible
+                else None
+            )
             self._show(row, shown)
         return result
 
@@ -332,7 +350,9 @@ class FormView(QWidget):
         self._show(row, self._message_for(row))
 
     def _message_for(self, row: _Row) -> Message | None:
-        return field_message(self.template, row.spec, self.value(), insist=self._checked)
+        return field_message(
+            self.template, row.spec, self.value(), insist=self._checked, check_code=self._check_code
+        )
 
     def _show(self, row: _Row, message: Message | None) -> None:
         if message == row.message:

@@ -14,7 +14,7 @@ from typing import Any
 
 from app.catalog.conditions import is_empty
 from app.catalog.schema import ApplicantKind, FieldType, FormField, FormTemplate
-from app.forms import APPLICANT_PARTS, FormCheck, check_form
+from app.forms import APPLICANT_PARTS, CodeCheck, FormCheck, check_form
 from app.validators import check_division_code
 from ui.form.style import ERROR, WARNING
 
@@ -30,19 +30,29 @@ class Message:
 
 
 def address_message(
-    value: Mapping[str, Any], label: str, *, insist: bool, prefix: str = ""
+    value: Mapping[str, Any],
+    label: str,
+    *,
+    insist: bool,
+    prefix: str = "",
+    check_code: CodeCheck = check_division_code,
 ) -> Message | None:
     code = str(value.get("division_code") or "").strip()
+    warning: Message | None = None
     if code or insist:
-        result = check_division_code(code, f"{label}的区划代码")
+        result = check_code(code, f"{label}的区划代码")
         if result.error:
             return Message(ERROR, result.error, f"{prefix}division_code")
+        if result.warning:  # a code of another county, by the centre's setting
+            warning = Message(WARNING, result.warning, f"{prefix}division_code")
     if insist and not str(value.get("detail") or "").strip():
         return Message(ERROR, f"请填写{label}的详细地址", f"{prefix}detail")
-    return None
+    return warning
 
 
-def applicant_message(value: Mapping[str, Any], *, insist: bool) -> Message | None:
+def applicant_message(
+    value: Mapping[str, Any], *, insist: bool, check_code: CodeCheck = check_division_code
+) -> Message | None:
     """The first problem of an applicant block; with ``insist``, empty parts count too."""
     try:
         kind = ApplicantKind(str(value.get("kind")))
@@ -63,8 +73,10 @@ def applicant_message(value: Mapping[str, Any], *, insist: bool) -> Message | No
                 warning = Message(WARNING, result.warning, part)
     address = value.get("address")
     if isinstance(address, Mapping) and address:
-        problem = address_message(address, "申请人住址", insist=insist, prefix="address_")
-        if problem is not None:
+        problem = address_message(
+            address, "申请人住址", insist=insist, prefix="address_", check_code=check_code
+        )
+        if problem is not None and (problem.severity == ERROR or warning is None):
             return problem
     return warning
 
@@ -73,37 +85,47 @@ def _missing(spec: FormField, value: Any) -> bool:
     return value is not True if spec.type is FieldType.CHECKBOX else is_empty(value)
 
 
-def _partial(spec: FormField, value: Any, *, insist: bool) -> Message | None:
+def _partial(
+    spec: FormField, value: Any, *, insist: bool, check_code: CodeCheck = check_division_code
+) -> Message | None:
     if not isinstance(value, Mapping):
         return None
     if spec.type is FieldType.APPLICANT:
-        return applicant_message(value, insist=insist)
+        return applicant_message(value, insist=insist, check_code=check_code)
     if spec.type is FieldType.ADDRESS:
-        return address_message(value, spec.label, insist=insist)
+        return address_message(value, spec.label, insist=insist, check_code=check_code)
     return None
 
 
-def from_check(spec: FormField, value: Any, check: FormCheck) -> Message | None:
+def from_check(
+    spec: FormField, value: Any, check: FormCheck, check_code: CodeCheck = check_division_code
+) -> Message | None:
     """The message ``check`` holds for ``spec``, with the composite part it concerns."""
     for severity, found in ((ERROR, check.problems), (WARNING, check.warnings)):
         for problem in found:
             if problem.key == spec.key:
-                partial = _partial(spec, value, insist=True)
+                partial = _partial(spec, value, insist=True, check_code=check_code)
                 return Message(severity, problem.message, partial.part if partial else None)
     return None
 
 
 def field_message(
-    template: FormTemplate, spec: FormField, data: Mapping[str, Any], *, insist: bool
+    template: FormTemplate,
+    spec: FormField,
+    data: Mapping[str, Any],
+    *,
+    insist: bool,
+    check_code: CodeCheck = check_division_code,
 ) -> Message | None:
     """What to show under ``spec`` for the current ``data`` (None: nothing).
 
     ``insist`` is set once the clerk has asked for a full check: then missing values are named.
+    ``check_code`` checks 区划代码 as the form's centre does (``app.divisions``).
     """
     value = data.get(spec.key)
     composite = spec.type in (FieldType.APPLICANT, FieldType.ADDRESS)
     if composite and not insist:
-        return _partial(spec, value, insist=False)
+        return _partial(spec, value, insist=False, check_code=check_code)
     if not composite and not insist and _missing(spec, value):
         return None
-    return from_check(spec, value, check_form(template, data))
+    return from_check(spec, value, check_form(template, data, check_code), check_code)

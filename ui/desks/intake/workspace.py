@@ -170,7 +170,7 @@ class IntakeWorkspace(QWidget):
             return
         self._reset()
         self.spec = spec
-        self.form = FormView(spec.template)
+        self.form = FormView(spec.template, divisions=spec.divisions)
         self.checklist = MaterialsChecklist(spec.materials)
         if draft is not None:
             self.form.set_value(draft.form_data)

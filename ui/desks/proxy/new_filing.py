@@ -169,7 +169,7 @@ class NewFilingPane(QWidget):
             return  # another item was chosen meanwhile
         self._drop_form()
         self._spec = spec
-        self.form = FormView(proxy.filing_template(spec.template))
+        self.form = FormView(proxy.filing_template(spec.template), divisions=spec.divisions)
         self.form.setObjectName("proxyForm")
         self.placeholder.hide()
         self.form_holder.addWidget(self.form, 1)
