@@ -267,3 +267,24 @@ def test_the_administrator_sets_the_rule_checked_and_audited(centre: Centre) -> 
             select(AuditEntry).where(AuditEntry.event == AuditEvent.SETTINGS_CHANGED)
         ).one()
     assert entry.detail["out_of_county_codes"] == {"before": "warn", "after": "refuse"}
+
+
+def test_a_list_that_does_not_load_leaves_the_picker_off_not_the_window(
+    centre: Centre,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from app.divisions import loader
+
+    (tmp_path / "511899.json").write_text('{"format": 1}', encoding="utf-8")
+    monkeypatch.setattr(loader, "divisions_dir", lambda: tmp_path)
+    county_divisions.cache_clear()
+    try:
+        with centre.store.reader() as session:
+            read = centre_divisions(session)
+    finally:
+        county_divisions.cache_clear()
+    assert read.villages is None and read.county_code == "511899"
+    assert read.check(ELSEWHERE, LABEL).warning  # the county rule still holds
+    assert "区划名单未能载入" in caplog.text

@@ -14,6 +14,7 @@ A centre whose town code was never set (``000000000000``) has no county: only th
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -22,9 +23,12 @@ from sqlalchemy.orm import Session
 from app import settings
 from app.divisions.loader import county_divisions
 from app.divisions.model import Division, DivisionList
+from app.errors import InputFileError
 from app.validators import Check, check_division_code, normalize_text
 
 __all__ = ["CentreDivisions", "OutOfCounty", "centre_divisions"]
+
+log = logging.getLogger(__name__)
 
 
 class OutOfCounty(StrEnum):
@@ -113,11 +117,17 @@ class CentreDivisions:
 
 
 def centre_divisions(session: Session) -> CentreDivisions:
-    """The centre's county, village list and rule, from the store's settings."""
+    """The centre's county, village list and rule, from the store's settings. A list that does
+    not load leaves the picker off (logged), never the window unable to take a case in."""
     town = settings.TOWN_CODE.get(session)
     try:
         rule = OutOfCounty(settings.OUT_OF_COUNTY_CODES.get(session))
     except ValueError:
         rule = OutOfCounty.WARN
     county = town[:6] if town != _UNSET_TOWN else ""
-    return CentreDivisions(town, county_divisions(county) if county else None, rule)
+    try:
+        villages = county_divisions(county) if county else None
+    except InputFileError as error:
+        log.warning("区划名单未能载入，村（社区）选择不可用：%s", error)
+        villages = None
+    return CentreDivisions(town, villages, rule)
