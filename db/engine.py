@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from db.errors import StoreCorrupt, WrongKeyError
+from db.keystore import KEY_BYTES
 from db.sqlite_errors import CORRUPT_MESSAGE, SQLITE_NOTADB, sqlite_code, store_error_for
 
-KEY_BYTES = 32
 READ_ONLY_OPTION = "onewindow_read_only"
 #: Seconds a connection waits for another connection's write lock before the action fails with
 #: ``StoreBusy``. Long enough for any unit of work of this program; tests lower it.

@@ -18,9 +18,10 @@ import keyring.backends.chainer
 import keyring.backends.fail
 from keyring.errors import KeyringError
 
-from db.engine import KEY_BYTES
 from db.errors import NoKeyringError, StoreError
 
+#: The store key: random bytes, handed to SQLCipher as a raw key (no passphrase KDF needed).
+KEY_BYTES = 32
 KEYRING_SERVICE = "OneWindow 一窗通 store key"
 KEY_FILE_HEADER = (
     "# OneWindow demo store key - NOT SECRET. Whoever has this file can read the store.\n"

@@ -4,8 +4,10 @@ checks :data:`HEAD` against the migrations folder."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 #: The newest migration in db/migrations/versions (its ``revision``).
 HEAD = "0009"
@@ -13,6 +15,9 @@ HEAD = "0009"
 
 def stored_revision(engine: Engine) -> str | None:
     """The store's Alembic revision, or None for a new (or pre-Alembic) file."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
     try:
         with engine.connect() as conn:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()

@@ -19,12 +19,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import check_open, make_engine, make_session_factory
 from db.errors import DataDirError, NewerStoreError, NoKeyringError, StoreError, WrongKeyError
+from db.glance import DB_NAME, MANIFEST_NAME, STORE_FORMAT
 from db.keystore import KeySource, create_key, load_key
 from db.schema_version import HEAD, stored_revision
 
-MANIFEST_NAME = "store.json"
-DB_NAME = "onewindow.db"
-STORE_FORMAT = 1
+__all__ = ["DB_NAME", "MANIFEST_NAME", "STORE_FORMAT", "Store", "open_store"]
 
 
 @dataclass

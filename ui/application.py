@@ -29,7 +29,8 @@ from ui.crash import CrashHandler
 from ui.demo_county import DemoCountyStarter
 from ui.dialogs import Dialogs, QtDialogs
 from ui.signin.login_dialog import LoginDialog
-from ui.startup import Opened, open_for_gui, preload_desks
+from ui.signin.station import Workstation
+from ui.startup import Opened, StoreHolder, glance_for_gui, open_for_gui, preload_desks
 from ui.style import apply_style
 from ui.worker import Runner
 
@@ -157,6 +158,22 @@ def run_gui(args: argparse.Namespace) -> int:
         login.username.setText(DEMO_SIGN_IN[station])
         login.password.setFocus()
 
+    # The login button works as soon as a glance shows the key opens the store at head; the
+    # full open (SQLAlchemy, the sign-in path) goes on behind it, and a sign-in asked for
+    # meanwhile runs after it on the same writer thread (ui/startup.py).
+    holder = StoreHolder()
+    usable: list[bool] = []
+
+    def say_usable() -> None:
+        if smoke and not usable:
+            print("smoke test: login window ready", flush=True)
+        usable.append(True)
+
+    def glanced(station: Workstation | None) -> None:
+        if station is not None and not login.ready:
+            login.set_opening(station, holder.get)
+            say_usable()
+
     def opened(result: Opened) -> None:
         crash.store = result.store
         session = build_session(
@@ -167,8 +184,9 @@ def run_gui(args: argparse.Namespace) -> int:
         if county is not None:
             county.store_opened(result.store)
         runner.read(preload_desks)
+        say_usable()
         if smoke:
-            print("smoke test: login window ready", flush=True)
+            print("smoke test: sign-in loaded", flush=True)
             QTimer.singleShot(0, app.quit)
 
     def failed(error: AppError) -> None:
@@ -179,8 +197,11 @@ def run_gui(args: argparse.Namespace) -> int:
         app.exit(1)
 
     demo = bool(args.demo)
+    runner.write(lambda: glance_for_gui(data_dir, key_file, demo, station), glanced)
     runner.write(
-        lambda: open_for_gui(data_dir, key_file, demo, progress.step.emit, station), opened, failed
+        lambda: open_for_gui(data_dir, key_file, demo, progress.step.emit, station, holder),
+        opened,
+        failed,
     )
     try:
         return app.exec()

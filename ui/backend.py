@@ -28,17 +28,10 @@ from app.workcalendar import WorkCalendar
 from app.workflow.fold import local_date
 from db.base import utcnow
 from db.store import Store
+from ui.signin.station import Workstation as Workstation
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Workstation:
-    """What the login window shows before anyone signs in."""
-
-    centre_name: str
-    code: str
 
 
 def workstation(store: Store) -> Workstation:

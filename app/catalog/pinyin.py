@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from pypinyin import Style, pinyin
-
 _WILDCARD = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
@@ -22,6 +20,8 @@ def _is_han(char: str) -> bool:
 @cache
 def _readings(char: str) -> frozenset[str]:
     """First letters of every reading pypinyin knows for one Han character."""
+    from pypinyin import Style, pinyin  # its phrase tables: imported on first use, not at start
+
     (readings,) = pinyin(char, style=Style.FIRST_LETTER, heteronym=True, errors="ignore") or [[]]
     letters = frozenset(r[0].lower() for r in readings if r and r[0].isascii() and r[0].isalpha())
     return letters or _WILDCARD
@@ -39,6 +39,8 @@ def _candidates(char: str) -> frozenset[str] | None:
 
 def pinyin_initials(text: str) -> str:
     """Initials by the most likely reading, e.g. 最低生活保障 → ``zdshbz``."""
+    from pypinyin import Style, pinyin
+
     letters = []
     for chunk in pinyin(text, style=Style.FIRST_LETTER, errors="default"):
         for token in chunk:

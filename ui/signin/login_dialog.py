@@ -6,6 +6,7 @@ meanwhile and the button works once :meth:`LoginDialog.set_ready` is called."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -43,7 +44,9 @@ class LoginDialog(QDialog):
         self.setWindowTitle(window_title(f"登录{'（演示模式）' if demo else ''}"))
         self._runner = runner
         self._store: Store | None = None
+        self._store_of: Callable[[], Store] | None = None  # set_opening: the store, later
         self._station: Workstation | None = None
+        self._signing_in = False
 
         title = QLabel("一窗通")
         self.title = title
@@ -117,12 +120,24 @@ class LoginDialog(QDialog):
 
     def set_ready(self, station: Workstation, store: Store) -> None:
         """The store is open: show the centre and let the clerk sign in."""
-        self._station = station
         self._store = store
+        self._store_of = lambda: store
+        self._show_station(station)
+
+    def set_opening(self, station: Workstation, store_of: Callable[[], Store]) -> None:
+        """The store opens with its key and is at head; the rest is still loading behind the
+        window. The clerk may sign in already: the sign-in goes to the writer thread after the
+        open, and ``store_of`` (called there) gives the store it opened."""
+        self._store_of = store_of
+        self._show_station(station)
+
+    def _show_station(self, station: Workstation) -> None:
+        self._station = station
         self.title.setText(station.centre_name)
         self.subtitle.setText(f"一窗通 · 综合受理系统 · 工作站 {station.code}")
-        self.message.clear()
-        self.button.setEnabled(True)
+        if not self._signing_in:  # a sign-in under way keeps its 正在登录… and button
+            self.message.clear()
+            self.button.setEnabled(True)
 
     def set_failed(self, text: str) -> None:
         self.message.setStyleSheet("color:#b3261e;")
@@ -134,7 +149,8 @@ class LoginDialog(QDialog):
         return self._store is not None
 
     def submit(self) -> None:
-        if self._store is None or self._station is None:
+        store_of, station = self._store_of, self._station
+        if store_of is None or station is None:
             return  # still opening the store (the button is disabled meanwhile)
         username = self.username.text().strip()
         password = self.password.text()
@@ -146,11 +162,10 @@ class LoginDialog(QDialog):
             return
         self.button.setEnabled(False)
         self.set_status("正在登录…")
-        store, code = self._store, self._station.code
-        from ui.backend import sign_in  # loaded with the store, off the UI thread
-
+        self._signing_in = True
+        code = station.code
         self._runner.write(
-            lambda: sign_in(store, username, password, code),
+            lambda: _sign_in(store_of(), username, password, code),
             self._succeeded,
             self._failed,
             owner=self,
@@ -158,6 +173,7 @@ class LoginDialog(QDialog):
         )
 
     def _succeeded(self, result: SignedIn) -> None:
+        self._signing_in = False
         self.password.clear()
         self.message.clear()
         self.button.setEnabled(True)
@@ -165,6 +181,7 @@ class LoginDialog(QDialog):
         self.accept()
 
     def _failed(self, error: AppError) -> None:
+        self._signing_in = False
         self.button.setEnabled(True)
         self._refused(error.message, self.password)
         self.password.clear()
@@ -173,3 +190,10 @@ class LoginDialog(QDialog):
         self.message.setStyleSheet("color:#b3261e;")
         self.message.setText(text)
         focus.setFocus()
+
+
+def _sign_in(store: Store, username: str, password: str, code: str) -> SignedIn:
+    """On the writer thread: the sign-in path loads with the store, never on the UI thread."""
+    from ui.backend import sign_in
+
+    return sign_in(store, username, password, code)
