@@ -1,24 +1,24 @@
 """A lazy table model of case lists: knows the total, fetches pages of rows in the background
-as the view scrolls to them, and never blocks or raises in ``data()``.
+as the view scrolls to them, and never blocks.
 
 A queue of 100,000 cases opens with one page (100 rows) and the count; rows not yet fetched
 show "…" until their page arrives.
+
+The loaded rows answer from C++: the model is a :class:`QStandardItemModel` whose items are made
+in the worker that fetched the page (text, the deadline colour, the tooltips), so painting a
+screenful of cells calls no Python. A Python ``data()`` ran ~1,100 times a repaint (every
+visible cell, every role the delegate asks), each taking the GIL from whatever background task
+held it; the UI thread then stalled for tens of milliseconds behind the runner's work.
+Unloaded rows are asked for by the table as it paints them (:meth:`CaseListModel.show_rows`,
+``ui.cases.table.CaseTable``), and by :meth:`CaseListModel.listed`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QStandardItemModel
 
 from app.cases.listing import ListedCase, Listing
 from ui.worker import Runner
@@ -32,7 +32,7 @@ Fetch = Callable[[int, int], Listing]
 COLUMNS = ("办件编号", "事项", "申请人", "证件号码", "状态", "承诺办结日", "时限")
 STATUS_COLOURS = {"green": "#d9f2dd", "yellow": "#fff1bf", "red": "#f8d0cc"}
 STATUS_TEXT = {"green": "正常", "yellow": "即将到期", "red": "已超期"}
-_Index = QModelIndex | QPersistentModelIndex
+PLACEHOLDER = "…"
 
 
 def _cell(item: ListedCase, column: int) -> str:
@@ -61,27 +61,53 @@ def number_tip(receipt_no: str, official_no: str | None) -> str:
     return "本中心收件号（待县级系统编号）"
 
 
-def _texts(rows: list[ListedCase]) -> list[tuple[str, ...]]:
-    return [tuple(_cell(item, column) for column in range(len(COLUMNS))) for item in rows]
-
-
 _BRUSHES = {status: QBrush(QColor(colour)) for status, colour in STATUS_COLOURS.items()}
 
 
-class CaseListModel(QAbstractTableModel):
+Cells = list[list[dict[int, object]]]  # a page: per row, per column, the item's roles
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+
+
+def _cells(rows: list[ListedCase]) -> Cells:
+    """A page's cells, role by role, made in the worker that fetched it; the UI thread only
+    hands each to its item (``setItemData``)."""
+    deadline = len(COLUMNS) - 1
+    page = []
+    for listed in rows:
+        cells: list[dict[int, object]] = [
+            {_DISPLAY: _cell(listed, column)} for column in range(len(COLUMNS))
+        ]
+        cells[0][_TOOLTIP] = number_tip(listed.row.receipt_no, listed.row.official_no)
+        status = listed.status or ""
+        if status in _BRUSHES:
+            cells[deadline][_BACKGROUND] = _BRUSHES[status]
+            cells[deadline][_TOOLTIP] = STATUS_TEXT[status]
+        page.append(cells)
+    return page
+
+
+def _fetched(fetch: Fetch, offset: int, limit: int) -> tuple[Listing, Cells]:
+    listing = fetch(offset, limit)
+    return listing, _cells(listing.rows)
+
+
+class CaseListModel(QStandardItemModel):
     """Rows of a case list. ``loaded`` fires after the first page (and total) arrive."""
 
     loaded = Signal()
     failed = Signal(str)
 
     def __init__(self, runner: Runner, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(0, len(COLUMNS), parent)
+        self.setHorizontalHeaderLabels(list(COLUMNS))
         self._runner = runner
         self._fetch: Fetch | None = None
         self._total = 0
         self._pages: dict[int, list[ListedCase]] = {}
-        self._texts: dict[int, list[tuple[str, ...]]] = {}
         self._requested: set[int] = set()
+        self._placeheld: set[int] = set()  # rows showing "…" until their page arrives
         self._generation = 0
 
     # --- loading -------------------------------------------------------------------------
@@ -100,18 +126,19 @@ class CaseListModel(QAbstractTableModel):
         self._generation += 1
         generation = self._generation
         fetch = self._fetch
+        size = PAGE_SIZE
         pages = sorted(
             {0}
             | {
                 page
                 for row in keep_rows
-                for page in ((row - 1) // PAGE_SIZE, row // PAGE_SIZE, (row + 1) // PAGE_SIZE)
+                for page in ((row - 1) // size, row // size, (row + 1) // size)
                 if page >= 0
             }
         )
 
-        def read() -> list[tuple[int, Listing]]:
-            return [(page, fetch(page * PAGE_SIZE, PAGE_SIZE)) for page in pages]
+        def read() -> list[tuple[int, Listing, Cells]]:
+            return [(page, *_fetched(fetch, page * size, size)) for page in pages]
 
         self._runner.read(
             read,
@@ -120,17 +147,26 @@ class CaseListModel(QAbstractTableModel):
             owner=self,
         )
 
-    def _reloaded(self, generation: int, listings: list[tuple[int, Listing]]) -> None:
+    def _reloaded(self, generation: int, listings: list[tuple[int, Listing, Cells]]) -> None:
         if generation != self._generation:
             return  # a newer list was asked for meanwhile
         total = listings[0][1].total
         last_page = (total - 1) // PAGE_SIZE
-        kept = [(page, listing.rows) for page, listing in listings if page <= last_page]
+        kept = [entry for entry in listings if entry[0] <= last_page]
         self.beginResetModel()
-        self._total = total
-        self._pages = dict(kept) or {0: []}
-        self._texts = {page: _texts(rows) for page, rows in self._pages.items()}
-        self._requested = set(self._pages)
+        # Inside the reset the views ask nothing: the rows are cleared and refilled quietly.
+        blocked = self.blockSignals(True)
+        try:
+            self.setRowCount(0)
+            self.setRowCount(total)
+            self._total = total
+            self._pages = {page: listing.rows for page, listing, _ in kept} or {0: []}
+            self._requested = set(self._pages)
+            self._placeheld = set()
+            for page, _, cells in kept:
+                self._place(page, cells)
+        finally:
+            self.blockSignals(blocked)
         self.endResetModel()
         self.loaded.emit()
 
@@ -140,22 +176,63 @@ class CaseListModel(QAbstractTableModel):
         self._requested.add(page)
         generation = self._generation
         fetch = self._fetch
+        size = PAGE_SIZE
         self._runner.read(
-            lambda: fetch(page * PAGE_SIZE, PAGE_SIZE),
-            lambda listing: self._page_arrived(generation, page, listing),
+            lambda: _fetched(fetch, page * size, size),
+            lambda fetched: self._page_arrived(generation, page, *fetched),
             lambda error: self.failed.emit(str(error)),
             owner=self,
         )
 
-    def _page_arrived(self, generation: int, page: int, listing: Listing) -> None:
+    def _page_arrived(self, generation: int, page: int, listing: Listing, cells: Cells) -> None:
         if generation != self._generation:
             return
         self._pages[page] = listing.rows
-        self._texts[page] = _texts(listing.rows)
+        blocked = self.blockSignals(True)  # one dataChanged for the page, not one per cell
+        try:
+            self._place(page, cells)
+        finally:
+            self.blockSignals(blocked)
         first = page * PAGE_SIZE
-        last = min(first + PAGE_SIZE, self._total) - 1
+        last = min(first + len(cells), self._total) - 1
         if last >= first:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+
+    def _place(self, page: int, cells: Cells) -> None:
+        # setItemData, not setItem: PySide6 6.12 on CPython 3.11 drops a reference to None at
+        # every call of a method returning nothing (setItem, setToolTip…), and a process that
+        # has dropped them all aborts; setItemData returns a bool.
+        first = page * PAGE_SIZE
+        for offset, row_cells in enumerate(cells):
+            row = first + offset
+            if row >= self._total:
+                break
+            for column, roles in enumerate(row_cells):
+                self.setItemData(self.index(row, column), roles)
+
+    def show_rows(self, first: int, last: int) -> None:
+        """The view is about to paint rows ``first``..``last``: ask for their pages, and put
+        "…" in the rows still without one (quietly: the view is painting them now)."""
+        if self._total == 0 or first < 0:
+            return
+        last = min(last, self._total - 1)
+        for page in range(first // PAGE_SIZE, last // PAGE_SIZE + 1):
+            if page in self._pages:
+                continue
+            self._request_page(page)
+            start = max(first, page * PAGE_SIZE)
+            end = min(last, page * PAGE_SIZE + PAGE_SIZE - 1)
+            rows = [row for row in range(start, end + 1) if row not in self._placeheld]
+            if not rows:
+                continue
+            self._placeheld.update(rows)
+            blocked = self.blockSignals(True)
+            try:
+                for row in rows:
+                    for column in range(len(COLUMNS)):
+                        self.setItemData(self.index(row, column), {_DISPLAY: PLACEHOLDER})
+            finally:
+                self.blockSignals(blocked)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -189,46 +266,3 @@ class CaseListModel(QAbstractTableModel):
                 if item.row.case_id == case_id:
                     return page * PAGE_SIZE + offset
         return None
-
-    # --- QAbstractTableModel --------------------------------------------------------------
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else self._total
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # Painting asks every visible cell for several roles: keep this path short (the cells'
-        # text is made once per page, when it arrives).
-        if role == Qt.ItemDataRole.DisplayRole:
-            cells = self._cells(index.row())
-            return "…" if cells is None else cells[index.column()]
-        if role == Qt.ItemDataRole.BackgroundRole and index.column() == len(COLUMNS) - 1:
-            item = self.listed(index.row())
-            return _BRUSHES.get(item.status or "") if item else None
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == len(COLUMNS) - 1:
-            item = self.listed(index.row())
-            return STATUS_TEXT.get(item.status or "") if item else None
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            item = self.listed(index.row())
-            return number_tip(item.row.receipt_no, item.row.official_no) if item else None
-        if role == Qt.ItemDataRole.UserRole:
-            item = self.listed(index.row())
-            return item.row.case_id if item else None
-        return None
-
-    def _cells(self, row: int) -> tuple[str, ...] | None:
-        page, offset = divmod(row, PAGE_SIZE)
-        cells = self._texts.get(page)
-        if cells is None:
-            self.listed(row)  # asks for the page
-            return None
-        return cells[offset] if offset < len(cells) else None

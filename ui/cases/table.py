@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
-from PySide6.QtGui import QHelpEvent
+from PySide6.QtGui import QHelpEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -89,6 +89,15 @@ class CaseTable(QTableView):
                 event.ignore()
             return True
         return super().viewportEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        """The rows about to be painted ask for their pages; the cells themselves answer from
+        C++ (ui/cases/list_model.py), so this is the one Python call of a repaint."""
+        top = self.rowAt(event.rect().top())
+        if top >= 0:
+            bottom = self.rowAt(event.rect().bottom())
+            self._model.show_rows(top, bottom if bottom >= 0 else self._model.total - 1)
+        super().paintEvent(event)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
