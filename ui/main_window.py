@@ -10,10 +10,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWidget
 
+from app.accounts.preferences import TextSize
 from app.accounts.service import lock_workstation
 from ui.desk_base import Desk, DeskEnv
+from ui.elided_label import ElidedLabel
 from ui.signin.lock_screen import IDLE, MANUAL, HiddenWindows, IdleWatcher, LockScreen
 from ui.signin.password_dialog import PasswordDialog
+from ui.text_size_menu import TextSizeMenu
 from ui.titles import window_title
 
 OFFLINE_TEXT = "县级系统：未连接（离线办理，数据保存在本机）"
@@ -35,6 +38,7 @@ class MainWindow(QMainWindow):
         store_tip: str,
         demo: bool,
         idle_lock_ms: int,
+        text_size: TextSize = TextSize.STANDARD,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -79,6 +83,9 @@ class MainWindow(QMainWindow):
         self.about_action = QAction("关于一窗通(&B)", self)
         self.about_action.setObjectName("aboutAction")
         self.about_action.triggered.connect(self._about)
+        view_menu = self.menuBar().addMenu("视图(&V)")
+        self.text_size_menu = TextSizeMenu(env, text_size, self.statusBar(), self)
+        view_menu.addMenu(self.text_size_menu)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction(self.diagnostics_action)
         help_menu.addAction(self.about_action)
@@ -87,11 +94,11 @@ class MainWindow(QMainWindow):
         self.user_label.setObjectName("userStatus")
         self.station_label = QLabel(f"工作站：{actor.workstation}")
         self.station_label.setObjectName("workstationStatus")
-        self.online_label = QLabel(OFFLINE_TEXT)
+        self.online_label = ElidedLabel(OFFLINE_TEXT)  # ends in … on a narrow (150 %) screen
         self.online_label.setObjectName("onlineStatus")
         self.busy_label = QLabel()
         self.busy_label.setObjectName("busyStatus")
-        self.store_label = QLabel(store_text)
+        self.store_label = ElidedLabel(store_text)
         self.store_label.setObjectName("storeStatus")
         self.store_label.setToolTip(store_tip)
         bar = self.statusBar()

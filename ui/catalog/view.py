@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.catalog.service import ItemDetail, ItemSummary
 from ui.catalog.model import CatalogTableModel
+from ui.scroll import scrolled
 from ui.widgets import fill_table
 
 
@@ -142,7 +143,7 @@ class CatalogView(QWidget):
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(self.detail)
+        splitter.addWidget(scrolled(self.detail, "itemDetailScroll"))  # 特大 text: it scrolls
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)

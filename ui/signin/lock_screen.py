@@ -31,6 +31,7 @@ from app.errors import AppError
 from app.workflow.fold import CHINA_TZ
 from db.store import Store
 from ui.backend import unlock
+from ui.text_size import pt, text_scale
 from ui.worker import Runner
 
 _ACTIVITY = {
@@ -82,8 +83,8 @@ REASON_TEXT = {MANUAL: "已手动锁定", IDLE: "长时间无操作，已自动�
 STYLE = """
 #lockScreen { background: #1f3b5c; }
 #lockCard { background: #ffffff; border-radius: 8px; }
-#lockTitle { font-size: 18pt; font-weight: bold; color: #1f3b5c; }
-#lockReason { font-size: 12pt; font-weight: bold; color: #b26a00; }
+#lockTitle { font-size: TITLE_PT; font-weight: bold; color: #1f3b5c; }
+#lockReason { font-size: REASON_PT; font-weight: bold; color: #b26a00; }
 #unlockMessage { color: #b3261e; }
 """
 
@@ -112,7 +113,8 @@ class LockScreen(QWidget):
         # QWidget is drawn only with WA_StyledBackground).
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setAutoFillBackground(True)
-        self.setStyleSheet(STYLE)
+        # Sizes follow the user's 字号 (ui/text_size.py).
+        self.setStyleSheet(STYLE.replace("TITLE_PT", pt(18)).replace("REASON_PT", pt(12)))
         self._store = store
         self._runner = runner
         self._actor = actor
@@ -120,7 +122,7 @@ class LockScreen(QWidget):
 
         card = QFrame()
         card.setObjectName("lockCard")
-        card.setFixedWidth(520)
+        card.setFixedWidth(round(520 * text_scale()))
         title = QLabel("工作站已锁定")
         title.setObjectName("lockTitle")
         when = locked_at.astimezone(CHINA_TZ)

@@ -3,12 +3,13 @@ The administrator takes no case decisions (三员分立); every change here is a
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ui.desk_base import Desk, DeskEnv
 from ui.desks.admin.catalog import CatalogPane
 from ui.desks.admin.settings import SettingsPane
 from ui.desks.admin.users import UsersPane
+from ui.scroll import ScrollingTabs
 
 
 class AdminDesk(Desk):
@@ -20,12 +21,12 @@ class AdminDesk(Desk):
         self.users = UsersPane(self)
         self.catalog = CatalogPane(self)
         self.settings = SettingsPane(self)
-        self.tabs = QTabWidget()
+        self.tabs = ScrollingTabs()  # the panes scroll on a small (or 150 %) screen
         self.tabs.setObjectName("adminTabs")
         self.tabs.setAccessibleName("管理")
-        self.tabs.addTab(self.users, "用户与角色")
-        self.tabs.addTab(self.catalog, "事项目录")
-        self.tabs.addTab(self.settings, "中心设置")
+        self.tabs.add_scrolled(self.users, "用户与角色")
+        self.tabs.add_scrolled(self.catalog, "事项目录")
+        self.tabs.add_scrolled(self.settings, "中心设置")
         layout = QVBoxLayout(self)
         layout.addWidget(self.notice)
         layout.addWidget(self.tabs, 1)

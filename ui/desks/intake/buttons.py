@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from app.intake.window import Kind
 from app.workflow.states import CaseState
+from ui.flow_layout import FlowLayout
 from ui.widgets import push_button
 
 # kind: (objectName, label, shortcut shown, key sequences)
@@ -51,7 +52,7 @@ class DecisionButtons(QWidget):
         super().__init__(owner)
         self.setObjectName("intakeDecisions")
         self.decisions: dict[Kind, QPushButton] = {}
-        line = QHBoxLayout(self)
+        line = FlowLayout(self)  # wraps onto a second line on a narrow (150 %) screen
         line.setContentsMargins(0, 4, 0, 0)
         for kind, (name, label, keys, _) in DECISIONS.items():
             button = _button(name, f"{label}（{keys}）", label, f"{label}，快捷键 {keys}")
@@ -59,7 +60,7 @@ class DecisionButtons(QWidget):
             self.decisions[kind] = button
             line.addWidget(button)
         self.decisions[Kind.ACCEPT].setStyleSheet("font-weight:bold;")
-        line.addStretch(1)
+        line.addSpacing(3 * self.fontMetrics().averageCharWidth())  # the draft's group apart
         self.save_draft = _button(
             "saveDraft", "暂存草稿（Ctrl+S）", "暂存草稿", "保存为草稿，先接待下一位"
         )

@@ -229,7 +229,7 @@ class IntakeWorkspace(QWidget):
     @staticmethod
     def _item_line(spec: IntakeSpec) -> str:
         return (
-            f"<b style='font-size:13pt'>{spec.name}</b>　{spec.handling_kind}　"
+            f"<b style='font-size:large'>{spec.name}</b>　{spec.handling_kind}　"
             f"承诺时限：{spec.promised_limit}　"
             f"<span style='color:#666'>{spec.category} · {spec.code}</span>"
         )

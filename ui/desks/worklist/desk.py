@@ -20,6 +20,7 @@ from ui.desk_base import Desk, DeskEnv
 from ui.desks.worklist.queue import QueuePane, Tab
 from ui.documents.documents_list import attach_documents
 from ui.documents.offer import offer_documents
+from ui.scroll import scrolled
 from ui.worker import Changed
 
 T = TypeVar("T")
@@ -69,7 +70,7 @@ class CaseWorkDesk(Desk, Generic[T]):
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(8, 6, 8, 6)
         lower_layout.addWidget(self.notice)
-        lower_layout.addWidget(panel, 1)
+        lower_layout.addWidget(scrolled(panel, f"{self.object_name}ActionsScroll"), 1)
         vertical = QSplitter(Qt.Orientation.Vertical)
         vertical.setChildrenCollapsible(False)
         vertical.addWidget(self.detail)
