@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QHeaderView, QWidget
 
 from app.actor import Role
 from app.cases import queries
@@ -51,9 +51,15 @@ class ReviewDesk(CaseWorkDesk[Loaded]):
         # 证件号码 and 承诺办结日 are in the detail; the list keeps what picks the next case.
         # 状态 fits 挂起（特别程序）, and 时限 its 剩余 25 个工作日 at 1366 px; an item name cut
         # short shows whole as the cell's tooltip.
+        table = self.queue.table
+        time_width = table.fontMetrics().horizontalAdvance("已超期 25 个工作日") + 16
         self.queue.fit_columns(
-            {0: 226, 1: 120, 2: 56, 4: self.queue.table.state_width()}, hidden=(3, 5)
+            {0: 226, 1: 120, 2: 56, 4: table.state_width(), 6: time_width}, hidden=(3, 5)
         )
+        # A wider screen gives its width to the item's name, not to an empty 时限 column.
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         if supervisor:
             b = env.backend
             env.runner.read(
