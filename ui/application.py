@@ -29,8 +29,8 @@ from ui.crash import CrashHandler
 from ui.demo_county import DemoCountyStarter
 from ui.dialogs import Dialogs, QtDialogs
 from ui.signin.login_dialog import LoginDialog
-from ui.signin.station import Workstation
 from ui.startup import Opened, StoreHolder, glance_for_gui, open_for_gui, preload_desks
+from ui.station import Workstation
 from ui.style import apply_style
 from ui.worker import Runner
 

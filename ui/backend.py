@@ -28,7 +28,7 @@ from app.workcalendar import WorkCalendar
 from app.workflow.fold import local_date
 from db.base import utcnow
 from db.store import Store
-from ui.signin.station import Workstation as Workstation
+from ui.station import Workstation as Workstation
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from app.errors import AppError, InternalError
 from ui.memory import freeze_long_lived
-from ui.signin.station import Workstation
+from ui.station import Workstation
 
 if TYPE_CHECKING:
     from db.store import Store

@@ -16,8 +16,8 @@ from tests.centre import Centre
 from tests.ui.conftest import wait_idle
 from ui.backend import SignedIn, workstation
 from ui.signin.login_dialog import LoginDialog
-from ui.signin.station import Workstation
 from ui.startup import StoreHolder, glance_for_gui
+from ui.station import Workstation
 from ui.worker import Runner
 
 PASSWORD = "Window-2026"
