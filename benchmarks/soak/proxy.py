@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import inspect
 import socket
 import struct
 import threading
@@ -95,6 +96,9 @@ class FaultProxy:
         self._moved: asyncio.Condition | None = None
         self.port = 0
         self.waiting = 0  # requests held back (REORDER) right now
+        # Every connection open at either side, held here until its handler closes it: the
+        # proxy's stop aborts them all, so no handler waits on a connection nobody will close.
+        self._open: set[asyncio.StreamWriter] = set()
 
     # --- the script ---------------------------------------------------------------------------
 
@@ -159,21 +163,31 @@ class FaultProxy:
 
     async def _drain(self) -> None:
         """End every connection's handler (held requests: blackhole, reorder), each through its
-        ``finally`` (the connection closed). A handler only just scheduled is let start first:
-        cancelled before its first step, it would never reach its ``finally``, and its socket
-        would be left open (a ResourceWarning, which fails the test). Each pass lets the loop
-        turn for a moment first: a connection being accepted takes a few turns to reach its
-        handler, and a closed one a turn to let its socket go."""
-        for _ in range(20):
-            await asyncio.sleep(0.01)
+        ``finally`` (the connection closed). Every open connection is aborted, so a handler
+        reading or writing one wakes up and ends by itself; a handler not yet started is let
+        start (cancelled before its first step it would never reach its ``finally``, and its
+        socket would be left open: a ResourceWarning, which fails the test); one that has
+        started and still waits (a delay, a reorder's wait) is cancelled. Passes go on until
+        none is left, however slow the machine (a pass count ran out on a loaded CI machine and
+        left handlers pending), up to a deadline that fails loudly."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+        while True:
+            await asyncio.sleep(0.01)  # accepted connections reach their handlers
+            for writer in list(self._open):
+                writer.transport.abort()
             tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
             if not tasks:
                 return
+            if loop.time() > deadline:
+                raise RuntimeError(f"the fault proxy's handlers did not end: {tasks}")
             for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+                if inspect.getcoroutinestate(task.get_coro()) != inspect.CORO_CREATED:  # type: ignore[arg-type]
+                    task.cancel()
+            await asyncio.wait(tasks, timeout=0.5)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._open.add(writer)
         try:
             request = await _read_request(reader)
             if request is None:
@@ -183,6 +197,7 @@ class FaultProxy:
             pass
         finally:
             writer.close()
+            self._open.discard(writer)
 
     async def _handle(
         self,
@@ -252,12 +267,14 @@ class FaultProxy:
 
     async def _forward(self, request: Request) -> bytes:
         reader, writer = await asyncio.open_connection(self._host, self._port)
+        self._open.add(writer)
         try:
             writer.write(_closing(request.head) + request.body)
             await writer.drain()
             return await reader.read()  # the county closes after its answer
         finally:
             writer.close()
+            self._open.discard(writer)
 
 
 async def _read_request(reader: asyncio.StreamReader) -> Request | None:
