@@ -122,4 +122,7 @@ def _open(
 def preload_desks() -> None:
     """Import the desks (a second or more on a slow PC) while the user types the password, so
     neither the login window's readiness nor the UI thread waits for them."""
+    from app.catalog.pinyin import pinyin_initials
     from ui.desks import registry  # noqa: F401
+
+    pinyin_initials("一窗通")  # pypinyin's phrase tables load here, not at a first search
