@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app import settings
 from app.accounts import service as accounts
+from app.accounts.preferences import TextSize, text_size_of
 from app.actor import Actor
 from app.audit import authorize
 from app.cases.context import CaseContext
@@ -47,6 +48,7 @@ class SignedIn:
     calendar: WorkCalendar
     idle_lock_minutes: int
     must_change_password: bool
+    text_size: TextSize = TextSize.STANDARD  # the user's own 字号 on this workstation
 
 
 def sign_in(store: Store, username: str, password: str, workstation_code: str) -> SignedIn:
@@ -59,6 +61,7 @@ def sign_in(store: Store, username: str, password: str, workstation_code: str) -
             work_calendar(session),
             settings.IDLE_LOCK_MINUTES.get(session),
             accounts.password_change_required(session, actor),
+            text_size_of(session, actor.username),
         )
 
 

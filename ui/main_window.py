@@ -20,6 +20,7 @@ from ui.text_size_menu import TextSizeMenu
 from ui.titles import window_title
 
 OFFLINE_TEXT = "县级系统：未连接（离线办理，数据保存在本机）"
+BUSY_TEXT = "正在处理…"
 
 
 class MainWindow(QMainWindow):
@@ -98,6 +99,9 @@ class MainWindow(QMainWindow):
         self.online_label.setObjectName("onlineStatus")
         self.busy_label = QLabel()
         self.busy_label.setObjectName("busyStatus")
+        # Its room is kept while idle: the bar does not jump (nor squeeze it) at every read.
+        room = self.busy_label.fontMetrics().horizontalAdvance(BUSY_TEXT) + 24  # + its padding
+        self.busy_label.setMinimumWidth(room)
         self.store_label = ElidedLabel(store_text)
         self.store_label.setObjectName("storeStatus")
         self.store_label.setToolTip(store_tip)
@@ -143,7 +147,7 @@ class MainWindow(QMainWindow):
             self.desks[index].activate()
 
     def _busy(self, busy: bool) -> None:
-        self.busy_label.setText("正在处理…" if busy else "")
+        self.busy_label.setText(BUSY_TEXT if busy else "")
         if busy:
             QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
         else:

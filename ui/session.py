@@ -8,6 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from app.accounts.preferences import TextSize
 from db.base import utcnow
 from db.store import Store
 from ui.backend import DeskBackend, SignedIn, Workstation
@@ -18,6 +19,7 @@ from ui.main_window import MainWindow
 from ui.memory import freeze_long_lived
 from ui.signin.login_dialog import LoginDialog
 from ui.sync_worker import SyncWorker
+from ui.text_size import apply_text_size
 from ui.worker import Runner
 
 
@@ -84,7 +86,9 @@ class SessionController(QObject):
             store_tip=self.store_tip,
             demo=self.demo,
             idle_lock_ms=idle,
+            text_size=signed.text_size,
         )
+        apply_text_size(signed.text_size)  # as the 视图 › 字号 menu does, before it shows
         freeze_long_lived()  # the desks just built live as long as the sitting
         window.sign_out_requested.connect(self.sign_out)
         window.diagnostics_requested.connect(lambda: self._diagnostics(window))
@@ -116,6 +120,7 @@ class SessionController(QObject):
         self.window = None
         window.close()
         window.deleteLater()
+        apply_text_size(TextSize.STANDARD)  # the login window's size
         login = self.start()
         if kept:
             login.set_notice("\n".join(kept))

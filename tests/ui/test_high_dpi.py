@@ -1,4 +1,4 @@
-"""Window PCs at 125 % and 150 % scaling: the main screens at 1366×768
+"""Window PCs at 125 % and 150 % scaling, and staff with 特大 text: the main screens at 1366×768
 and 1920×1080 fit the screen and nothing on them is cut off.
 
 Qt's scale factor is fixed when the QApplication is made, so each screen size and scale runs
@@ -27,7 +27,7 @@ RUNS = [
     pytest.param(size, scale, "standard", id=f"{size}-x{scale}")
     for size in ("1366x768", "1920x1080")
     for scale in ("1", "1.25", "1.5")
-]
+] + [pytest.param("1366x768", "1", "largest", id="1366x768-x1-text-largest")]
 
 
 @pytest.mark.parametrize(("size", "scale", "text"), RUNS)
