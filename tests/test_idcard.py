@@ -14,6 +14,7 @@ import pytest
 from app import settings
 from app.catalog.loader import bundled_catalog
 from app.catalog.schema import FormTemplate
+from app.divisions.loader import county_divisions
 from app.errors import ValidationError
 from app.forms import check_form
 from app.idcard import IdCard, NoCard, NoReader, ReadFailed, read_card
@@ -293,6 +294,38 @@ def test_card_fills_the_applicant_block_and_keeps_phone_and_division_code() -> N
         }
     }
     assert check_form(template, {**typed, **values}).problems[0].key != "applicant"
+
+
+def test_the_cards_address_finds_its_village_code_when_none_was_picked() -> None:
+    villages = county_divisions("511899")
+    assert villages is not None
+    template = TEMPLATES["dibao"]
+    card = _card(address="示例县清河镇东湖村3组18号")
+    values = card_values(template, {}, card, villages)
+    assert values["applicant"]["address"] == {
+        "division_code": "511899101201",
+        "detail": "示例县清河镇东湖村3组18号",
+    }
+    assert not any("区划" in problem.message for problem in check_form(template, values).problems)
+    picked = {"applicant": {"address": {"division_code": "511899101214"}}}  # 大河村, picked
+    assert card_values(template, picked, card, villages)["applicant"]["address"] == {
+        "division_code": "511899101214",
+        "detail": "示例县清河镇东湖村3组18号",
+    }
+    elsewhere = _card(address="外省某县某镇某村1号")
+    assert (
+        "division_code"
+        not in card_values(template, {}, elsewhere, villages)["applicant"]["address"]
+    )
+
+
+def test_an_address_finds_the_village_it_names_and_only_one() -> None:
+    villages = county_divisions("511899")
+    assert villages is not None
+    found = villages.in_address("示例县 清河镇 清河社区幸福路8号")
+    assert found is not None and found.code == "511899101001"  # not 幸福村: 幸福路 is a road
+    assert villages.in_address("长兴村5组") is not None  # the village alone, when one matches
+    assert villages.in_address("幸福路8号") is None
 
 
 def test_card_fills_nation_where_the_form_has_it_and_nothing_of_a_legal_person_form() -> None:

@@ -53,6 +53,19 @@ class DivisionList:
         """Whether the list holds the villages of this 9-digit town code."""
         return any(code == town_code for code, _ in self.towns)
 
+    def in_address(self, address: str) -> Division | None:
+        """The village an address written out in words lies in (the 住址 on an ID card:
+        示例县清河镇东湖村3组12号): the one whose town and name it holds, else the one whose name
+        alone it holds when no other village's does. None when none or several match."""
+        text = normalize_text(address)
+        whole = [d for d in self.divisions if d.full_name in text]
+        if whole:
+            return max(whole, key=lambda d: len(d.full_name))
+        named = [d for d in self.divisions if d.name in text]
+        longest = max((len(d.name) for d in named), default=0)
+        best = [d for d in named if len(d.name) == longest]
+        return best[0] if len(best) == 1 else None
+
     def initials(self, division: Division) -> str:
         return self._initials[division.code]
 

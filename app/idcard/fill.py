@@ -1,8 +1,10 @@
 """Which fields of a form an ID card, or a typed ID number, fills (no Qt here).
 
 The applicant is the form's applicant block (``type: applicant``) when it takes a natural person:
-the card fills its 姓名, 公民身份号码 and the 住址's detail (its 12-digit 区划代码 is not on the
-card and stays as it was). Other fields are the applicant's when the template names them so
+the card fills its 姓名, 公民身份号码 and the 住址's detail (the address as the card words it).
+The 12-digit 区划代码 is not on the card: when the 住址 names one of the county's villages
+(:meth:`DivisionList.in_address`) and no code was picked yet, that village's code is filled;
+otherwise the code stays as it was. Other fields are the applicant's when the template names them so
 (:data:`ROLES`: by key, or by exact label): 性别, 民族, 出生日期, 签发机关, 有效期限. A form
 with no applicant block may have the applicant's own 姓名 and 公民身份号码 fields (same rule).
 A spouse's or an agent's ID field (``spouse_id_number``, ``代办人身份证号``) is never touched.
@@ -17,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.catalog.schema import ApplicantKind, FieldType, FormField, FormTemplate
+from app.divisions.model import DivisionList
 from app.idcard.card import IdCard
 from app.validators import birth_date_of, check_id_number, sex_of
 
@@ -91,9 +94,15 @@ def _fits_choice(spec: FormField, value: str) -> bool:
     return spec.type is not FieldType.SELECT or value in (spec.options or [])
 
 
-def card_values(template: FormTemplate, data: Mapping[str, Any], card: IdCard) -> dict[str, Any]:
+def card_values(
+    template: FormTemplate,
+    data: Mapping[str, Any],
+    card: IdCard,
+    villages: DivisionList | None = None,
+) -> dict[str, Any]:
     """The values ``card`` puts into the form (key → value), merged with ``data`` for the
-    applicant block (the phone and 区划代码 typed stay). Empty: the form has no field for it."""
+    applicant block (the phone and 区划代码 typed stay; an empty code is found from the card's
+    住址 in ``villages``). Empty: the form has no field for it."""
     values: dict[str, Any] = {}
     block = applicant_block(template)
     if block is not None:
@@ -102,6 +111,9 @@ def card_values(template: FormTemplate, data: Mapping[str, Any], card: IdCard) -
         address = current.get("address")
         address = dict(address) if isinstance(address, Mapping) else {}
         address["detail"] = card.address
+        village = villages.in_address(card.address) if villages is not None else None
+        if village is not None and not str(address.get("division_code") or "").strip():
+            address["division_code"] = village.code
         current.update(
             kind=ApplicantKind.NATURAL_PERSON.value,
             name=card.name,

@@ -124,7 +124,8 @@ def test_read_card_fills_every_applicant_field_the_form_has_and_shows_the_photo(
         "name": "李演示",
         "id_number": card.id_number,
         "phone": "13812345678",  # typed before: kept
-        "address": {"detail": card.address},
+        # the village the card's 住址 names (清河镇清河社区), its code from the county's list
+        "address": {"division_code": "511899101001", "detail": card.address},
     }
     assert _child(desk, QLineEdit, "field_applicant_name").text() == "李演示"
     assert _child(desk, QLineEdit, "field_applicant_id_number").text() == card.id_number

@@ -161,7 +161,8 @@ class CardReading(QObject):
         self.busy = False
         self.panel.set_busy(False)
         form = self.form
-        values = card_values(form.template, form.value(), card)
+        villages = form.divisions.villages if form.divisions is not None else None
+        values = card_values(form.template, form.value(), card, villages)
         form.fill(values)
         for key in values:  # long text read in shows from its start, as a clerk reads it
             editor = form.editor(key)
