@@ -14,6 +14,7 @@ from app.cases.listing import ListedCase, Listing
 from app.cases.queries import CaseRow
 from app.workflow.states import CaseState
 from tests.ui.conftest import wait_idle
+from tests.ui.screenshots import save_screenshots
 from ui.cases.list_model import COLUMNS, PAGE_SIZE, STATUS_COLOURS, CaseListModel
 from ui.cases.table import CaseTable
 from ui.worker import Runner
@@ -169,4 +170,34 @@ def test_filling_pages_keeps_the_references_to_none(qtbot: QtBot) -> None:
         wait_idle(qtbot, runner)
     assert model.pages_requested >= 31
     assert sys.getrefcount(None) - before > -1_000
+    runner.shutdown()
+
+
+def test_rows_show_an_ellipsis_until_their_page_arrives(qtbot: QtBot) -> None:
+    gate = threading.Event()
+    queue = FakeQueue()
+
+    def fetch(offset: int, limit: int) -> Listing:
+        if offset:
+            gate.wait(10)  # the later pages are slow to come
+        return queue(offset, limit)
+
+    runner = Runner()
+    model = CaseListModel(runner)
+    table = CaseTable(model, "slowQueue", "队列")
+    qtbot.addWidget(table)
+    table.resize(1366, 768)
+    table.show()
+    with qtbot.waitSignal(model.loaded):
+        model.set_fetch(fetch)
+    qtbot.waitUntil(lambda: table.verticalScrollBar().maximum() > 77_750)  # laid out
+    table.scrollTo(model.index(77_750, 0))
+    table.viewport().repaint()
+    row = table.rowAt(table.viewport().height() // 2)
+    assert model.data(model.index(row, 2)) == "…"
+    save_screenshots(table, "case-list-page-on-its-way")
+    gate.set()
+    wait_idle(qtbot, runner)
+    assert model.data(model.index(row, 2)) == f"申请人{row}"
+    save_screenshots(table, "case-list-page-arrived")
     runner.shutdown()

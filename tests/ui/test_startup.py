@@ -14,6 +14,7 @@ from app.accounts import passwords
 from db.models import User
 from tests.centre import Centre
 from tests.ui.conftest import wait_idle
+from tests.ui.screenshots import save_screenshot
 from ui.backend import SignedIn, workstation
 from ui.signin.login_dialog import LoginDialog
 from ui.startup import StoreHolder, glance_for_gui
@@ -61,6 +62,7 @@ def test_a_sign_in_before_the_store_is_fully_open_runs_once_it_is(
     dialog.set_opening(station, holder.get)
     assert dialog.button.isEnabled() and dialog.title.text() == "清河镇便民服务中心"
     assert not dialog.ready  # the store itself is not open yet
+    save_screenshot(dialog, "login-usable-while-loading")
 
     qtbot.keyClicks(dialog.username, "clerk")
     qtbot.keyClicks(dialog.password, PASSWORD)
