@@ -60,6 +60,7 @@ from ui.cases.table import CaseTable
 from ui.fonts import install_bundled_fonts
 from ui.form.form_view import FormView
 from ui.memory import freeze_long_lived
+from ui.refcounts import guard_singletons
 from ui.worker import Runner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -441,6 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stall-runs", type=int, default=3, help="per list (default 3)")
     args = parser.parse_args(argv)
     qInstallMessageHandler(_quiet_offscreen)
+    guard_singletons()  # as the program does at start (ui/refcounts.py)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     install_bundled_fonts(app)

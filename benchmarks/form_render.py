@@ -35,7 +35,9 @@ def measure(repeat: int = 10) -> tuple[list[FormTiming], dict[str, float]]:
     from app.demo.forms import sample_form_data
     from ui.fonts import install_bundled_fonts
     from ui.form import FormView
+    from ui.refcounts import guard_singletons
 
+    guard_singletons()  # as the program does at start (ui/refcounts.py)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     install_bundled_fonts(app)

@@ -419,10 +419,12 @@ def phase_ui(store_dir: Path, data_dir: Path, county: str, codes: Sequence[str])
     from app.settings.calendar import work_calendar
     from app.sync.session import activate
     from ui.memory import freeze_long_lived
+    from ui.refcounts import guard_singletons
     from ui.sync_worker import SyncWorker
     from ui.worker import Runner
 
     _memory_keyring()
+    guard_singletons()  # as the program does at start (ui/refcounts.py)
     app = QApplication.instance() or QApplication([])
     gaps: list[float] = []
     clock = QElapsedTimer()

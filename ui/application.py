@@ -28,6 +28,7 @@ from app.system.paths import default_data_dir, demo_key_file
 from ui.crash import CrashHandler
 from ui.demo_county import DemoCountyStarter
 from ui.dialogs import Dialogs, QtDialogs
+from ui.refcounts import guard_singletons
 from ui.signin.login_dialog import LoginDialog
 from ui.startup import Opened, StoreHolder, glance_for_gui, open_for_gui, preload_desks
 from ui.station import Workstation
@@ -123,6 +124,7 @@ def store_error_box(parent: QWidget | None, error: AppError) -> QMessageBox:
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    guard_singletons()  # before the first Qt call of the day (ui/refcounts.py)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("OneWindow")

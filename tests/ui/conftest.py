@@ -13,6 +13,7 @@ from tests.centre import Centre, centre
 from tests.ui.fake_dialogs import FakeDialogs
 from ui.backend import DeskBackend
 from ui.desk_base import DeskEnv
+from ui.refcounts import guard_singletons
 from ui.style import apply_style
 from ui.worker import Runner
 
@@ -21,7 +22,9 @@ __all__ = ["app_style", "centre", "desk_env", "qt_garbage_collected_here", "wait
 
 @pytest.fixture(autouse=True, scope="session")
 def app_style(qapp: QApplication) -> None:
-    """The app's look (and the bundled font: Chinese renders on a machine with no CJK fonts)."""
+    """The app's look (and the bundled font: Chinese renders on a machine with no CJK fonts),
+    and the guard the program runs at start (a test session makes many Qt calls too)."""
+    guard_singletons()
     apply_style(qapp)
 
 
