@@ -126,6 +126,8 @@ def list_drafts(session: Session, actor: Actor) -> list[DraftSummary]:
         select(IntakeDraft, Item.name)
         .join(Item, Item.id == IntakeDraft.item_id)
         .where(IntakeDraft.user_id == actor.user_id)
+        # a proxy agent's unfinished filing (app.intake.proxy_drafts) is the 代办台's own
+        .where(IntakeDraft.token.not_like("proxy-%"))
         .order_by(IntakeDraft.updated_at.desc(), IntakeDraft.id.desc())
     )
     return [DraftSummary(d.token, d.item_id, name, d.label, d.updated_at) for d, name in rows]

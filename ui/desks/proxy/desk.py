@@ -62,6 +62,9 @@ class ProxyDesk(Desk):
         self.authorizations.show_rows(rows)
         self.new_filing.set_authorizations(rows)
 
+    def keep_unsaved(self) -> str | None:
+        return self.new_filing.keep_for_later()
+
     def _filed(self, case_id: int) -> None:
         self.filings.select_after_reload(case_id)
         self.tabs.setCurrentWidget(self.filings)

@@ -25,8 +25,11 @@ from app.cases.changes import CaseChange
 from app.cases.proxy import AuthorizationRow
 from app.errors import AppError
 from app.forms import FormInvalid
+from app.intake import proxy_drafts
+from app.intake.proxy_drafts import UnfinishedFiling
 from app.intake.spec import IntakeSpec, intake_spec
 from ui.desk_base import Desk
+from ui.desks.intake.checks import has_input
 from ui.form import FormView
 from ui.widgets import push_button
 
@@ -48,6 +51,11 @@ class NewFilingPane(QWidget):
         self.form: FormView | None = None
         self._spec: IntakeSpec | None = None
         self.on_filed: Callable[[int], None] | None = None
+        self._looked_for_unfinished = False  # the last sitting's unfinished filing, once
+        self._resume_values: tuple[int, dict[str, Any]] | None = None  # item id, form as typed
+        self._stored = False  # a kept filing of this pane is in the store (resumed or kept)
+        self._opening = 0  # the latest form asked for: only that one is shown
+        self._blank: dict[str, Any] = {}
 
         self.authorization = QComboBox()
         self.authorization.setObjectName("filingAuthorization")
@@ -112,12 +120,22 @@ class NewFilingPane(QWidget):
         kept = self.current_authorization()
         if current is None or kept is None or kept.authorization_id != current.authorization_id:
             self._authorization_changed()
+        if not self._looked_for_unfinished:
+            self._looked_for_unfinished = True
+            backend = self.desk.env.backend
+            self.desk.env.runner.read(
+                lambda: backend.run(proxy_drafts.unfinished_filing),
+                self._resume,
+                self.desk.failed,
+                owner=self,
+            )
 
     def current_authorization(self) -> AuthorizationRow | None:
         index = self.authorization.currentIndex()
         return self.authorizations[index] if 0 <= index < len(self.authorizations) else None
 
-    def _authorization_changed(self) -> None:
+    def _authorization_changed(self, item_id: int | None = None) -> None:
+        """Fill the authorization's items and open the form of ``item_id`` (else the first)."""
         auth = self.current_authorization()
         self.item.blockSignals(True)
         self.item.clear()
@@ -132,7 +150,8 @@ class NewFilingPane(QWidget):
             )
         else:
             self.resident.setText("")
-        self.item.setCurrentIndex(0 if self.item.count() else -1)
+        wanted = self.item.findData(item_id) if item_id is not None else -1
+        self.item.setCurrentIndex(wanted if wanted >= 0 else 0 if self.item.count() else -1)
         self.item.blockSignals(False)
         self._item_changed()
 
@@ -148,9 +167,11 @@ class NewFilingPane(QWidget):
             return
         self.placeholder.setText("正在打开表单…")
         backend = self.desk.env.backend
+        self._opening += 1
+        opening = self._opening
         self.desk.env.runner.read(
             lambda: backend.lookup(intake_spec, int(item_id)),
-            self._show_form,
+            lambda spec: self._show_form(spec, opening),
             self.desk.failed,
             owner=self,
         )
@@ -164,13 +185,18 @@ class NewFilingPane(QWidget):
         self.placeholder.show()
         self._enable()
 
-    def _show_form(self, spec: IntakeSpec) -> None:
-        if spec.item_id != self.item.currentData():
-            return  # another item was chosen meanwhile
+    def _show_form(self, spec: IntakeSpec, opening: int) -> None:
+        if opening != self._opening or spec.item_id != self.item.currentData():
+            return  # another item (or authorization) was chosen meanwhile
         self._drop_form()
         self._spec = spec
         self.form = FormView(proxy.filing_template(spec.template), divisions=spec.divisions)
         self.form.setObjectName("proxyForm")
+        self._blank = self.form.value()  # the template's defaults: nothing typed yet
+        resume, self._resume_values = self._resume_values, None
+        if resume is not None and resume[0] == spec.item_id:
+            self.form.set_value(resume[1])
+            self._stored = True
         self.placeholder.hide()
         self.form_holder.addWidget(self.form, 1)
         # Tab goes choose → fill in → 暂存 / 提交: the form was built after the buttons, so
@@ -231,6 +257,9 @@ class NewFilingPane(QWidget):
     def _filed(self, change: CaseChange, what: str) -> None:
         if self.form is not None:
             self.form.reset()
+        if self._stored:  # the kept filing is now a case: it is not kept twice
+            self._stored = False
+            self._forget_kept()
         then = (
             "请携带纸质材料和代办委托书到窗口办理收件。"
             if what == "已提交代办申请"
@@ -245,3 +274,62 @@ class NewFilingPane(QWidget):
         if isinstance(error, FormInvalid) and self.form is not None:
             self.form.check()
             self.form.focus_first_problem()
+
+    # --- the sitting ends, and the next one resumes ---------------------------------------
+
+    def keep_for_later(self) -> str | None:
+        """The sitting ends (sign-out, lock, the window closes): keep a filing with anything
+        typed, as typed, at once; what to tell the agent, or None when nothing needed keeping."""
+        auth = self.current_authorization()
+        if self.form is None or self._spec is None or auth is None:
+            return None
+        value = self.form.value()
+        if value == self._blank or not has_input(value):
+            if self._stored:  # brought back, then emptied: nothing is left to keep
+                self._stored = False
+                self._forget_kept()
+            return None
+        backend = self.desk.env.backend
+        item_id, authorization_id = self._spec.item_id, auth.authorization_id
+        self._stored = True  # kept now: a later sitting's keep replaces it
+        self.desk.env.runner.write(
+            lambda: backend.run(proxy_drafts.keep_filing, authorization_id, item_id, value),
+            lambda _kept: None,
+            self.desk.failed,
+            owner=self,
+            changes_cases=False,  # in no case list: nothing else refreshes
+        )
+        return proxy_drafts.kept_notice(self._spec.name, auth.resident_name)
+
+    def _forget_kept(self) -> None:
+        backend = self.desk.env.backend
+        self.desk.env.runner.write(
+            lambda: backend.run(proxy_drafts.drop_filings),
+            lambda _n: None,
+            self.desk.failed,
+            owner=self,
+            changes_cases=False,
+        )
+
+    def _resume(self, kept: UnfinishedFiling | None) -> None:
+        """Put the last sitting's unfinished filing back on this tab, as typed."""
+        if kept is None:
+            return
+        index = self.authorization.findData(kept.authorization_id)
+        auth = self.authorizations[index] if index >= 0 else None
+        if auth is None or not any(i.item_id == kept.item_id for i in auth.items):
+            self.desk.say(
+                f"上次未完成的代办申请（{kept.item_name}，{kept.resident_name}）的委托书已不在"
+                "有效期内或未委托该事项，无法继续填写。",
+                error=True,
+            )
+            return
+        self._resume_values = (kept.item_id, kept.form_data)
+        self.authorization.blockSignals(True)
+        self.authorization.setCurrentIndex(index)
+        self.authorization.blockSignals(False)
+        self._authorization_changed(kept.item_id)  # opens the item's form, then fills it
+        self.desk.say(
+            f"已恢复上次未完成的代办申请：{kept.item_name}（{kept.resident_name}），"
+            "请在“新建代办”中继续填写后暂存或提交。"
+        )
