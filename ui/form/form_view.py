@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent
+from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -41,6 +41,10 @@ from ui.form.style import ERROR, STAR, help_label, label_html, problem_label, sh
 MAX_FORM_WIDTH = 1000
 #: Labels wider than this wrap onto a second line.
 MAX_LABEL_WIDTH = 220
+#: When the form is narrower than its rows need (150 % scaling, large text), the label column
+#: shrinks to this many characters (longer labels wrap) and a row that still does not fit,
+#: such as the applicant block, puts its label above it instead of beside it.
+NARROW_LABEL_CHARS = 5
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -83,6 +87,11 @@ class FormView(QWidget):
         self._owner: dict[QObject, str] = {}
         self._loading = True
         self._checked = False
+        self._sections: list[QFormLayout] = []
+        self._label_width = 0  # the label column's width on a wide form
+        self._label_needs: list[int] = []  # each label's own width, with a *
+        self._narrow = False
+        self._wide_needs = 0  # the width the wide layout needs, measured when it narrowed
 
         self._scroll = QScrollArea(self)
         self._scroll.setObjectName("formScroll")
@@ -105,6 +114,7 @@ class FormView(QWidget):
             column.addWidget(self._build_section(section))
         column.addStretch(1)
         self._scroll.setWidget(content)
+        self._content = content
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self._scroll)
@@ -127,6 +137,7 @@ class FormView(QWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         form.setVerticalSpacing(10)
+        self._sections.append(form)
         if section.description:
             form.addRow(help_label(section.description))
         for spec in section.fields:
@@ -188,15 +199,55 @@ class FormView(QWidget):
             label.setText(label_html(spec.label, True))
             widths.append(label.sizeHint().width())
             label.setText(label_html(spec.label, False))
-        width = min(max(widths), MAX_LABEL_WIDTH)
-        for (label, _), needed in zip(labels, widths, strict=True):
-            if needed > width:
-                label.setWordWrap(True)
-            label.setFixedWidth(width)
+        self._label_needs = widths
+        self._label_width = min(max(widths), MAX_LABEL_WIDTH)
+        for label, _ in labels:
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self._size_labels(self._label_width)
+
+    def _size_labels(self, width: int) -> None:
+        labels = [row.label for row in self._rows.values() if row.label is not None]
+        for label, needed in zip(labels, self._label_needs, strict=True):
+            label.setWordWrap(needed > width)
+            label.setFixedWidth(width)
         for row in self._rows.values():
             if row.spacer is not None:
                 row.spacer.setFixedSize(width, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Narrow labels (and rows wrapped under their labels) when the wide layout would
+        scroll sideways; back to the wide layout once it fits again."""
+        if not self._label_needs:
+            return
+        bar = self._scroll.verticalScrollBar().sizeHint().width()
+        if not self._narrow:
+            needs = self._content.minimumSizeHint().width() + bar
+            if self.width() >= needs:
+                return
+            self._wide_needs = needs
+        elif self.width() < self._wide_needs:
+            return
+        self._narrow = not self._narrow
+        narrow_width = self.fontMetrics().horizontalAdvance("字" * NARROW_LABEL_CHARS)
+        width = min(self._label_width, narrow_width) if self._narrow else self._label_width
+        wrap = QFormLayout.RowWrapPolicy
+        for form in self._sections:
+            form.setRowWrapPolicy(wrap.WrapLongRows if self._narrow else wrap.DontWrapRows)
+        self._size_labels(width)
+        content = self._content.layout()
+        if content is not None:  # now, not on a later pass: no sideways scroll bar meanwhile
+            for form in self._sections:  # inside out: each box's new size reaches its parent
+                form.activate()
+            content.activate()
+            self._scroll.setWidgetResizable(True)  # fits the content to the view again
+
+    def is_narrow(self) -> bool:
+        """Whether the labels are narrowed to fit a narrow form (see :meth:`_fit_width`)."""
+        return self._narrow
 
     def _set_tab_order(self) -> None:
         for first, second in itertools.pairwise(self.focus_widgets()):

@@ -8,8 +8,14 @@ form follows in Tab order, and each decision has its shortcut on its button.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.intake import drafts as intake_drafts
 from app.intake.drafts import Draft, DraftSummary
@@ -18,10 +24,14 @@ from ui.desk_base import Desk, DeskEnv
 from ui.desks.intake.drafts_list import DraftList
 from ui.desks.intake.pending import PendingList
 from ui.desks.intake.picker import ItemPicker
-from ui.desks.intake.workspace import IntakeWorkspace
+from ui.desks.intake.workspace import SIDE_BY_SIDE_WIDTH, IntakeWorkspace
 from ui.worker import Changed
 
 SIDEBAR_WIDTH = 250
+#: Narrower than this (logical px: a 1366×768 screen at 125 % or 150 % scaling) the side bar
+#: steps aside while an intake is open and the workspace takes its width; Ctrl+F, the
+#: 「选择事项」 button and the next resident bring it back.
+WIDE_DESK_WIDTH = SIDEBAR_WIDTH + SIDE_BY_SIDE_WIDTH + 20
 PICK, DRAFTS, PENDING = range(3)
 
 
@@ -43,7 +53,7 @@ class IntakeDesk(Desk):
         self.sidebar.setMinimumWidth(230)
         self.workspace = IntakeWorkspace(env)
 
-        split = QSplitter(Qt.Orientation.Horizontal)
+        self.split = split = QSplitter(Qt.Orientation.Horizontal)
         split.setObjectName("intakeDeskSplit")
         split.setChildrenCollapsible(False)
         split.addWidget(self.sidebar)
@@ -54,6 +64,14 @@ class IntakeDesk(Desk):
         split.setStretchFactor(1, 5)
         split.setSizes([SIDEBAR_WIDTH, 1100])
         self.notice.setMinimumHeight(22)
+        self.show_sidebar = QPushButton("◂ 选择事项（Ctrl+F）")
+        self.show_sidebar.setObjectName("intakeShowSidebar")
+        self.show_sidebar.setAccessibleName("显示事项、草稿和待办件列表")
+        self.show_sidebar.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Ctrl+F is the keyboard way
+        self.show_sidebar.clicked.connect(self.focus_search)
+        self.show_sidebar.hide()
+        # Beside the intake's header: on a short screen it takes no line of its own.
+        self.workspace.header_row.insertWidget(0, self.show_sidebar)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 6)
         layout.addWidget(self.notice)
@@ -66,6 +84,7 @@ class IntakeDesk(Desk):
         self.pending.model.loaded.connect(self._pending_counted)
         self.workspace.said.connect(lambda text, error: self.say(text, error=error))
         self.workspace.done.connect(self._next_resident)
+        self.workspace.shown.connect(self._fit_sidebar)
         # A draft is in no case list: its own writes say when the drafts list must be read again.
         self.workspace.keeper.saved.connect(self._drafts_changed)
         self.workspace.keeper.discarded.connect(self._drafts_changed)
@@ -121,6 +140,7 @@ class IntakeDesk(Desk):
     # --- moving between intakes -------------------------------------------------------------
 
     def focus_search(self) -> None:
+        self._set_sidebar(True)
         self.sidebar.setCurrentIndex(PICK)
         self.picker.focus_search()
 
@@ -145,6 +165,30 @@ class IntakeDesk(Desk):
     def _discard_draft(self, token: str) -> None:
         if self.env.dialogs.confirm(self, "放弃草稿", "放弃后这份草稿将删除，不能恢复。确定吗？"):
             self.workspace.discard_draft(token)
+
+    # --- narrow screens ---------------------------------------------------------------------
+
+    def _fit_sidebar(self) -> None:
+        """On a narrow desk an open intake takes the side bar's width; on a wide one the side
+        bar is always there."""
+        narrow = self.width() < WIDE_DESK_WIDTH
+        if not narrow:
+            self._set_sidebar(True)
+        elif self.workspace.spec is not None:
+            self._set_sidebar(False)
+
+    def _set_sidebar(self, shown: bool) -> None:
+        if self.sidebar.isHidden() == (not shown):
+            return
+        self.sidebar.setVisible(shown)
+        self.show_sidebar.setVisible(not shown)
+        if shown:
+            total = sum(self.split.sizes())
+            self.split.setSizes([SIDEBAR_WIDTH, max(total - SIDEBAR_WIDTH, 1)])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_sidebar()
 
     def keep_unsaved(self) -> str | None:
         return self.workspace.keep_for_later()

@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 
 from app.catalog.schema import Material
 from app.intake.window import Decision, Kind
+from ui.form import MaterialsChecklist
 
 CONFIRM_KEYS = "Ctrl+Enter"
+MATERIALS_TITLE = "办理材料"
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -224,7 +226,9 @@ class MaterialsColumn(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("intakeRight")
-        title = QLabel("办理材料")
+        self.title = title = QLabel(MATERIALS_TITLE)
+        title.setObjectName("materialsTitle")
+        title.setWordWrap(True)
         bold = QFont(title.font())
         bold.setBold(True)
         title.setFont(bold)
@@ -252,9 +256,25 @@ class MaterialsColumn(QWidget):
         """Put ``checklist`` in the column (None: empty it); the old one is the caller's."""
         self.close_panels()
         self.materials_scroll.takeWidget()
+        self.title.setText(MATERIALS_TITLE)
+        if isinstance(checklist, MaterialsChecklist):
+            checklist.changed.connect(lambda: self._count_missing(checklist))
+            self._count_missing(checklist)
         if checklist is not None:
             self.materials_scroll.setWidget(checklist)
             checklist.show()
+
+    def _count_missing(self, checklist: MaterialsChecklist) -> None:
+        """The title says how many required materials are missing: it stays in sight when the
+        list itself is scrolled, or squeezed under the form on a narrow screen."""
+        if self.materials_scroll.widget() not in (checklist, None):
+            return  # an old list, already replaced
+        missing = len(checklist.missing_required())
+        self.title.setText(
+            f"{MATERIALS_TITLE}（缺必交材料 {missing} 项）"
+            if missing
+            else f"{MATERIALS_TITLE}（必交材料已齐全）"
+        )
 
     def open_panel(self) -> DecisionPanel | None:
         return next((p for p in self.panels if p.isVisible()), None)

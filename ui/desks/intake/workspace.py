@@ -12,8 +12,9 @@ import itertools
 import uuid
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QSplitter,
     QStackedWidget,
@@ -50,6 +51,10 @@ from ui.form import FormView, MaterialsChecklist
 from ui.form.style import ERROR
 
 FORM_WIDTH, MATERIALS_WIDTH = 650, 440  # at 1366 px; the rest is shared
+#: Narrower than this (logical px: 150 % scaling, a small window) the materials go under the
+#: form instead of beside it, each the whole width: no field or material scrolls sideways.
+SIDE_BY_SIDE_WIDTH = 1000
+FORM_SHARE_STACKED = 0.6  # of the height, when the materials are under the form
 EMPTY_TEXT = (
     "请在左侧输入事项名称、拼音首字母或编码并回车选择事项（Ctrl+F 回到搜索），"
     "或从“草稿”“待办件”中继续办理。"
@@ -59,6 +64,7 @@ EMPTY_TEXT = (
 class IntakeWorkspace(QWidget):
     said = Signal(str, bool)  # text, is_error
     done = Signal()  # the intake was decided, put aside or closed: back to the item search
+    shown = Signal()  # a walk-in's form or a pending case is on screen
 
     def __init__(self, env: DeskEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +106,7 @@ class IntakeWorkspace(QWidget):
         self.split.setStretchFactor(0, 1)
         self.split.setStretchFactor(1, 1)
         self.split.setSizes([FORM_WIDTH, MATERIALS_WIDTH])
+        self._sized_for: Qt.Orientation | None = None  # _fit_panes set the sizes for it
 
         self.buttons = DecisionButtons(self)
         self.buttons.pressed.connect(self.decide)
@@ -108,9 +115,12 @@ class IntakeWorkspace(QWidget):
         self.buttons.discard.clicked.connect(self._discard)
         self.buttons.close_case.clicked.connect(self._close_case)
 
+        # The header's line; the desk puts its 「选择事项」 button before the header here.
+        self.header_row = QHBoxLayout()
+        self.header_row.addWidget(self.header, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.header)
+        layout.addLayout(self.header_row)
         layout.addWidget(self.split, 1)
         layout.addWidget(self.buttons)
         read_card = QShortcut(QKeySequence(Qt.Key.Key_F2), self)
@@ -194,6 +204,7 @@ class IntakeWorkspace(QWidget):
         first = focusables(self.form)
         if first:
             first[0].setFocus(Qt.FocusReason.OtherFocusReason)
+        self.shown.emit()
 
     def _show_case(self, generation: int, case: OpenCase) -> None:
         if generation != self._generation:
@@ -225,6 +236,7 @@ class IntakeWorkspace(QWidget):
         boxes = [box for box in focusables(self.checklist) if box.isEnabled()]
         target = boxes[0] if boxes else self.buttons.first()
         target.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.shown.emit()
 
     @staticmethod
     def _item_line(spec: IntakeSpec) -> str:
@@ -252,6 +264,26 @@ class IntakeWorkspace(QWidget):
         self.left.setCurrentWidget(self.form_holder)
         self.header.setText(EMPTY_TEXT)
         self.buttons.show_for(None, empty=True)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_panes()
+
+    def _fit_panes(self) -> None:
+        """Form and materials side by side when there is room for both, else the materials
+        under the form (the Tab order stays form → materials → decisions either way)."""
+        side_by_side = self.width() >= SIDE_BY_SIDE_WIDTH
+        wanted = Qt.Orientation.Horizontal if side_by_side else Qt.Orientation.Vertical
+        if self._sized_for == wanted:
+            return
+        self.split.setOrientation(wanted)
+        if side_by_side:
+            self.split.setSizes([FORM_WIDTH, MATERIALS_WIDTH])
+        else:
+            height = max(self.split.height(), 100)
+            form = round(height * FORM_SHARE_STACKED)
+            self.split.setSizes([form, height - form])
+        self._sized_for = wanted
 
     def _tab_chain(self) -> None:
         chain = focusables(self.left.currentWidget() or self.left)
