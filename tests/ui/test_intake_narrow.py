@@ -12,9 +12,19 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.centre import Centre
+from tests.ui.clipping import clipped
 from tests.ui.conftest import wait_idle
 from tests.ui.screenshots import save_screenshot
-from tests.ui.test_intake_desk import NAME, child, line, open_desk, pick_dibao, press, type_chinese
+from tests.ui.test_intake_desk import (
+    NAME,
+    child,
+    fill_dibao,
+    line,
+    open_desk,
+    pick_dibao,
+    press,
+    type_chinese,
+)
 from ui.desk_base import DeskEnv
 from ui.desks.intake.desk import IntakeDesk
 from ui.form import FormView
@@ -79,6 +89,25 @@ def test_at_150_percent_the_materials_go_under_the_form_and_nothing_scrolls_side
     assert desk.sidebar.isVisible() and not show.isVisible()
     assert line(desk, "itemSearch").hasFocus()
     _fits_across(_settled(qtbot, desk))
+
+
+def test_at_150_percent_a_decision_panel_under_the_materials_scrolls_into_view_whole(
+    qtbot: QtBot, desk_env: Callable[[str], DeskEnv], centre: Centre
+) -> None:
+    desk = open_desk(qtbot, desk_env("clerk"), NARROW)
+    pick_dibao(qtbot, desk)
+    fill_dibao(qtbot, desk)
+    press(qtbot, desk, Qt.Key.Key_F7)  # 一次性告知: a note per missing material (six)
+    panel = desk.workspace.right.open_panel()
+    assert panel is desk.workspace.right.supplement
+    assert line(desk, "supplementNote_application").hasFocus()
+    qtbot.waitUntil(lambda: desk.workspace.right_scroll.verticalScrollBar().value() == panel.y())
+    assert clipped(desk) == []  # the column scrolls instead of squeezing the panel's rows
+    note = line(desk, "supplementNote_photo")  # the last note, at the panel's foot
+    note.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(note.hasFocus)
+    qtbot.keyClick(note, Qt.Key.Key_Escape)  # Esc closes the panel
+    assert desk.workspace.right.open_panel() is None
 
 
 def test_a_narrow_form_narrows_its_labels_instead_of_scrolling_sideways(

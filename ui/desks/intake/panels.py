@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -215,6 +215,16 @@ class RefusePanel(DecisionPanel):
         return Decision(Kind.REFUSE, reasons=reasons, competent_organ=self.organ.text().strip())
 
 
+class _ColumnLayout(QVBoxLayout):
+    """The column's layout, telling the scroll area around the column (the workspace's) no
+    height for its width: the area then gives the column the whole view, or its minimum and a
+    scroll bar when the view is lower — not the height of every material's row (the list
+    scrolls on its own) with a second scroll bar around it."""
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
+        return False
+
+
 class MaterialsColumn(QWidget):
     """The right-hand column: the materials checklist, and below it the open decision panel.
 
@@ -239,7 +249,7 @@ class MaterialsColumn(QWidget):
         self.supplement = SupplementPanel()
         self.refuse = RefusePanel()
         self.panels: tuple[DecisionPanel, ...] = (self.deficiency, self.supplement, self.refuse)
-        column = QVBoxLayout(self)
+        column = _ColumnLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(title)
         column.addWidget(self.materials_scroll, 1)
@@ -275,6 +285,16 @@ class MaterialsColumn(QWidget):
             if missing
             else f"{MATERIALS_TITLE}（必交材料已齐全）"
         )
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """With the open panel's wrapped lines at this width: the scroll area around the
+        column gives it at least that (see ``_ColumnLayout``), nothing is squeezed."""
+        hint = super().minimumSizeHint()
+        panel = self.open_panel()
+        if panel is not None and panel.hasHeightForWidth():
+            extra = panel.heightForWidth(self.width()) - panel.minimumSizeHint().height()
+            hint.setHeight(hint.height() + max(extra, 0))
+        return hint
 
     def open_panel(self) -> DecisionPanel | None:
         return next((p for p in self.panels if p.isVisible()), None)

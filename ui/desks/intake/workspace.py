@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import uuid
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -49,12 +49,14 @@ from ui.desks.intake.tasks import OpenCase, load_case, outcome_text
 from ui.documents.offer import offer_documents
 from ui.form import FormView, MaterialsChecklist
 from ui.form.style import ERROR
+from ui.scroll import scrolled
 
 FORM_WIDTH, MATERIALS_WIDTH = 650, 440  # at 1366 px; the rest is shared
 #: Narrower than this (logical px: 150 % scaling, a small window) the materials go under the
 #: form instead of beside it, each the whole width: no field or material scrolls sideways.
 SIDE_BY_SIDE_WIDTH = 1000
 FORM_SHARE_STACKED = 0.6  # of the height, when the materials are under the form
+FORM_SHARE_WITH_PANEL = 0.3  # … and while a decision panel is open under the materials
 EMPTY_TEXT = (
     "请在左侧输入事项名称、拼音首字母或编码并回车选择事项（Ctrl+F 回到搜索），"
     "或从“草稿”“待办件”中继续办理。"
@@ -91,8 +93,11 @@ class IntakeWorkspace(QWidget):
         self.form_holder = QWidget()
         QVBoxLayout(self.form_holder).setContentsMargins(0, 0, 0, 0)
         self.detail = CaseDetailView()
+        # Scrolls rather than holding the pane's height up: under the materials (150 %
+        # scaling) the pane gives way to an open decision panel.
+        self.detail_scroll = scrolled(self.detail, "caseDetailScroll")
         self.left.addWidget(self.form_holder)
-        self.left.addWidget(self.detail)
+        self.left.addWidget(self.detail_scroll)
 
         self.right = MaterialsColumn()
         self.right.decided.connect(self._panel_decided)
@@ -102,7 +107,10 @@ class IntakeWorkspace(QWidget):
         self.split.setObjectName("intakeSplit")
         self.split.setChildrenCollapsible(False)
         self.split.addWidget(self.left)
-        self.split.addWidget(self.right)
+        # The column scrolls as a whole when it is shorter than the materials and an open
+        # decision panel need (under the form at 150 % scaling) instead of squeezing the panel.
+        self.right_scroll = scrolled(self.right, "intakeRightScroll")
+        self.split.addWidget(self.right_scroll)
         self.split.setStretchFactor(0, 1)
         self.split.setStretchFactor(1, 1)
         self.split.setSizes([FORM_WIDTH, MATERIALS_WIDTH])
@@ -221,7 +229,7 @@ class IntakeWorkspace(QWidget):
         self._reset()
         self.spec, self.case = case.spec, case
         self.detail.show_case(case.view)
-        self.left.setCurrentWidget(self.detail)
+        self.left.setCurrentWidget(self.detail_scroll)
         self.checklist = MaterialsChecklist(case.spec.materials)
         self.checklist.set_received(case.received)
         for key in (m.id for m in case.spec.materials):
@@ -364,6 +372,13 @@ class IntakeWorkspace(QWidget):
 
     def _open_panel(self, panel: DecisionPanel) -> None:
         self.right.show_panel(panel)
+        if self.split.orientation() == Qt.Orientation.Vertical:  # the panel under the materials
+            height = sum(self.split.sizes())
+            form = round(height * FORM_SHARE_WITH_PANEL)
+            self.split.setSizes([form, height - form])
+            # Once the column is laid out with the panel: scrolled to the panel's title.
+            bar = self.right_scroll.verticalScrollBar()
+            QTimer.singleShot(0, panel, lambda: bar.setValue(panel.y()))
         self._tab_chain()
         panel.first_input().setFocus(Qt.FocusReason.OtherFocusReason)
 
