@@ -149,7 +149,7 @@ class LockScreen(QWidget):
         self.unlock_button.clicked.connect(self.submit)
         switch = QPushButton("切换用户")
         switch.setObjectName("switchUserButton")
-        switch.setToolTip("退出登录，由其他用户登录（未保存的内容会丢失）")
+        switch.setToolTip("退出登录，由其他用户登录（未完成的表单先保存为草稿）")
         switch.clicked.connect(self.switch_user)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
