@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from db.errors import StoreCorrupt, WrongKeyError
-from db.keystore import KEY_BYTES
+from db.keystore import raw_key_literal
 from db.sqlite_errors import CORRUPT_MESSAGE, SQLITE_NOTADB, sqlite_code, store_error_for
 
 READ_ONLY_OPTION = "onewindow_read_only"
@@ -36,17 +36,11 @@ WRONG_KEY_MESSAGE = (
 log = logging.getLogger(__name__)
 
 
-def _raw_key_literal(key: bytes) -> str:
-    if len(key) != KEY_BYTES:
-        raise ValueError(f"store key must be {KEY_BYTES} bytes")
-    return f"x'{key.hex()}'"
-
-
 def make_engine(db_path: Path, key: bytes, *, busy_timeout: float | None = None) -> Engine:
     """An engine on the encrypted file at ``db_path`` (created if missing); ``busy_timeout``
     in seconds, :data:`BUSY_TIMEOUT_S` when not given."""
     timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
-    url = URL.create("sqlite+pysqlcipher", password=_raw_key_literal(key), database=str(db_path))
+    url = URL.create("sqlite+pysqlcipher", password=raw_key_literal(key), database=str(db_path))
     # A pool that does not tie connections to threads: the desks' worker threads are Qt
     # threads, whose Python thread-locals do not last from one task to the next, so the
     # pysqlcipher default (SingletonThreadPool) kept opening connections and, past five,

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from db.errors import AppError
-from db.keystore import KeySource, load_key
+from db.errors import AppError, StoreError
+from db.keystore import KeySource, load_key, raw_key_literal
 from db.schema_version import HEAD
 
 MANIFEST_NAME = "store.json"
@@ -41,11 +41,11 @@ class Glance:
 
 def glance(data_dir: Path, key_file: Path | None, setting_keys: Iterable[str]) -> Glance | None:
     """The store in ``data_dir`` opens with its key and is at HEAD: its settings; else None."""
-    store_id = _store_id(data_dir / MANIFEST_NAME)
     db_path = data_dir / DB_NAME
-    if store_id is None or not db_path.is_file():
-        return None
     try:
+        store_id = manifest_store_id(data_dir / MANIFEST_NAME)
+        if not db_path.is_file():
+            return None
         key = load_key(KeySource(store_id, key_file))
     except AppError:
         return None
@@ -57,7 +57,7 @@ def glance(data_dir: Path, key_file: Path | None, setting_keys: Iterable[str]) -
         return None
     try:
         # The engine's raw-key form (db.engine): 32 random bytes need no passphrase KDF.
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        conn.execute(f'PRAGMA key = "{raw_key_literal(key)}"')
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute("PRAGMA query_only = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # wrong key: NOTADB
@@ -76,12 +76,15 @@ def glance(data_dir: Path, key_file: Path | None, setting_keys: Iterable[str]) -
     return Glance(settings, has_cases)
 
 
-def _store_id(path: Path) -> str | None:
+def manifest_store_id(path: Path) -> str:
+    """The store id the data directory's manifest names (the store's and the glance's reader);
+    :class:`StoreError` when it cannot be read or is of another format."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("format") != STORE_FORMAT:
-        return None
-    store_id = data.get("store_id")
-    return store_id if isinstance(store_id, str) else None
+        store_id = data["store_id"]
+        fmt = data["format"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"数据目录说明文件 {path} 已损坏，无法打开本地数据库。") from exc
+    if fmt != STORE_FORMAT or not isinstance(store_id, str):
+        raise StoreError(f"数据目录说明文件 {path} 的格式（{fmt}）不受本版本支持。")
+    return store_id

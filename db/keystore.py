@@ -22,6 +22,15 @@ from db.errors import NoKeyringError, StoreError
 
 #: The store key: random bytes, handed to SQLCipher as a raw key (no passphrase KDF needed).
 KEY_BYTES = 32
+
+
+def raw_key_literal(key: bytes) -> str:
+    """SQLCipher's raw-key form of the store key, ``x'…'`` (the engine's and the glance's)."""
+    if len(key) != KEY_BYTES:
+        raise ValueError(f"store key must be {KEY_BYTES} bytes")
+    return f"x'{key.hex()}'"
+
+
 KEYRING_SERVICE = "OneWindow 一窗通 store key"
 KEY_FILE_HEADER = (
     "# OneWindow demo store key - NOT SECRET. Whoever has this file can read the store.\n"

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import check_open, make_engine, make_session_factory
 from db.errors import DataDirError, NewerStoreError, NoKeyringError, StoreError, WrongKeyError
-from db.glance import DB_NAME, MANIFEST_NAME, STORE_FORMAT
+from db.glance import DB_NAME, MANIFEST_NAME, STORE_FORMAT, manifest_store_id
 from db.keystore import KeySource, create_key, load_key
 from db.schema_version import HEAD, stored_revision
 
@@ -64,7 +64,7 @@ def open_store(data_dir: Path, key_file: Path | None = None) -> Store:
     manifest_path = data_dir / MANIFEST_NAME
     db_path = data_dir / DB_NAME
     if manifest_path.exists():
-        store_id = _read_manifest(manifest_path)
+        store_id = manifest_store_id(manifest_path)
         if not db_path.exists():
             raise StoreError(f"数据目录 {data_dir} 中缺少数据库文件 {DB_NAME}，请从备份恢复。")
         key = _key_of(data_dir, KeySource(store_id, key_file))
@@ -123,18 +123,6 @@ def _writable(data_dir: Path) -> None:
         ) from exc
     if not os.access(data_dir, os.W_OK | os.X_OK):
         raise DataDirError(f"数据目录 {data_dir} 不可写（权限不足），未做任何更改。\n{way}")
-
-
-def _read_manifest(path: Path) -> str:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        store_id = data["store_id"]
-        fmt = data["format"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"数据目录说明文件 {path} 已损坏，无法打开本地数据库。") from exc
-    if fmt != STORE_FORMAT or not isinstance(store_id, str):
-        raise StoreError(f"数据目录说明文件 {path} 的格式（{fmt}）不受本版本支持。")
-    return store_id
 
 
 def _made_on(path: Path) -> str:
