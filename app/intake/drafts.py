@@ -26,6 +26,9 @@ from db.models import IntakeDraft, Item
 
 NO_NAME = "（未填申请人）"
 MAX_TOKEN = 40
+#: Tokens of a proxy agent's unfinished filing (app.intake.proxy_drafts): the 代办台's own,
+#: kept in the same table and left out of the 受理台's list.
+PROXY_TOKEN_PREFIX = "proxy-"
 
 
 @dataclass(frozen=True)
@@ -78,12 +81,16 @@ def _checked(
         for k, v in materials.items()
     ):
         raise ValidationError("份数", "材料份数必须是正整数。")
+    return as_stored(form_data), dict(materials)
+
+
+def as_stored(form_data: Mapping[str, Any]) -> dict[str, Any]:
+    """The form as the store keeps it (JSON): a value that cannot round-trip is refused here,
+    not half-saved."""
     try:
-        # The store keeps JSON: a value that cannot round-trip is refused here, not half-saved.
-        form = json.loads(json.dumps(dict(form_data), ensure_ascii=False))
+        return dict(json.loads(json.dumps(dict(form_data), ensure_ascii=False)))
     except (TypeError, ValueError) as error:
         raise ValidationError("草稿", "表单内容无法保存为草稿。") from error
-    return form, dict(materials)
 
 
 def _own(session: Session, actor: Actor, token: str) -> IntakeDraft | None:
@@ -126,8 +133,7 @@ def list_drafts(session: Session, actor: Actor) -> list[DraftSummary]:
         select(IntakeDraft, Item.name)
         .join(Item, Item.id == IntakeDraft.item_id)
         .where(IntakeDraft.user_id == actor.user_id)
-        # a proxy agent's unfinished filing (app.intake.proxy_drafts) is the 代办台's own
-        .where(IntakeDraft.token.not_like("proxy-%"))
+        .where(IntakeDraft.token.not_like(f"{PROXY_TOKEN_PREFIX}%"))
         .order_by(IntakeDraft.updated_at.desc(), IntakeDraft.id.desc())
     )
     return [DraftSummary(d.token, d.item_id, name, d.label, d.updated_at) for d, name in rows]

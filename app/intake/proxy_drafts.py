@@ -12,7 +12,6 @@ agent, labelled with the resident's name; the 受理台's own draft list leaves 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,12 +20,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.actor import Actor, Role
-from app.errors import NotFound, PermissionDenied, ValidationError
+from app.errors import NotFound, PermissionDenied
+from app.intake.drafts import PROXY_TOKEN_PREFIX, as_stored
 from app.units.declare import reads, writes
 from db.base import utcnow
 from db.models import Applicant, IntakeDraft, Item, ProxyAuthorization
-
-TOKEN_PREFIX = "proxy-"
 
 
 @dataclass(frozen=True)
@@ -37,10 +35,6 @@ class UnfinishedFiling:
     resident_name: str
     form_data: dict[str, Any]
     updated_at: dt.datetime
-
-
-def is_proxy_token(token: str) -> bool:
-    return token.startswith(TOKEN_PREFIX)
 
 
 def kept_notice(item_name: str, resident_name: str) -> str:
@@ -58,7 +52,7 @@ def _require_proxy(actor: Actor) -> None:
 
 def _own_rows(actor: Actor) -> Any:
     return select(IntakeDraft).where(
-        IntakeDraft.user_id == actor.user_id, IntakeDraft.token.startswith(TOKEN_PREFIX)
+        IntakeDraft.user_id == actor.user_id, IntakeDraft.token.startswith(PROXY_TOKEN_PREFIX)
     )
 
 
@@ -73,10 +67,7 @@ def keep_filing(
     """Keep the agent's filing as typed (no check: it is unfinished), replacing any kept
     before; the authorization must be the agent's own."""
     _require_proxy(actor)
-    try:  # the store keeps JSON: a value that cannot round-trip is refused, not half-saved
-        form = json.loads(json.dumps(dict(form_data), ensure_ascii=False))
-    except (TypeError, ValueError) as error:
-        raise ValidationError("草稿", "表单内容无法保存为草稿。") from error
+    form = as_stored(form_data)
     with session.begin():
         auth = session.get(ProxyAuthorization, authorization_id)
         if auth is None or auth.proxy_user_id != actor.user_id:
@@ -86,7 +77,7 @@ def keep_filing(
             raise NotFound("该事项不在当前事项目录中，请重新选择事项。")
         resident = session.get(Applicant, auth.applicant_id)
         name = resident.name if resident is not None else ""
-        token = f"{TOKEN_PREFIX}{auth.id}"
+        token = f"{PROXY_TOKEN_PREFIX}{auth.id}"
         for row in session.scalars(_own_rows(actor)):
             if row.token != token:
                 session.delete(row)
@@ -111,7 +102,7 @@ def unfinished_filing(session: Session, actor: Actor) -> UnfinishedFiling | None
     item = session.get(Item, row.item_id)
     if item is None or not item.active:
         return None
-    authorization_id = int(row.token.removeprefix(TOKEN_PREFIX))
+    authorization_id = int(row.token.removeprefix(PROXY_TOKEN_PREFIX))
     return UnfinishedFiling(
         authorization_id, item.id, item.name, row.label, dict(row.form_data), row.updated_at
     )
@@ -124,7 +115,7 @@ def drop_filings(session: Session, actor: Actor) -> int:
         result = session.execute(
             delete(IntakeDraft)
             .where(IntakeDraft.user_id == actor.user_id)
-            .where(IntakeDraft.token.startswith(TOKEN_PREFIX))
+            .where(IntakeDraft.token.startswith(PROXY_TOKEN_PREFIX))
             .execution_options(synchronize_session=False)
         )
         return int(getattr(result, "rowcount", 0) or 0)
