@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable, Iterator
-from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -23,6 +22,7 @@ from app.idcard.simulator import CardPlacer, default_cards_file, load_cards
 from app.validators import id_check_digit
 from db.models import IntakeDraft
 from tests.centre import Centre
+from tests.ui import test_intake_desk as front
 from tests.ui.conftest import wait_idle
 from tests.ui.drive import commit_text
 from tests.ui.screenshots import save_screenshots
@@ -61,9 +61,9 @@ def _open(qtbot: QtBot, env: DeskEnv, item: str, size: tuple[int, int] = (1366, 
     desk.activateWindow()
     qtbot.waitUntil(desk.isActiveWindow)
     wait_idle(qtbot, env.runner)
-    search = _child(desk, QLineEdit, "itemSearch")
+    search = front.child(desk, QLineEdit, "itemSearch")
     qtbot.keyClicks(search, _initials(item))
-    items = _child(desk, QListWidget, "itemList")
+    items = front.child(desk, QListWidget, "itemList")
     qtbot.waitUntil(lambda: items.count() == 1)
     qtbot.keyClick(search, Qt.Key.Key_Return)
     wait_idle(qtbot, env.runner)
@@ -71,17 +71,8 @@ def _open(qtbot: QtBot, env: DeskEnv, item: str, size: tuple[int, int] = (1366, 
     return desk
 
 
-W = TypeVar("W", bound=QWidget)
-
-
-def _child(parent: QWidget, kind: type[W], name: str) -> W:
-    found = parent.findChild(kind, name)
-    assert isinstance(found, kind), name
-    return found
-
-
 def _read_with_button(qtbot: QtBot, desk: IntakeDesk) -> None:
-    button = _child(desk, QPushButton, "readCardButton")
+    button = front.child(desk, QPushButton, "readCardButton")
     assert button.isVisible() and button.text() == "读卡 F2"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, desk.env.runner)
@@ -95,7 +86,7 @@ def _applicant(desk: IntakeDesk) -> dict[str, object]:
 
 
 def _photo(desk: IntakeDesk) -> QLabel:
-    return _child(desk, QLabel, "cardPhoto")
+    return front.child(desk, QLabel, "cardPhoto")
 
 
 def _top_in(widget: QWidget, ancestor: QWidget) -> int:
@@ -109,9 +100,9 @@ def test_read_card_fills_every_applicant_field_the_form_has_and_shows_the_photo(
     placer.place(card)
     env = desk_env("clerk")
     desk = _open(qtbot, env, PENSION)
-    reader = _child(desk, QLabel, "cardReaderLabel")
+    reader = front.child(desk, QLabel, "cardReaderLabel")
     assert "模拟读卡器" in reader.text()  # the simulator says what it is
-    phone = _child(desk, QLineEdit, "field_applicant_phone")
+    phone = front.child(desk, QLineEdit, "field_applicant_phone")
     phone.setFocus()
     qtbot.keyClicks(phone, "13812345678")
     assert _photo(desk).pixmap().isNull()
@@ -127,14 +118,14 @@ def test_read_card_fills_every_applicant_field_the_form_has_and_shows_the_photo(
         # the village the card's 住址 names (清河镇清河社区), its code from the county's list
         "address": {"division_code": "511899101001", "detail": card.address},
     }
-    assert _child(desk, QLineEdit, "field_applicant_name").text() == "李演示"
-    assert _child(desk, QLineEdit, "field_applicant_id_number").text() == card.id_number
-    assert _child(desk, QLineEdit, "field_applicant_address_detail").text() == card.address
+    assert front.child(desk, QLineEdit, "field_applicant_name").text() == "李演示"
+    assert front.child(desk, QLineEdit, "field_applicant_id_number").text() == card.id_number
+    assert front.child(desk, QLineEdit, "field_applicant_address_detail").text() == card.address
     values = form.value()
     assert values["nation"] == "汉族"
-    assert values["sex"] == "女" and _child(desk, QComboBox, "field_sex").currentText() == "女"
+    assert values["sex"] == "女" and front.child(desk, QComboBox, "field_sex").currentText() == "女"
     assert values["birth_date"] == "1988-11-23"
-    notice = _child(desk, QLabel, "cardNotice")
+    notice = front.child(desk, QLabel, "cardNotice")
     assert notice.isVisible()
     assert "签发机关 示例县公安局" in notice.text() and "2019.07.15-2039.07.15" in notice.text()
     assert desk.notice.text().startswith("已读卡（模拟读卡器）：李演示")
@@ -160,7 +151,7 @@ def test_f2_reads_the_card_from_anywhere_in_the_form(
 ) -> None:
     placer.place(CARDS["张示范"])
     desk = _open(qtbot, desk_env("clerk"), DIBAO)
-    name = _child(desk, QLineEdit, "field_applicant_name")
+    name = front.child(desk, QLineEdit, "field_applicant_name")
     qtbot.waitUntil(name.hasFocus)
     qtbot.keyClick(name, Qt.Key.Key_F2)
     wait_idle(qtbot, desk.env.runner)
@@ -168,7 +159,7 @@ def test_f2_reads_the_card_from_anywhere_in_the_form(
     assert name.hasFocus()  # the clerk carries on where they were
     assert _applicant(desk)["id_number"] == CARDS["张示范"].id_number
     assert not _photo(desk).pixmap().isNull()
-    assert "长期" in _child(desk, QLabel, "cardNotice").text()
+    assert "长期" in front.child(desk, QLabel, "cardNotice").text()
 
 
 def test_an_expired_card_warns_naming_its_validity(
@@ -178,7 +169,7 @@ def test_an_expired_card_warns_naming_its_validity(
     desk = _open(qtbot, desk_env("clerk"), DIBAO)
     _read_with_button(qtbot, desk)
     assert _applicant(desk)["name"] == "王测试"  # filled all the same: the clerk decides
-    notice = _child(desk, QLabel, "cardNotice")
+    notice = front.child(desk, QLabel, "cardNotice")
     assert notice.isVisible() and notice.property("severity") == "warning"
     assert "已过期" in notice.text() and "有效期限 2010.05.01-2020.05.01" in notice.text()
     assert "已过期" in desk.notice.text()
@@ -189,14 +180,14 @@ def test_no_card_and_no_reader_say_so_and_keep_what_was_typed(
     qtbot: QtBot, desk_env: Callable[[str], DeskEnv], centre: Centre, placer: CardPlacer
 ) -> None:
     desk = _open(qtbot, desk_env("clerk"), DIBAO)
-    name = _child(desk, QLineEdit, "field_applicant_name")
+    name = front.child(desk, QLineEdit, "field_applicant_name")
     commit_text(name, "手工录入")
     _read_with_button(qtbot, desk)  # nothing placed on the reader
-    notice = _child(desk, QLabel, "cardNotice")
+    notice = front.child(desk, QLabel, "cardNotice")
     assert "没有放卡" in notice.text() and notice.property("severity") == "error"
     assert "E702" in desk.notice.text()
     assert name.text() == "手工录入"
-    assert _child(desk, QPushButton, "readCardButton").isEnabled()
+    assert front.child(desk, QPushButton, "readCardButton").isEnabled()
 
     _use_reader(centre, "none")
     qtbot.keyClick(name, Qt.Key.Key_F2)
@@ -225,7 +216,7 @@ def test_a_typed_id_number_fills_birth_date_and_sex(
     desk = _open(qtbot, desk_env("clerk"), PENSION)
     form = desk.workspace.form
     assert form is not None
-    id_edit = _child(desk, QLineEdit, "field_applicant_id_number")
+    id_edit = front.child(desk, QLineEdit, "field_applicant_id_number")
     id_edit.setFocus()
     woman17 = "51189919610305002"
     qtbot.keyClicks(id_edit, woman17 + id_check_digit(woman17))
@@ -239,7 +230,7 @@ def test_a_typed_id_number_fills_birth_date_and_sex(
     qtbot.keyClicks(id_edit, man17 + id_check_digit(man17))
     assert (form.value()["birth_date"], form.value()["sex"]) == ("1970-01-01", "男")
     # … but not what the clerk typed there.
-    birth = _child(desk, QLineEdit, "field_birth_date")
+    birth = front.child(desk, QLineEdit, "field_birth_date")
     birth.setFocus()
     birth.selectAll()
     qtbot.keyClicks(birth, "1970-01-02")
@@ -260,13 +251,13 @@ def test_the_id_error_sits_under_the_id_field_not_under_the_address(
     desk = _open(qtbot, desk_env("clerk"), DIBAO)
     form = desk.workspace.form
     assert form is not None
-    id_edit = _child(desk, QLineEdit, "field_applicant_id_number")
-    phone = _child(desk, QLineEdit, "field_applicant_phone")
-    address = _child(desk, QLineEdit, "field_applicant_address_detail")
+    id_edit = front.child(desk, QLineEdit, "field_applicant_id_number")
+    phone = front.child(desk, QLineEdit, "field_applicant_phone")
+    address = front.child(desk, QLineEdit, "field_applicant_address_detail")
     id_edit.setFocus()
     good17 = "51189919610305002"
     qtbot.keyClicks(id_edit, good17 + ("0" if id_check_digit(good17) != "0" else "1"))
-    problem = _child(form, QLabel, "problem_applicant")
+    problem = front.child(form, QLabel, "problem_applicant")
     qtbot.waitUntil(problem.isVisible)
     assert not _photo(desk).isVisible()  # no reader set up here: no empty photo box either
     assert "校验位不正确" in problem.text()
@@ -315,14 +306,14 @@ def test_the_administrator_chooses_the_reader_on_the_settings_page(
     wait_idle(qtbot, env.runner)
     desk.tabs.setCurrentWidget(desk.settings)
     pane = desk.settings
-    kind = _child(pane, QComboBox, "settingIdcardReader")
+    kind = front.child(pane, QComboBox, "settingIdcardReader")
     assert kind.currentData() == "none"
     assert [kind.itemText(i) for i in range(kind.count())][1].startswith("模拟读卡器")
 
     kind.setCurrentIndex(kind.findData("sdk"))  # a vendor's reader, but no library named
     qtbot.mouseClick(pane.save_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, env.runner)
-    library = _child(pane, QLineEdit, "settingIdcardSdkLibrary")
+    library = front.child(pane, QLineEdit, "settingIdcardSdkLibrary")
     assert "阅读器接口库路径" in desk.notice.text() and library.hasFocus()
     with centre.store.reader() as session:
         assert settings.IDCARD_READER.get(session) == "none"  # nothing saved

@@ -22,6 +22,8 @@ from tests.ui.test_whole_cases import _passwords, sign_in, sign_out
 from ui.application import build_session
 from ui.desk_base import DeskEnv
 from ui.desks.intake.desk import IntakeDesk
+from ui.main_window import MainWindow
+from ui.session import SessionController
 from ui.worker import Runner
 
 CONSENT = "已签署家庭经济状况查询核对授权书和信息真实性承诺书"
@@ -87,9 +89,10 @@ def test_the_notice_over_a_refused_form_follows_the_fixes_and_goes(
     assert front.notice(desk).startswith("已受理，收件号 ")
 
 
-def test_signing_out_keeps_a_half_filled_form_as_a_draft_and_says_so(
+def _clerk_at_intake(
     qtbot: QtBot, centre: Centre
-) -> None:
+) -> tuple[SessionController, MainWindow, IntakeDesk]:
+    """The clerk signed in through a real session, at the 受理台."""
     _passwords(centre)
     runner = Runner()
     session = build_session(
@@ -101,6 +104,13 @@ def test_signing_out_keeps_a_half_filled_form_as_a_draft_and_says_so(
     assert isinstance(desk, IntakeDesk)
     desk.activateWindow()
     qtbot.waitUntil(desk.isActiveWindow)
+    return session, window, desk
+
+
+def test_signing_out_keeps_a_half_filled_form_as_a_draft_and_says_so(
+    qtbot: QtBot, centre: Centre
+) -> None:
+    session, window, desk = _clerk_at_intake(qtbot, centre)
     front.pick_dibao(qtbot, desk)
     front.type_chinese(qtbot, front.line(desk, "field_applicant_name"), front.NAME)
     id_edit = front.line(desk, "field_applicant_id_number")
@@ -131,27 +141,17 @@ def test_signing_out_keeps_a_half_filled_form_as_a_draft_and_says_so(
     drafts.setCurrentRow(0)
     front.focus(qtbot, drafts)
     qtbot.keyClick(drafts, Qt.Key.Key_Return)
-    wait_idle(qtbot, runner)
+    wait_idle(qtbot, session.runner)
     assert again.workspace.form is not None
     assert again.workspace.form.value() == typed  # nothing typed is lost
     session.sign_out()  # resumed and untouched: kept again, said again
     assert session.login is not None and "未完成的表单已保存为草稿" in session.login.message.text()
-    wait_idle(qtbot, runner)
+    wait_idle(qtbot, session.runner)
     assert front.draft_count(centre) == 1
 
 
 def test_an_empty_form_is_not_kept_and_nothing_is_said(qtbot: QtBot, centre: Centre) -> None:
-    _passwords(centre)
-    runner = Runner()
-    session = build_session(
-        centre.store, False, FakeDialogs(), runner, clock=centre.clock, idle_lock_ms=3_600_000
-    )
-    qtbot.addWidget(session.start())
-    window = sign_in(qtbot, session, "clerk")
-    desk = window.desk("intakeDesk")
-    assert isinstance(desk, IntakeDesk)
-    desk.activateWindow()
-    qtbot.waitUntil(desk.isActiveWindow)
+    session, window, desk = _clerk_at_intake(qtbot, centre)
     front.pick_dibao(qtbot, desk)  # picked, nothing typed
     sign_out(qtbot, session, window)
     assert session.login is not None and session.login.message.text() == ""
