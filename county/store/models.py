@@ -135,6 +135,8 @@ class CountyCase(CountyBase):
     state: Mapped[str] = mapped_column(String(30))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_at: Mapped[str | None] = mapped_column(String(40))  # the workstation it was opened at
+    # SHA-256 of the case's uid and its 查询密码 (the progress page checks it; None: no password).
+    query_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class CaseActionRow(CountyBase):
@@ -248,3 +250,31 @@ class AppliedOp(CountyBase):
     payload_hash: Mapped[str] = mapped_column(String(64))
     centre_code: Mapped[str] = mapped_column(ForeignKey("centres.code"))
     applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CountyEvaluation(CountyBase):
+    """好差评: one rating of a case of a centre — at a window (from the workstation) or by phone
+    (the progress page) — numbered per case in the county's order (评价次数, ``assess_number``),
+    with its 差评 rectification task's state and steps. ``feed_seq`` orders the feed the centre's
+    workstations take down; it moves on each change (a new step)."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (
+        UniqueConstraint("case_id", "assess_number"),
+        UniqueConstraint("service_op_id", "channel"),  # one window rating per service
+        Index("ix_evaluations_centre_feed", "centre_code", "feed_seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
+    centre_code: Mapped[str] = mapped_column(ForeignKey("centres.code"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    assess_number: Mapped[int]
+    service_op_id: Mapped[str | None] = mapped_column(String(36))
+    channel: Mapped[str] = mapped_column(String(10))
+    level: Mapped[int]  # GB/T 39046 A.8: 1 = 非常满意
+    terms: Mapped[dict[str, Any]] = mapped_column(JSON)  # app.evaluations.wire.EvaluationTerms
+    task_state: Mapped[str | None] = mapped_column(String(20))  # None: not a 差评
+    steps: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # TakenStep
+    feed_seq: Mapped[int]
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,6 +12,7 @@ from db.models.cases import (
 )
 from db.models.catalog import CatalogRelease, FormTemplateVersion, Item, ItemMaterial, ItemStep
 from db.models.drafts import IntakeDraft
+from db.models.evaluations import Evaluation, RectificationStep
 from db.models.outbox import OutboxEntry
 from db.models.settings import CalendarYear, Setting
 from db.models.sync import ActionConfirmation, CountyEpoch
@@ -25,6 +26,7 @@ __all__ = [
     "CaseAction",
     "CatalogRelease",
     "CountyEpoch",
+    "Evaluation",
     "FormTemplateVersion",
     "IntakeDraft",
     "Item",
@@ -34,6 +36,7 @@ __all__ = [
     "OutboxEntry",
     "PrintedDocument",
     "ProxyAuthorization",
+    "RectificationStep",
     "Role",
     "Setting",
     "User",

@@ -72,6 +72,9 @@ class Case(Base):
     # The county's seal on it: after the county is restored from an older backup, this
     # workstation gives the number back with it (``app/sync/give_back.py``).
     official_no_seal: Mapped[str | None] = mapped_column(String(64))
+    # 查询密码: printed on the receipts with the case number; with it the resident follows the
+    # case on the county's progress page and rates it by phone (from the opening action).
+    query_password: Mapped[str | None] = mapped_column(String(12))
     # The item version and template version the case was filed under, for ever.
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
     category: Mapped[str] = mapped_column(String(50))  # the item's, for queues by category
