@@ -78,8 +78,10 @@ class StepTerms(_Frozen):
 
 
 class TakenStep(StepTerms):
-    """A step as the county applied it: who took it."""
+    """A step as the county applied it: who took it, and the op_id of the operation that carried
+    it (the envelope's; a workstation knows a step it already holds by it)."""
 
+    op_id: str = Field(min_length=36, max_length=36)
     actor: str = Field(min_length=1)
 
 
