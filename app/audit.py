@@ -96,6 +96,9 @@ class AuditEvent(StrEnum):
     WORKSTATION_ACTIVATED = "workstation_activated"  # linked to the county (desktop)
     ACTIVATION_REFUSED = "activation_refused"  # the county refused the activation code
     NUMBER_REFUSED = "number_refused"  # a 办件编号 given back after a restore, not taken
+    # 好差评: a resident's rating at the window (actor "resident"), a step of a 差评's task.
+    EVALUATION_RECORDED = "evaluation_recorded"
+    RECTIFICATION_STEP = "rectification_step"
 
 
 EVENT_LABELS: Mapping[str, str] = {
@@ -126,6 +129,8 @@ EVENT_LABELS: Mapping[str, str] = {
     AuditEvent.WORKSTATION_ACTIVATED: "激活工作站",
     AuditEvent.ACTIVATION_REFUSED: "激活被县级系统拒绝",
     AuditEvent.NUMBER_REFUSED: "县级系统未收回办件编号",
+    AuditEvent.EVALUATION_RECORDED: "群众评价",
+    AuditEvent.RECTIFICATION_STEP: "差评整改",
 }
 
 CASE_EVENT_PREFIX = "case."

@@ -23,6 +23,8 @@ from typing import Final
 from app import settings
 from app.actor import ROLE_LABELS
 from app.audit import CASE_EVENT_PREFIX, AuditEvent, JsonValue, case_event, event_label
+from app.evaluations.levels import LEVEL_LABELS, REASON_LABELS, SERVICE_LABELS
+from app.evaluations.rectification import CALL_BACK_LABELS, STEP_LABELS, TASK_STATE_LABELS
 from app.permissions import PERMISSION_LABELS
 from app.printing.kinds import DOC_LABELS
 from app.workflow.fold import CHINA_TZ
@@ -31,7 +33,11 @@ from app.workflow.states import ACTION_LABELS, STATE_LABELS, Action
 __all__ = ["KEY_LABELS", "SENTENCES", "describe", "detail_json", "has_sentence"]
 
 # Who wrote entries that no person made (app/sync/catalogue.py, app/demo/users.py).
-ACTOR_LABELS: Final[Mapping[str, str]] = {"county": "县级系统", "demo-seed": "演示数据生成"}
+ACTOR_LABELS: Final[Mapping[str, str]] = {
+    "county": "县级系统",
+    "demo-seed": "演示数据生成",
+    "resident": "办事群众",  # a rating (好差评) at the window: the resident's, never an account's
+}
 
 #: Chinese names of the detail keys, for the 「键：值」 pairs of keys no sentence uses.
 KEY_LABELS: Final[Mapping[str, str]] = {
@@ -308,6 +314,39 @@ def _number_refused(who: str, subject: str, d: _Detail) -> str:
     return f"{who} 未收回交回的办件编号 {subject}：{why}{code}"
 
 
+_LEVELS: Final[Mapping[str, str]] = {str(k.value): x for k, x in LEVEL_LABELS.items()}
+_REASONS: Final[Mapping[str, str]] = {k.value: x for k, x in REASON_LABELS.items()}
+_SERVICES: Final[Mapping[str, str]] = {k.value: x for k, x in SERVICE_LABELS.items()}
+_STEPS: Final[Mapping[str, str]] = {k.value: x for k, x in STEP_LABELS.items()}
+_TASK_STATES: Final[Mapping[str, str]] = {k.value: x for k, x in TASK_STATE_LABELS.items()}
+_OUTCOMES: Final[Mapping[str, str]] = {k.value: x for k, x in CALL_BACK_LABELS.items()}
+
+
+def _evaluation_recorded(who: str, subject: str, d: _Detail) -> str:
+    service = _label(_SERVICES, d.text("service"))
+    staff = f"（经办人 {d.text('staff')}）" if d.has("staff") else ""
+    level = _label(_LEVELS, d.text("level"))
+    reasons = d.get("reasons")
+    why = ""
+    if isinstance(reasons, list) and reasons:
+        why = "，原因：" + "、".join(_label(_REASONS, str(r)) for r in reasons)
+    named = "，匿名（不接受回访）" if d.get("anonymous") is True else ""
+    task = f"；转中心负责人整改，期限 {d.text('task_due')}" if d.has("task_due") else ""
+    d.get("evaluation")  # the uid: in the raw record, too long for a sentence
+    number = f"收件号 {subject or '（无）'}"
+    return f"{who} 评价「{service}」{staff}：{level}{why}{named}{task}；{number}"
+
+
+def _rectification_step(who: str, subject: str, d: _Detail) -> str:
+    step = _label(_STEPS, d.text("step"))
+    found = d.get("founded")
+    finding = "" if found is None else ("：属实" if found is True else "：不属实")
+    outcome = f"：{_label(_OUTCOMES, d.text('outcome'))}" if d.has("outcome") else ""
+    state = f"，整改状态变为「{_label(_TASK_STATES, d.text('state'))}」" if d.has("state") else ""
+    d.get("evaluation")
+    return f"{who} 差评整改「{step}」{finding}{outcome}{state}；收件号 {subject or '（无）'}"
+
+
 def _simple(text: str) -> Sentence:
     """The sentence ``{who} {text}``, ``{subject}`` in ``text`` replaced by the entry's subject."""
 
@@ -377,6 +416,8 @@ SENTENCES: Final[Mapping[str, Sentence]] = {
     _E.WORKSTATION_ACTIVATED: _activated,
     _E.ACTIVATION_REFUSED: _activation_refused,
     _E.NUMBER_REFUSED: _number_refused,
+    _E.EVALUATION_RECORDED: _evaluation_recorded,
+    _E.RECTIFICATION_STEP: _rectification_step,
     **{case_event(a.value): _case_action(a) for a in Action},
 }
 # Keys a sentence says in words of its own, or which would say nothing to the auditor.

@@ -37,6 +37,7 @@ class Permission(StrEnum):
     APPROVE_EXTENSION = "approve_extension"
     EXPORT = "export"
     SYNC_ACTIVATE = "sync_activate"
+    RECTIFY = "rectify"
 
     @property
     def label(self) -> str:
@@ -58,6 +59,7 @@ PERMISSION_LABELS: Mapping[Permission, str] = MappingProxyType(
         Permission.APPROVE_EXTENSION: "审批延期",
         Permission.EXPORT: "导出数据",
         Permission.SYNC_ACTIVATE: "激活本工作站（连接县级系统）",
+        Permission.RECTIFY: "办理差评整改",
     }
 )
 
@@ -70,7 +72,14 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
         # A proxy agent sees only their own filings and masked ID numbers.
         Role.PROXY: frozenset(),
         Role.SUPERVISOR: frozenset(
-            {_P.VIEW_FULL_ID, _P.CASE_SEARCH_ALL, _P.REASSIGN, _P.APPROVE_EXTENSION, _P.EXPORT}
+            {
+                _P.VIEW_FULL_ID,
+                _P.CASE_SEARCH_ALL,
+                _P.REASSIGN,
+                _P.APPROVE_EXTENSION,
+                _P.EXPORT,
+                _P.RECTIFY,
+            }
         ),
         Role.ADMIN: frozenset(
             {_P.USER_ADMIN, _P.CATALOG_LOAD, _P.CALENDAR_EDIT, _P.SETTINGS_EDIT, _P.SYNC_ACTIVATE}

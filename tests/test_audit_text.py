@@ -55,6 +55,21 @@ SAMPLES: dict[str, dict[str, JsonValue]] = {
     AuditEvent.WORKSTATION_ACTIVATED: {"county_url": "http://county", "county_name": "示例县"},
     AuditEvent.ACTIVATION_REFUSED: {"county_url": "http://county"},
     AuditEvent.NUMBER_REFUSED: {"case": "c-1", "code": "taken", "message": "编号已被占用"},
+    AuditEvent.EVALUATION_RECORDED: {
+        "evaluation": "019a0000-0000-7000-8000-000000000001",
+        "service": "intake",
+        "level": 4,
+        "reasons": ["attitude", "many_trips"],
+        "anonymous": False,
+        "staff": "clerk1",
+        "task_due": "2026-03-09",
+    },
+    AuditEvent.RECTIFICATION_STEP: {
+        "evaluation": "019a0000-0000-7000-8000-000000000001",
+        "step": "call_back",
+        "outcome": "basically_satisfied",
+        "state": "to_close",
+    },
 }
 CASE_DETAIL: dict[str, JsonValue] = {"seq": 2, "from": "received", "to": "accepted"}
 CJK = re.compile(r"[\u4e00-\u9fff]")

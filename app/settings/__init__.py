@@ -49,6 +49,8 @@ LOCKOUT_MINUTES = Option("lockout_minutes", 15, "锁定时长（分钟）")
 IDLE_LOCK_MINUTES = Option("idle_lock_minutes", 10, "无操作自动锁屏（分钟）")
 YELLOW_AT_WORKING_DAYS = Option("yellow_at_working_days", 2, "剩余几个工作日起黄色预警")
 COMPLAINT_PHONE = Option("complaint_phone", "12345", "投诉监督电话")
+# 差评整改: a 差评's rectification task is due this many working days after the rating.
+RECTIFY_DAYS = Option("rectify_days", 5, "差评整改期限（工作日）")
 # A form's 区划代码 outside the centre's county (TOWN_CODE's first 6 digits): "warn" (shown,
 # intake goes on) or "refuse" (the form does not pass). Why warn by default: docs/divisions.md.
 OUT_OF_COUNTY_CODES = Option("out_of_county_codes", "warn", "外县区划代码")
@@ -59,6 +61,7 @@ SYNC_CURSOR = Option("sync_cursor", 0, "已同步到的县级变更位置")
 # The county epoch this workstation last gave back its 办件编号 in (app/sync/give_back.py).
 NUMBERS_GIVEN_EPOCH = Option("numbers_given_epoch", "", "已向县级系统交回办件编号的数据纪元")
 AUTHORIZATION_CURSOR = Option("authorization_cursor", 0, "已同步到的县级代办委托位置")
+EVALUATION_CURSOR = Option("evaluation_cursor", 0, "已同步到的县级好差评位置")
 COUNTY_URL = Option("county_url", "", "县级系统地址")
 # The CA certificate(s) the county's HTTPS is verified against, as PEM text ("": the system's).
 COUNTY_CA_PEM = Option("county_ca_pem", "", "县级系统CA证书")

@@ -40,6 +40,7 @@ EDITABLE: tuple[settings.Option[Any], ...] = (
     settings.IDLE_LOCK_MINUTES,
     settings.YELLOW_AT_WORKING_DAYS,
     settings.COMPLAINT_PHONE,
+    settings.RECTIFY_DAYS,
     settings.OUT_OF_COUNTY_CODES,
     settings.IDCARD_READER,
     settings.IDCARD_SIMULATOR_FILE,
@@ -55,6 +56,7 @@ _INT_RANGES: dict[str, tuple[int, int]] = {
     settings.LOCKOUT_MINUTES.key: (1, 1440),
     settings.IDLE_LOCK_MINUTES.key: (1, 240),
     settings.YELLOW_AT_WORKING_DAYS.key: (1, 30),
+    settings.RECTIFY_DAYS.key: (1, 30),
     settings.IDCARD_SDK_PORT.key: (1, 9999),
 }
 _WORKSTATION = re.compile(r"[A-Z0-9]{1,8}")
