@@ -6,7 +6,9 @@ sequence, and the case takes its 办件编号); conflict or rejected → parked,
 person to resolve. Nothing is ever dropped. When the county cannot be reached the rows stay
 pending and the error says so (the caller retries later).
 
-Case actions, the admin's account operations and proxy authorizations go up.
+Case actions, the admin's account operations, proxy authorizations and 好差评 (evaluations and
+the steps of their rectification tasks) go up; an answer to any but a case action only acks or
+parks its row.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from app import settings
 from app.cases.log import PARKED
+from app.evaluations.wire import EVALUATION_KINDS
 from app.outbox.envelope import ACCOUNT_KINDS, AUTHORIZATION, CASE_ACTION, REFEED
 from app.sync.failpoints import reached
 from app.sync.gaps import GAP, Gaps
@@ -30,9 +33,10 @@ from db.models import ActionConfirmation, Case, OutboxEntry
 from db.store import Store
 
 PENDING, ACKED = "pending", "acked"
-# What goes up: everything the outbox holds (``enqueue`` callers: cases, accounts, authorizations).
-# The county's own actions kept here (REFEED) go up only after a restore queued them again.
-SENT_KINDS = frozenset({CASE_ACTION, AUTHORIZATION, REFEED} | ACCOUNT_KINDS)
+# What goes up: everything the outbox holds (``enqueue`` callers: cases, accounts, authorizations,
+# evaluations). The county's own actions kept here (REFEED) go up only after a restore queued them
+# again.
+SENT_KINDS = frozenset({CASE_ACTION, AUTHORIZATION, REFEED} | ACCOUNT_KINDS | EVALUATION_KINDS)
 BATCH = 500  # the most the county takes in one request (protocol.MAX_BATCH)
 Sent = Row[int, str, int | None, int | None]  # an outbox row sent: id, op_id, case, action
 
