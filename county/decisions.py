@@ -17,7 +17,8 @@ from app.outbox.ids import new_uid
 from app.sync.protocol import OpAnswer
 from app.workcalendar import WorkCalendar
 from app.workflow.states import Action
-from county.apply import judge, one_at_a_time, payload_hash
+from county.apply import judge, payload_hash
+from county.lock import one_at_a_time
 from county.seals import COUNTY_STATION
 from county.store.models import CaseActionRow, CountyCase, ItemVersion
 

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from app.sync.protocol import GivenNumber as Given
 from app.sync.protocol import NumberRefused, NumbersAnswer, NumbersGiven
-from county.apply import one_at_a_time
 from county.audit import record
+from county.lock import one_at_a_time
 from county.number_holds import let_go
 from county.numbers import held
 from county.refusals import logged, station_name
