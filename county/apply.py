@@ -28,6 +28,8 @@ from sqlalchemy.orm import Session
 
 from app.actor import Actor, Role
 from app.errors import AppError
+from app.evaluations.wire import EVALUATION_KINDS
+from app.evaluations.query import query_hash
 from app.outbox.envelope import (
     ENVELOPE_VERSION,
     SEAL,
@@ -44,6 +46,7 @@ from app.workflow.states import Action, CaseState
 from county.accounts import ACCOUNT_KINDS, apply_account_op
 from county.authorizations import REGISTER, check_filing, register_authorization
 from county.case_rows import CaseRow, read_cases, write_cases
+from county.evaluation_ops import apply_evaluation_op
 from county.folds import Folds, logs_of, rules_of
 from county.lock import one_at_a_time
 from county.numbers import Serials, given_for, held, prefix_of
@@ -243,7 +246,9 @@ class Judging:
             if other != digest:
                 return rejected(op_id, "E422-OP-REUSED", REUSED)
             return OpAnswer(op_id=op_id, outcome="replayed")
-        if envelope.kind in ACCOUNT_KINDS or envelope.kind == REGISTER:
+        if envelope.kind in ACCOUNT_KINDS or envelope.kind in EVALUATION_KINDS:
+            return self._apply_other(workstation, envelope, digest)
+        if envelope.kind == REGISTER:
             return self._apply_other(workstation, envelope, digest)
         if not isinstance(envelope, CaseActionEnvelope):
             return rejected(op_id, "E422-KIND", f"县级服务不接收“{envelope.kind}”类操作。")
@@ -289,12 +294,17 @@ class Judging:
         return self.judge(workstation.centre_code, staff, envelope, action, digest=digest)
 
     def _apply_other(self, workstation: Workstation, envelope: Envelope, digest: str) -> OpAnswer:
-        """An account operation or a proxy authorization, applied through the ORM. Either kind
-        checks everything before it writes, so a refused one wrote nothing (no savepoint
-        needed); and neither reads cases or their logs, so the case actions judged before it
-        may still wait to be written."""
+        """An account operation, a proxy authorization or a 好差评 operation, applied through
+        the ORM. Each kind checks everything before it writes, so a refused one wrote nothing (no
+        savepoint needed). The first two read no case or log, so the case actions judged before
+        them may still wait to be written; an evaluation reads its case and the action it rates,
+        so those are written first (a case opened earlier in the same push is rated in it)."""
         is_account = envelope.kind in ACCOUNT_KINDS
-        apply_other = apply_account_op if is_account else register_authorization
+        if envelope.kind in EVALUATION_KINDS:
+            self.write()
+            apply_other = apply_evaluation_op
+        else:
+            apply_other = apply_account_op if is_account else register_authorization
         answer = apply_other(self.session, workstation, envelope)
         if answer.outcome == "applied":
             self.session.add(
@@ -417,6 +427,7 @@ class Judging:
                 template_version=envelope.case.template_version,
                 state=after.state.value,
                 opened_at=envelope.workstation,
+                query_hash=_query_hash(envelope),
             )
         case.seq, case.state, case.changed = after.last_seq, after.state.value, True
         case.last_op = op_id
@@ -548,6 +559,15 @@ class Judging:
             seq=case.seq,
             actions=[ConfirmedAction(county_seq=r.county_seq, envelope=r.envelope) for r in rows],
         )
+
+
+def _query_hash(envelope: CaseActionEnvelope) -> str | None:
+    """What the county keeps of the 查询密码 the opening action carries (None: none, or not a
+    string of digits — an older workstation's case, which the progress page never finds)."""
+    password = envelope.payload.get("query_password")
+    if not isinstance(password, str) or not password.isdigit():
+        return None
+    return query_hash(envelope.case.uid, password)
 
 
 def judge(

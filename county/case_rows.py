@@ -32,6 +32,7 @@ class CaseRow:
     id: int | None = None
     changed: bool = False  # moved on since read or written
     last_op: str | None = None  # the op_id at ``seq``: what the next action must follow
+    query_hash: str | None = None  # of the 查询密码 the opening action carried (written on insert)
 
 
 CASES = cast(Table, CountyCase.__table__)
@@ -98,6 +99,7 @@ def write_cases(session: Session, cases: Iterable[CaseRow]) -> None:
                     "opened_at": c.opened_at,
                     "seq": c.seq,
                     "official_no": c.official_no,
+                    "query_hash": c.query_hash,
                 }
                 for c in opened
             ],

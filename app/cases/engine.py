@@ -244,6 +244,9 @@ def projection_values(
     values = _projected_values(p)
     # The log names people by username; the row keeps this store's ids for the queues.
     values["assignee_id"] = _user_id(session, p.assignee, users)
+    # Written, not compared (projection_matches): a store taken down past 0010 and up again
+    # lost the column while its log keeps the password.
+    values["query_password"] = p.query_password
     if p.proxy is not None:
         values["proxy_user_id"] = _user_id(session, p.proxy, users)
     return values

@@ -24,6 +24,7 @@ from app.cases.numbers import next_receipt_no
 from app.catalog.schema import ApplicantKind, FieldType, FormField, FormTemplate
 from app.divisions.policy import centre_divisions
 from app.errors import NotFound, PermissionDenied, ValidationError
+from app.evaluations.query import new_query_password
 from app.forms import FormInvalid, check_applicant_block, check_form
 from app.outbox.enqueue import enqueue
 from app.outbox.envelope import AUTHORIZATION
@@ -187,7 +188,8 @@ def receive_walk_in_in(
         actor=actor,
         case=case,
         action=Action.RECEIVE,
-        payload=_materials_payload(received) | {"form_data": form},
+        payload=_materials_payload(received)
+        | {"form_data": form, "query_password": new_query_password()},
         calendar=ctx.calendar,
         now=now,
     )
@@ -239,6 +241,7 @@ def create_proxy_draft(
                 "proxy": actor.username,
                 "authorization_no": auth.authorization_no,
                 "form_data": form,
+                "query_password": new_query_password(),
             },
             calendar=ctx.calendar,
             now=now,

@@ -55,6 +55,7 @@ class Projection:
     result_no: str | None = None
     assignee: str | None = None  # username
     proxy: str | None = None  # username of the proxy agent who filed it
+    query_password: str | None = None  # 查询密码, from the opening action (app.evaluations.query)
     last_seq: int = 0
     extras: Mapping[str, Any] = field(default_factory=dict)
 
@@ -72,6 +73,8 @@ def apply(
     new_state = next_state(action, proj.state, proj.state_before_suspension)
     p = replace(proj, state=new_state, last_seq=proj.last_seq + 1)
 
+    if proj.state is None and isinstance(password := payload.get("query_password"), str):
+        p = replace(p, query_password=password)  # the opening action's
     if action is Action.CREATE_DRAFT:
         p = replace(p, proxy=payload.get("proxy"))
     elif action is Action.RECEIVE or action is Action.SUPPLEMENT:
