@@ -54,6 +54,7 @@ def resnapshot(store: Store, transport: Transport, calendar: WorkCalendar) -> Re
         settings.COUNTY_EPOCH.set(session, epoch)
         settings.SYNC_CURSOR.set(session, 0)
         settings.AUTHORIZATION_CURSOR.set(session, 0)  # the restored county's are taken again
+        settings.EVALUATION_CURSOR.set(session, 0)  # … and its evaluations
         settings.CATALOGUE_RELEASE.set(session, 0)  # (installing one already here changes nothing)
         acked = session.scalars(
             select(OutboxEntry).where(OutboxEntry.status == ACKED, OutboxEntry.kind.in_(SENT_KINDS))

@@ -65,6 +65,7 @@ def activate(store: Store, county_url: str, code: str, ca_pem: str = "") -> Acti
         settings.COUNTY_EPOCH.set(session, activation.epoch)
         settings.SYNC_CURSOR.set(session, 0)
         settings.AUTHORIZATION_CURSOR.set(session, 0)
+        settings.EVALUATION_CURSOR.set(session, 0)
     return activation
 
 

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import httpx
 
 from app.errors import AppError
+from app.evaluations.wire import Evaluations
 from app.sync.protocol import (
     EPOCH_HEADER,
     Accounts,
@@ -69,6 +70,8 @@ class Transport(Protocol):
 
     def authorizations(self, after: int, limit: int) -> Authorizations: ...
 
+    def evaluations(self, after: int, limit: int) -> Evaluations: ...
+
     def numbers(self, given: NumbersGiven, epoch: str) -> NumbersAnswer: ...
 
 
@@ -120,6 +123,10 @@ class HttpTransport:
     def authorizations(self, after: int, limit: int) -> Authorizations:
         answer = self._send("GET", "/v1/authorizations", params={"after": after, "limit": limit})
         return Authorizations.model_validate(answer.json())
+
+    def evaluations(self, after: int, limit: int) -> Evaluations:
+        answer = self._send("GET", "/v1/evaluations", params={"after": after, "limit": limit})
+        return Evaluations.model_validate_json(answer.content)
 
     def numbers(self, given: NumbersGiven, epoch: str) -> NumbersAnswer:
         answer = self._send(
