@@ -16,6 +16,7 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.evaluations.wire import Evaluations
 from app.sync.failpoints import reached
 from app.sync.protocol import (
     EPOCH_HEADER,
@@ -40,9 +41,12 @@ from county.authorizations import authorizations_after
 from county.calendar_years import CountyCalendar, calendar_answer
 from county.catalogue import catalogue_answer
 from county.credentials import code_digest, digest
+from county.evaluations import evaluations_after
 from county.folds import Folds
 from county.given_numbers import give_back
 from county.malformed import install_malformed_refusals
+from county.progress.limits import ProgressLimits
+from county.progress.router import progress_router
 from county.refusals import BodyLimit, logged, station_name
 from county.scope import in_scope
 from county.seals import COUNTY_STATION, number_seal, seal
@@ -51,7 +55,7 @@ from county.store.models import CaseActionRow, CountyCase, Meta, Workstation
 from county.work_protocol import Refused
 from db.base import utcnow
 
-MAX_PAGE = 1000  # changes (or authorizations) in one page
+MAX_PAGE = 1000  # changes (or authorizations, or evaluations) in one page
 #: A push refused whole (county.refusals, county.malformed), for the OpenAPI document.
 PUSH_REFUSALS: dict[int | str, dict[str, Any]] = {
     413: {"model": Refused, "description": "E413-BODY (over 4 MiB), E413-BATCH (over 500 ops)"},
@@ -88,13 +92,19 @@ Db = Annotated[Session, Depends(_session)]
 Station = Annotated[Workstation, Depends(_workstation)]
 
 
-def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> FastAPI:
+def create_app(
+    store: CountyStore,
+    calendar: WorkCalendar | None = None,
+    progress_limits: ProgressLimits | None = None,
+) -> FastAPI:
+    """``progress_limits``: the progress page's (``county/progress``), else its defaults."""
     app = FastAPI(title="OneWindow county service", version="1")
     days = CountyCalendar(calendar)  # the years the county published, unless one is given
     folds = Folds()  # the cases' projections as the service's requests left them
 
     app.state.store = store
     app.include_router(county_work_router(days))
+    app.include_router(progress_router(days, progress_limits))  # 办件进度查询, public
     install_malformed_refusals(app)
     app.add_middleware(BodyLimit, store=store)
 
@@ -202,6 +212,17 @@ def create_app(store: CountyStore, calendar: WorkCalendar | None = None) -> Fast
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
     ) -> Authorizations:
         return authorizations_after(db, station, after, limit)
+
+    @app.get("/v1/evaluations")
+    def evaluations(
+        db: Db,
+        station: Station,
+        after: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
+    ) -> Evaluations:
+        """好差评: the centre's evaluations changed after feed number ``after``, in feed order
+        (``county/evaluations.py``); a proxy agent's laptop gets none."""
+        return evaluations_after(db, station, after, limit)
 
     @app.get("/v1/accounts")
     def accounts(db: Db, station: Station) -> Accounts:

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from app.actor import Actor, Role
 from app.errors import AppError
 from app.evaluations.query import query_hash
+from app.evaluations.wire import EVALUATION_KINDS
 from app.outbox.envelope import (
     ENVELOPE_VERSION,
     SEAL,
@@ -45,6 +46,7 @@ from app.workflow.states import Action, CaseState
 from county.accounts import ACCOUNT_KINDS, apply_account_op
 from county.authorizations import REGISTER, check_filing, register_authorization
 from county.case_rows import CaseRow, read_cases, write_cases
+from county.evaluation_ops import apply_evaluation_op
 from county.folds import Folds, logs_of, rules_of
 from county.lock import one_at_a_time
 from county.numbers import Serials, given_for, held, prefix_of
@@ -68,6 +70,8 @@ HELD_MESSAGE = (
     "县级系统已从备份恢复，本中心各工作站交回已有的办件编号之前暂不赋新号；"
     "本操作留在本机，下次同步时再送。"
 )
+#: Operations other than case actions, kept in ``applied_ops`` (``Judging._apply_other``).
+OTHER_KINDS = ACCOUNT_KINDS | EVALUATION_KINDS | {REGISTER}
 REUSED = "同一操作编号已用于内容不同的操作，拒绝执行。"
 LOG = cast(Table, CaseActionRow.__table__)
 
@@ -244,7 +248,7 @@ class Judging:
             if other != digest:
                 return rejected(op_id, "E422-OP-REUSED", REUSED)
             return OpAnswer(op_id=op_id, outcome="replayed")
-        if envelope.kind in ACCOUNT_KINDS or envelope.kind == REGISTER:
+        if envelope.kind in OTHER_KINDS:
             return self._apply_other(workstation, envelope, digest)
         if not isinstance(envelope, CaseActionEnvelope):
             return rejected(op_id, "E422-KIND", f"县级服务不接收“{envelope.kind}”类操作。")
@@ -290,12 +294,17 @@ class Judging:
         return self.judge(workstation.centre_code, staff, envelope, action, digest=digest)
 
     def _apply_other(self, workstation: Workstation, envelope: Envelope, digest: str) -> OpAnswer:
-        """An account operation or a proxy authorization, applied through the ORM. Either kind
-        checks everything before it writes, so a refused one wrote nothing (no savepoint
-        needed); and neither reads cases or their logs, so the case actions judged before it
-        may still wait to be written."""
+        """An account operation, a proxy authorization or a 好差评 operation, applied through
+        the ORM. Each kind checks everything before it writes, so a refused one wrote nothing (no
+        savepoint needed). The first two read no case or log, so the case actions judged before
+        them may still wait to be written; an evaluation reads its case and the action it rates,
+        so those are written first (a case opened earlier in the same push is rated in it)."""
         is_account = envelope.kind in ACCOUNT_KINDS
-        apply_other = apply_account_op if is_account else register_authorization
+        if envelope.kind in EVALUATION_KINDS:
+            self.write()
+            apply_other = apply_evaluation_op
+        else:
+            apply_other = apply_account_op if is_account else register_authorization
         answer = apply_other(self.session, workstation, envelope)
         if answer.outcome == "applied":
             self.session.add(
