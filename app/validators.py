@@ -202,6 +202,17 @@ def mask_id_number(id_number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
+def mask_name(name: str) -> str:
+    """A person's (or an organisation's) name with all but its first and last characters hidden,
+    ``张*三``; a two-character name keeps its first, ``张*``; one character is hidden."""
+    text = "".join(name.split())
+    if len(text) <= 1:
+        return "*" * len(text)
+    if len(text) == 2:
+        return text[0] + "*"
+    return text[0] + "*" * (len(text) - 2) + text[-1]
+
+
 # --- 统一社会信用代码 ---------------------------------------------------------------------------
 
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -21,6 +21,7 @@ from app.sync.transport import HttpTransport
 from county.api import create_app
 from county.catalogue import publish_items
 from county.credentials import code_digest
+from county.progress.limits import ProgressLimits
 from county.store.engine import CountyStore, open_county
 from county.store.models import CENTRE_SCOPE, PROXY_SCOPE, Account, Meta, Workstation
 from county.store.models import Centre as CountyCentre
@@ -85,16 +86,20 @@ def seed_county(store: CountyStore) -> None:
 
 @contextmanager
 def running_county(
-    data_dir: Path, url: str | None = None, tls: tuple[str, str] | None = None
+    data_dir: Path,
+    url: str | None = None,
+    tls: tuple[str, str] | None = None,
+    progress_limits: ProgressLimits | None = None,
 ) -> Iterator[County]:
     """The service over the store at ``url`` (an empty database of either backend), by default
     a SQLite file in ``data_dir``; over HTTPS with ``tls`` (certificate and key files, PEM), as
-    ``onewindow-county serve --certfile --keyfile`` runs it."""
+    ``onewindow-county serve --certfile --keyfile`` runs it; the progress page under
+    ``progress_limits`` (else its defaults)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     store = open_county(url or f"sqlite:///{data_dir / 'county.db'}")
     seed_county(store)
     config = uvicorn.Config(
-        create_app(store),
+        create_app(store, progress_limits=progress_limits),
         host="127.0.0.1",
         port=0,
         log_level="warning",
