@@ -15,6 +15,7 @@ from app.errors import AppError
 from app.sync.accounts import pull_accounts
 from app.sync.authorizations import pull_authorizations
 from app.sync.credential import NOT_ACTIVATED, load_secret, save_secret, secret_file
+from app.sync.evaluations import pull_evaluations
 from app.sync.gc_pause import young_collections_only
 from app.sync.give_back import give_back_numbers
 from app.sync.protocol import Activation, ActivationRequest
@@ -117,6 +118,7 @@ def _sync_now(store: Store, transport: Transport, calendar: WorkCalendar) -> Syn
     pull_authorizations(store, transport)
     calendar = pull_published(store, transport, calendar)  # before the cases that use it
     pulled = pull_changes(store, transport, calendar)
+    pull_evaluations(store, transport, calendar)  # after the cases, so each finds its case
     with store.session() as session, session.begin():
         settings.LAST_SYNC_AT.set(session, utcnow().isoformat(timespec="seconds"))
     status = sync_status(store)
