@@ -9,7 +9,7 @@ import inspect
 import pytest
 from sqlalchemy import select
 
-from app import audit
+from app import audit, settings
 from app.actor import Actor
 from app.audit import AuditEvent
 from app.audit_text import describe
@@ -21,7 +21,6 @@ from app.evaluations.rating import RatingRefused, invitation_for
 from app.evaluations.rectification import TaskState
 from app.evaluations.wire import EVALUATION, EvaluationTerms
 from app.outbox.envelope import parse_envelope
-from app.settings.service import read_settings, save_settings
 from db.models import AuditEntry, CaseAction, Evaluation, OutboxEntry
 from tests.centre import TOWN, Centre
 from tests.evaluations.helpers import bad, counts, local, rate, served
@@ -119,17 +118,11 @@ def test_a_bad_rating_opens_a_task_due_working_days_later(
     assert row.reasons == [Reason.ATTITUDE.value]
 
 
-def test_the_deadline_is_the_admins_setting(centre: Centre) -> None:
-    admin = centre.actor("admin")
-    with centre.store.session() as session:
-        shown = {s.key: s for s in read_settings(session, admin)}
-    assert shown["rectify_days"].value == 5
-    assert shown["rectify_days"].label == "差评整改期限（工作日）"
-    with centre.store.session() as session, pytest.raises(ValidationError) as refused:
-        save_settings(session, admin, {"rectify_days": "0"})
-    assert refused.value.field == "差评整改期限（工作日）"
-    with centre.store.session() as session:
-        save_settings(session, admin, {"rectify_days": "3"})
+def test_the_deadline_is_the_centres_setting(centre: Centre) -> None:
+    with centre.store.reader() as session:
+        assert settings.RECTIFY_DAYS.get(session) == 5  # the default
+    with centre.store.session() as session, session.begin():
+        settings.RECTIFY_DAYS.set(session, 3)
     evaluation_id = bad(centre, at=local(dt.date(2026, 3, 2), 10))  # Monday
     with centre.store.reader() as session:
         row = session.get(Evaluation, evaluation_id)
