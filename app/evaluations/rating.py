@@ -198,7 +198,8 @@ def record_window_rating(
 
     Refused: a second window rating of the service (:class:`RatingRefused`), a 差评 without a
     reason, reasons on a rating that is not a 差评, text over 500 characters
-    (:class:`ValidationError`)."""
+    (:class:`ValidationError`). Commits in a transaction of its own, or, when the caller has one
+    open on ``session``, writes in it and leaves the commit to the caller."""
     level = Level(level)
     text = text.strip()
     chosen = checked_reasons(level, reasons, text)
