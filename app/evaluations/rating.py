@@ -212,7 +212,11 @@ def record_window_rating(
                 CaseAction.case_id == invitation.case_id,
             )
         )
-        if action is None or action.action not in SERVICE_ACTIONS[invitation.service]:
+        if (
+            action is None
+            or action.action not in SERVICE_ACTIONS[invitation.service]
+            or action.actor != invitation.staff
+        ):
             raise NotFound("未找到所评价的服务记录，无法记录评价。")
         if _rated_at_window(session, invitation.service_op_id):
             raise RatingRefused("该项服务已评价过，每项服务只能在窗口评价一次（一次一评）。")

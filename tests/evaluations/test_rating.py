@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
@@ -14,13 +15,14 @@ from app.actor import Actor
 from app.audit import AuditEvent
 from app.audit_text import describe
 from app.cases import decisions
-from app.errors import ValidationError
+from app.errors import NotFound, ValidationError
 from app.evaluations import rating, service
 from app.evaluations.levels import Channel, Level, Reason, Service
 from app.evaluations.rating import RatingRefused, invitation_for
 from app.evaluations.rectification import TaskState
 from app.evaluations.wire import EVALUATION, EvaluationTerms
 from app.outbox.envelope import parse_envelope
+from app.outbox.ids import new_uid
 from db.models import AuditEntry, CaseAction, Evaluation, OutboxEntry
 from tests.centre import TOWN, Centre
 from tests.evaluations.helpers import bad, counts, local, rate, served
@@ -84,6 +86,19 @@ def test_a_rating_that_breaks_a_rule_is_refused_and_nothing_is_written(
     with pytest.raises(ValidationError) as refused:
         rate(centre, invitation, level, reasons, text)
     assert refused.value.field == field
+    assert counts(centre) == before
+
+
+def test_a_rating_only_of_a_service_the_named_staff_completed(centre: Centre) -> None:
+    invitation = served(centre)
+    before = counts(centre)
+    for forged in (
+        replace(invitation, staff="clerk2"),  # someone else served
+        replace(invitation, service=Service.DELIVERY),  # not a 出件
+        replace(invitation, service_op_id=new_uid()),  # no such action
+    ):
+        with pytest.raises(NotFound):
+            rate(centre, forged, Level.VERY_SATISFIED)
     assert counts(centre) == before
 
 
