@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.system.argparse_zh import ChineseArgumentParser
 from county.catalogue import publish_catalogue
+from county.cli_evaluations import add_evaluation_parsers, run_evaluations
 from county.credentials import code_digest, new_activation_code
 from county.store.engine import CountyStore, open_county
 from county.store.models import CENTRE_SCOPE, PROXY_SCOPE, Account, Centre, Meta, Workstation
@@ -105,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     openapi = sub.add_parser("openapi", help="输出本服务的 OpenAPI 文档（JSON）")
     openapi.add_argument("--out", metavar="FILE", help="要写入的文件（默认：标准输出）")
     _add_publish_parsers(sub)
+    add_evaluation_parsers(sub, DATABASE_HELP)
     return parser
 
 
@@ -490,6 +492,18 @@ def _publish_calendar(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluations(args: argparse.Namespace) -> int:
+    from app.errors import AppError
+
+    with opened(args.database) as store:
+        try:
+            lines = run_evaluations(args, store)
+        except AppError as error:
+            raise CommandError(error.message) from error
+    print("\n".join(lines))
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init-demo": _init_demo,
     "activation-code": _activation_code,
@@ -502,6 +516,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "numbers": _numbers,
     "publish-catalogue": _publish_catalogue,
     "publish-calendar": _publish_calendar,
+    "evaluations": _evaluations,
 }
 
 
