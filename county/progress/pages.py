@@ -44,7 +44,7 @@ label.choice input{width:1.3rem;height:1.3rem;flex:none}
 padding:.75rem;margin:0 0 1rem}
 .hint{color:#57606a;font-size:.95rem}
 .state{font-size:1.4rem;font-weight:700;color:#0b4f9c;margin:.25rem 0}
-dl{margin:0;display:grid;grid-template-columns:7.5em 1fr;gap:.35rem .5rem}
+dl{margin:0;display:grid;grid-template-columns:6.5em 1fr;gap:.35rem .5rem}
 dt{color:#57606a}dd{margin:0;word-break:break-all}
 ul{margin:.25rem 0;padding-left:1.25rem}
 """
@@ -176,7 +176,7 @@ def _rating_form(
     )
     bad = "、".join(f"“{Level(c).label}”" for c in (4, 5))
     return (
-        f'<form class="card" id="rate" method="post" action="{escape(base)}/rate">'
+        f'<form class="card" id="rate" method="post" action="{escape(base)}/rate#rate">'
         "<h2>评价本次服务</h2>"
         + _error(message)
         + f'<input type="hidden" name="n" value="{escape(number)}">'
