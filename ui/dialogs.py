@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+if TYPE_CHECKING:
+    from app.evaluations.service import Invitation
+    from ui.backend import DeskBackend
+    from ui.worker import Runner
 
 
 def documents_dir() -> Path:
@@ -39,6 +44,10 @@ class Dialogs(Protocol):
     def offer_diagnostics(self, parent: QWidget | None, title: str, text: str) -> bool: ...
 
     def choose_diagnostics_path(self, parent: QWidget | None, suggested: str) -> Path | None: ...
+
+    def invite_rating(
+        self, parent: QWidget, runner: Runner, backend: DeskBackend, invitation: Invitation
+    ) -> None: ...
 
 
 class QtDialogs:
@@ -89,3 +98,12 @@ class QtDialogs:
         if not path:
             return None
         return Path(path if path.lower().endswith(".zip") else f"{path}.zip")
+
+    def invite_rating(
+        self, parent: QWidget, runner: Runner, backend: DeskBackend, invitation: Invitation
+    ) -> None:
+        """The resident rates the service just completed: the 评价器 on the second screen, or
+        the resident-facing dialog on the clerk's (non-blocking either way)."""
+        from ui.evaluation.hosts import show_rater
+
+        show_rater(parent, runner, backend, invitation)

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from app.evaluations.service import Invitation
+    from ui.backend import DeskBackend
+    from ui.worker import Runner
 
 
 class FakeDialogs:
@@ -22,6 +28,7 @@ class FakeDialogs:
         self.save_diagnostics = False  # the crash message's answer: 保存诊断包… (True) or 关闭
         self.diagnostics_path: Path | None = None  # what the bundle's save dialog returns
         self.diagnostics_suggestions: list[str] = []
+        self.rating_invitations: list[Invitation] = []  # offered to the resident (none shown)
 
     def choose_catalog_files(self, parent: QWidget) -> list[Path]:
         return self.next_files
@@ -52,3 +59,8 @@ class FakeDialogs:
     def choose_diagnostics_path(self, parent: QWidget | None, suggested: str) -> Path | None:
         self.diagnostics_suggestions.append(suggested)
         return self.diagnostics_path
+
+    def invite_rating(
+        self, parent: QWidget, runner: Runner, backend: DeskBackend, invitation: Invitation
+    ) -> None:
+        self.rating_invitations.append(invitation)

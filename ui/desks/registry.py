@@ -11,6 +11,7 @@ from ui.desks.catalog_desk import CatalogDesk
 from ui.desks.delivery.desk import DeliveryDesk
 from ui.desks.intake.desk import IntakeDesk
 from ui.desks.proxy.desk import ProxyDesk
+from ui.desks.rectification.desk import RectificationDesk
 from ui.desks.review.desk import ReviewDesk
 from ui.desks.search_desk import SearchDesk
 from ui.desks.sync_desk import SyncDesk
@@ -18,7 +19,7 @@ from ui.desks.sync_desk import SyncDesk
 ROLE_DESKS: dict[Role, tuple[type[Desk], ...]] = {
     Role.CLERK: (IntakeDesk, DeliveryDesk, SearchDesk, SyncDesk, CatalogDesk),
     Role.APPROVER: (ReviewDesk, SearchDesk, SyncDesk, CatalogDesk),
-    Role.SUPERVISOR: (ReviewDesk, SearchDesk, SyncDesk, CatalogDesk),
+    Role.SUPERVISOR: (ReviewDesk, RectificationDesk, SearchDesk, SyncDesk, CatalogDesk),
     Role.PROXY: (ProxyDesk, SearchDesk, SyncDesk, CatalogDesk),
     Role.ADMIN: (AdminDesk, SyncDesk),  # 同步: activating the workstation
     Role.AUDITOR: (AuditDesk,),

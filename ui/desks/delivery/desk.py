@@ -10,11 +10,13 @@ from PySide6.QtWidgets import QWidget
 from app.cases import queries
 from app.cases.case_view import CaseView, case_view
 from app.cases.listing import Listing, queue_listing
+from app.evaluations.levels import Service
 from app.workflow.states import Action, CaseState
 from ui.cases.list_model import Fetch
 from ui.desk_base import DeskEnv
 from ui.desks.delivery import commands
 from ui.desks.delivery.panel import DeliveryPanel
+from ui.desks.rating import offer_rating
 from ui.desks.worklist.desk import CaseWorkDesk
 from ui.desks.worklist.queue import Tab
 
@@ -99,9 +101,17 @@ class DeliveryDesk(CaseWorkDesk[CaseView]):
         b = self.env.backend
         page = self.panel.window_page
         name, id_number = page.name.text(), page.id_number.text()
+        case_id = target[0]
+
+        def delivered() -> None:
+            self.panel.reset()
+            # The applicant in person at the window rates the 出件 (a proxy agent collecting, or
+            # a result posted, leaves the resident to rate by phone).
+            offer_rating(self, self.env, case_id, Service.DELIVERY)
+
         self.write(
             lambda: commands.deliver_at_window(b, *target, name, id_number),
-            self.panel.reset,
+            delivered,
             offer=Action.DELIVER,
         )
 

@@ -46,6 +46,7 @@ from ui.desks.intake.checks import (
 from ui.desks.intake.panels import DecisionPanel, MaterialsColumn
 from ui.desks.intake.pending import PENDING_STATES
 from ui.desks.intake.tasks import OpenCase, load_case, outcome_text
+from ui.desks.rating import offer_rating, service_of
 from ui.documents.offer import offer_documents
 from ui.form import FormView, MaterialsChecklist
 from ui.form.style import ERROR
@@ -432,6 +433,9 @@ class IntakeWorkspace(QWidget):
         offer_documents(
             self, self.env, outcome.change.case_id, outcome.documents, outcome.change.receipt_no
         )
+        service = service_of(outcome.change.action)  # 收件受理, 一次性告知, 不予受理
+        if service is not None:
+            offer_rating(self, self.env, outcome.change.case_id, service)
 
     def _refused(self, error: AppError) -> None:
         """Nothing was written: say why and keep everything the clerk entered."""
