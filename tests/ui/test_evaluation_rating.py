@@ -32,7 +32,6 @@ from tests.ui.rating_drive import (
     open_dialog,
     rate,
 )
-from tests.ui.screenshots import save_screenshot
 from tests.ui.test_whole_cases import _session, sign_in, sign_out
 from ui.desk_base import DeskEnv
 from ui.desks.rating import offer_rating
@@ -95,7 +94,6 @@ def test_the_resident_rates_the_intake_in_the_dialog_after_the_clerk_accepts(
     assert "请群众本人评价" in dialog.turn.text()
     assert [b.text() for b in panel.level_buttons.values()] == list(LEVEL_LABELS.values())
     assert_unclipped(dialog)
-    save_screenshot(dialog, "evaluation-dialog-1366x768")
 
     rate(qtbot, panel, Level.SATISFIED)
     (evaluation,) = evaluations(centre)
@@ -133,7 +131,6 @@ def test_a_bad_rating_asks_why_and_opens_a_rectification_task(
     commit_text(panel.text, "材料要求前后说法不一，跑了三趟")
     assert not panel.error.isVisible()
     assert_unclipped(dialog)
-    save_screenshot(dialog, "evaluation-dialog-reasons-1366x768")
     qtbot.mouseClick(panel.submit, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.thanked, timeout=10_000)
     assert "回访" in panel.thanks_note.text()  # real name: a call back is promised

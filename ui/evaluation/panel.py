@@ -88,7 +88,8 @@ def _sheet(size: Size) -> str:
         f"#ratingPanel QCheckBox::indicator {{ width: {size.reason * 1.4:.0f}px;"
         f" height: {size.reason * 1.4:.0f}px; }}",
         f"#ratingPanel QPlainTextEdit {{ font-size: {size.reason}pt; }}",
-        f"#ratingPanel QPushButton {{ font-size: {size.reason}pt; padding: 6px 24px; }}",
+        f"#ratingPanel QPushButton {{ font-size: {size.reason}pt; padding: 6px 24px;"
+        f" min-height: {size.reason * 2:.0f}px; }}",
         "#ratingPanel QLabel#ratingError { color: #b3261e; font-weight: bold; }",
     ]
     for level, (background, text) in LEVEL_COLOURS.items():
@@ -207,6 +208,10 @@ class RatingPanel(QWidget):
         self.text.setPlaceholderText(f"您的意见（可不填，最多 {MAX_TEXT} 字）")
         self.text.setTabChangesFocus(True)
         self.text.textChanged.connect(self._text_changed)
+        self.text.ensurePolished()  # its own font size, for the height below
+        lines = self.text.fontMetrics().lineSpacing()
+        self.text.setMinimumHeight(lines * 2 + 14)
+        self.text.setMaximumHeight(lines * 5 + 14)  # the rest stays below, not in an empty box
         self.anonymous = QCheckBox("匿名（不需要回访）")
         self.anonymous.setObjectName("ratingAnonymous")
         self.back = QPushButton("重新选择")
@@ -230,6 +235,7 @@ class RatingPanel(QWidget):
         layout.addLayout(grid)
         layout.addWidget(self.text, 1)
         layout.addLayout(buttons)
+        layout.addStretch(1)
         return page
 
     def _build_thanks(self) -> QWidget:
