@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -68,6 +69,9 @@ FACT_NAMES = frozenset(
         "proxy_valid",
         "proxy_collect",
         "signed_on",
+        "query_password",
+        "progress_url",
+        "progress_link",
     }
 )
 
@@ -133,6 +137,17 @@ def _number(case: Case) -> dict[str, str]:
     if case.official_no:
         return {"case_no": case.official_no, "provisional": ""}
     return {"case_no": f"{case.receipt_no}（收件号，待县级系统确认）", "provisional": "是"}
+
+
+def _progress(url: str, case: Case) -> dict[str, str]:
+    """The 查询密码 and, where the county's page has an address, the link its QR code holds:
+    the 收件号 (known from the first print on) and the password after ``#``, which a browser
+    never sends, so neither reaches a server log."""
+    password = case.query_password or ""
+    link = ""
+    if url and password:
+        link = f"{url}#{urlencode({'n': case.receipt_no, 'p': password})}"
+    return {"query_password": password, "progress_url": url, "progress_link": link}
 
 
 def _extension(last: dict[Action, dict[str, Any]], case: Case) -> dict[str, str]:
@@ -238,6 +253,7 @@ def gather(
         "delivered_on": cn_date(days.get(Action.DELIVER)),
     }
     values |= _number(case) | _applicant(applicant) | _extension(last, case)
+    values |= _progress(settings.PROGRESS_URL.get(session).strip(), case)
     values |= _delivery(last.get(Action.DELIVER)) | proxy_values
     missing = [
         (str(m.get("name", "")), str(m.get("how", "") or m.get("reason", "")))

@@ -82,6 +82,9 @@ class Layout(BaseModel):
     kind: DocKind
     title: str
     page_size: Literal["A4", "A5"] = "A4"
+    # The title's left corner holds the QR code of the county's progress page with the case's
+    # number and 查询密码 (when the case has one and the setting 办件进度查询网址 is filled).
+    progress_qr: bool = False
     blocks: list[Block]
 
 

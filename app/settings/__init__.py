@@ -49,6 +49,10 @@ LOCKOUT_MINUTES = Option("lockout_minutes", 15, "锁定时长（分钟）")
 IDLE_LOCK_MINUTES = Option("idle_lock_minutes", 10, "无操作自动锁屏（分钟）")
 YELLOW_AT_WORKING_DAYS = Option("yellow_at_working_days", 2, "剩余几个工作日起黄色预警")
 COMPLAINT_PHONE = Option("complaint_phone", "12345", "投诉监督电话")
+# The county's public address of its 办件进度查询 page (county/progress), e.g.
+# "https://县政务服务.example/progress": receipts print a QR code of it with the case number and
+# 查询密码 after "#" (never sent to the server); "" prints the number and password only.
+PROGRESS_URL = Option("progress_url", "", "办件进度查询网址")
 # 差评整改: a 差评's rectification task is due this many working days after the rating.
 RECTIFY_DAYS = Option("rectify_days", 5, "差评整改期限（工作日）")
 # A form's 区划代码 outside the centre's county (TOWN_CODE's first 6 digits): "warn" (shown,

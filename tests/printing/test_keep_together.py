@@ -21,7 +21,8 @@ from tests.printing.pdfs import issue, pages
 
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "screenshots"
 SIX = "困难残疾人生活补贴"  # six required materials, two of them may be 容缺
-LAST_LINE = "进度查询：凭办件编号到本中心窗口查询，或拨打咨询电话查询。"
+# The end of the last line before the signatures (the 受理通知书 prints the 查询密码 before it).
+LAST_LINE = "凭办件编号到本中心窗口查询，或拨打咨询电话查询。"
 LONG_CENTRE = "示例县清河镇人民政府便民服务中心（党群服务中心、退役军人服务站、综治中心）"
 
 
