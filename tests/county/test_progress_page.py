@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app.cases import decisions as d
 from app.evaluations.levels import Channel, Level, Reason
 from app.evaluations.wire import EvaluationTerms
+from app.validators import mask_name
 from county.progress.limits import AddressBuckets, NumberLocks, ProgressLimits
 from county.progress.pages import TOO_OFTEN, TRY_LATER, WRONG
 from county.store.models import CountyCase, CountyEvaluation
@@ -195,3 +196,14 @@ def test_a_flood_from_one_address_is_answered_429(tmp_path: Path) -> None:
             rating = client.post("/progress/rate", data={"n": "N0", "p": "123456", "level": "1"})
     assert [a.status_code for a in answers] == [403] * 5 + [429] * 3
     assert TOO_OFTEN in answers[-1].text and rating.status_code == 429
+
+
+def test_names_are_masked_keeping_the_first_and_last_character() -> None:
+    assert [mask_name(n) for n in ("张三丰", "欧阳娜娜", "李四", "王", "", " 张 三 丰 ")] == [
+        "张*丰",
+        "欧**娜",
+        "李*",
+        "*",
+        "",
+        "张*丰",
+    ]
