@@ -87,7 +87,10 @@ def test_the_resident_rates_on_these_screens(qtbot: QtBot, centre: Centre) -> No
         assert rater.geometry() == screens[1].geometry()
         assert rater.windowFlags() & Qt.WindowType.FramelessWindowHint
         assert open_dialog() is None and QApplication.activeModalWidget() is None
-        assert window.isEnabled()  # the clerk carries on meanwhile
+        assert window.isEnabled()  # the clerk carries on meanwhile, typing where they were
+        assert window.isActiveWindow() and not rater.isActiveWindow(), QApplication.activeWindow()
+        typing = QApplication.focusWidget()
+        assert typing is not None and desk.isAncestorOf(typing)
         host, panel, kind = rater, rater.panel, "window"
     else:
         dialog = open_dialog()

@@ -14,6 +14,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QScreen
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -105,6 +106,9 @@ class RaterWindow(QWidget):
         self.setAccessibleName("评价器")
         self.setWindowTitle("服务评价")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        # Shown without taking the keyboard from the clerk, who goes on typing at the desk; a
+        # touch on the resident's screen activates it as usual.
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
         self.setStyleSheet(
             "#raterWindow { background: #f4f7fb; }"
             " #raterWelcome QLabel { color: #1f3b5c; }"
@@ -153,10 +157,18 @@ class RaterWindow(QWidget):
         self.place(screen)
 
     def place(self, screen: QScreen) -> None:
+        clerk_window = QApplication.activeWindow()
+        focus = QApplication.focusWidget()
         if self.screen() is not screen:
             self.setScreen(screen)
         self.setGeometry(screen.geometry())
         self.showFullScreen()
+        # Where the clerk was typing, they go on typing (a platform that activates every window
+        # it shows, whatever WA_ShowWithoutActivating says, is given the focus back).
+        if clerk_window is not None and clerk_window is not self:
+            clerk_window.activateWindow()
+            if focus is not None and shiboken6.isValid(focus):
+                focus.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def welcome(self) -> None:
         self.unanswered.stop()
