@@ -12,6 +12,9 @@ import pytest
 from benchmarks.soak.run import one_run
 
 RUNS = 50
+#: The runs in tests of ten, so that the suite's workers (pytest-xdist) share them out instead of
+#: one worker spending minutes on all fifty while the other waits at the end.
+SHARES = 5
 # Seeds whose schedules found bugs (docs/faults.md). A seed's schedule changes whenever the
 # workload does, so each bug is also written out as a scenario (test_found_by_soak.py,
 # test_parked_refold.py, test_restore.py); the seeds stay as more schedules of the same kind.
@@ -40,7 +43,11 @@ def test_a_schedule_that_once_found_a_bug(seed: int, tmp_path: Path) -> None:
     _run(seed, tmp_path / "run")
 
 
-def test_randomized_runs_lose_duplicate_diverge_and_overwrite_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("share", range(SHARES))
+def test_randomized_runs_lose_duplicate_diverge_and_overwrite_nothing(
+    share: int, tmp_path: Path
+) -> None:
+    """Each share draws its own first seed (pytest-randomly seeds ``random`` per test id)."""
     first = random.randrange(1_000_000_000)
-    for seed in range(first, first + RUNS):
+    for seed in range(first, first + RUNS // SHARES):
         _run(seed, tmp_path / "run")
