@@ -12,7 +12,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.evaluations.levels import Level, Reason
-from app.evaluations.rectification import CallBackOutcome, TaskState
+from app.evaluations.rectification import CallBackOutcome, Step, TaskState
+from app.evaluations.service import take_step
 from db.models import Evaluation, RectificationStep
 from tests.centre import Centre
 from tests.ui.clipping import clipped
@@ -182,3 +183,32 @@ def test_an_overdue_task_comes_first_marked_and_counted_in_the_tab(
     wait_idle(qtbot, desk.env.runner)
     assert window.tabs.tabText(0) == "差评整改"
     assert desk.table.rowCount() == 1 and cell(desk.table, 0, 0) == "待核实"
+
+
+def test_a_step_taken_meanwhile_elsewhere_is_refused_in_the_form(
+    qtbot: QtBot, desk_env: Callable[[str], DeskEnv], centre: Centre
+) -> None:
+    case_id = accepted_case(centre)
+    rated(centre, case_id, Level.VERY_DISSATISFIED, (Reason.FEES,))
+    env = desk_env("supervisor")
+    _window, desk = open_desk(qtbot, env)
+    evaluation_id = task_row(centre).id
+    # Another supervisor verified it a moment ago; this desk still shows 待核实.
+    env.backend.run(
+        take_step,
+        evaluation_id,
+        Step.VERIFY,
+        "另一位负责人已核实",
+        founded=False,
+        now=centre.clock(),
+    )
+    desk.form.unfounded.click()
+    write_note(qtbot, desk, "核实不属实")
+    submit(qtbot, desk)
+    assert desk.form.message.isVisible()
+    assert desk.form.message.text() == "[E801] 该差评已核实过。"
+    assert desk.form.note.toPlainText() == "核实不属实"  # kept as typed
+    assert [s[0] for s in steps_taken(centre)] == ["verify"]
+    desk.refresh()  # read again: the form offers what is next
+    wait_idle(qtbot, env.runner)
+    assert "下一步：回访" in desk.form.heading.text()  # unfounded: no 整改
