@@ -238,7 +238,6 @@ class RatingDialog(QDialog):
         width = min(max(self.sizeHint().width(), 1000), round(room.width() * 0.92))
         height = min(max(self.sizeHint().height(), 600), round(room.height() * 0.9))
         self.resize(width, height)
-        self.setMinimumSize(min(self.minimumSizeHint().width(), width), 0)
 
     def done(self, result: int) -> None:
         self.flow.closing.stop()
