@@ -51,12 +51,16 @@ def test_save_writes_all_values_and_audits_the_changes(centre: Centre) -> None:
                 "workstation_code": "w02",
                 "lockout_minutes": "30",
                 "complaint_phone": "13800138000",
+                "rectify_days": "15",
+                "progress_url": " https://zwfw.example.gov.cn/progress ",
             },
         )
     by_key = {s.key: s.value for s in saved}
     assert by_key["centre_name"] == "城关镇便民服务中心"
     assert by_key["workstation_code"] == "W02"
     assert by_key["lockout_minutes"] == 30
+    assert by_key["rectify_days"] == 15
+    assert by_key["progress_url"] == "https://zwfw.example.gov.cn/progress"
     with centre.store.reader() as session:
         assert settings.TOWN_CODE.get(session) == "330106001000"
         assert settings.COMPLAINT_PHONE.get(session) == "13800138000"
@@ -77,6 +81,10 @@ def test_save_writes_all_values_and_audits_the_changes(centre: Centre) -> None:
         ({"workstation_code": "W-1"}, "工作站编号", "字母或数字"),
         ({"centre_name": "  "}, "中心名称", "请填写"),
         ({"complaint_phone": "投诉"}, "投诉监督电话", "电话"),
+        ({"rectify_days": 0}, "差评整改期限（工作日）", "正整数"),
+        ({"rectify_days": 31}, "差评整改期限（工作日）", "1至30"),
+        ({"progress_url": "县政务网/progress"}, "办件进度查询网址", "http"),
+        ({"progress_url": "https://x.example/progress#n=1"}, "办件进度查询网址", "#"),
         ({"colour": "red"}, "设置项", "colour"),
     ],
 )

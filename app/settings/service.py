@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
@@ -40,8 +41,8 @@ EDITABLE: tuple[settings.Option[Any], ...] = (
     settings.IDLE_LOCK_MINUTES,
     settings.YELLOW_AT_WORKING_DAYS,
     settings.COMPLAINT_PHONE,
-    # settings.RECTIFY_DAYS joins the list once the admin page names its editor
-    # (ui/desks/admin/settings.py _NAMES); its range is below.
+    settings.RECTIFY_DAYS,
+    settings.PROGRESS_URL,
     settings.OUT_OF_COUNTY_CODES,
     settings.IDCARD_READER,
     settings.IDCARD_SIMULATOR_FILE,
@@ -126,6 +127,21 @@ def _hotline(option: settings.Option[Any], raw: Any) -> str:
     return phone
 
 
+def _progress_url(option: settings.Option[Any], raw: Any) -> str:
+    """The county's public address of the progress page; empty: the receipts carry no QR code."""
+    url = str(raw or "").strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
+        raise ValidationError(
+            option.label, f"{option.label}应为 http:// 或 https:// 开头的网址（不含 # 及其后内容）"
+        )
+    if len(url) > 200:
+        raise ValidationError(option.label, f"{option.label}不能超过200个字符")
+    return url
+
+
 _READER_KINDS = ("none", "simulator", "sdk")  # app.idcard.config.ReaderKind
 OUT_OF_COUNTY_RULES = ("warn", "refuse")  # app.divisions.policy.OutOfCounty
 
@@ -165,6 +181,7 @@ _CHECKS: dict[str, Callable[[settings.Option[Any], Any], str | int]] = {
     settings.WORKSTATION_CODE.key: _workstation,
     settings.COMPLAINT_PHONE.key: _hotline,
     settings.OUT_OF_COUNTY_CODES.key: _out_of_county,
+    settings.PROGRESS_URL.key: _progress_url,
     settings.IDCARD_READER.key: _reader_kind,
     settings.IDCARD_SIMULATOR_FILE.key: _path,
     settings.IDCARD_SIMULATOR_PORT.key: _local_port,

@@ -36,6 +36,8 @@ _NAMES = {
     settings.IDLE_LOCK_MINUTES.key: ("settingIdleLockMinutes", ""),
     settings.YELLOW_AT_WORKING_DAYS.key: ("settingYellowAtWorkingDays", ""),
     settings.COMPLAINT_PHONE.key: ("settingComplaintPhone", "如 12345"),
+    settings.RECTIFY_DAYS.key: ("settingRectifyDays", ""),
+    settings.PROGRESS_URL.key: ("settingProgressUrl", "县级进度查询页网址；留空则不印二维码"),
     settings.OUT_OF_COUNTY_CODES.key: ("settingOutOfCountyCodes", ""),
     settings.IDCARD_READER.key: ("settingIdcardReader", ""),
     settings.IDCARD_SIMULATOR_FILE.key: ("settingIdcardSimulatorFile", "留空：内置演示卡片"),
