@@ -169,6 +169,15 @@ def test_case_numbers_are_not_mistaken_for_personal_data(store: Store) -> None:
         )
 
 
+def test_a_uid_whose_digits_look_like_a_mobile_number_is_no_personal_data(store: Store) -> None:
+    """A UUIDv7's hex may hold eleven digits in a row (the demo's 差评 seeding met one)."""
+    uid = "019ad3c1-7f2e-7c41-9b1e-a13912345678"
+    with store.session() as session, session.begin():
+        audit.record_for(session, CLERK, AuditEvent.EXPORT, "R-1", {"evaluation": uid})
+    with store.session() as session, session.begin(), pytest.raises(ValueError):  # not in text
+        audit.record_for(session, CLERK, AuditEvent.EXPORT, "R-1", {"note": f"回访 {uid[-11:]}"})
+
+
 @pytest.mark.parametrize(
     "fields",
     [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from itertools import groupby
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,9 @@ from app.demo.seed import (
 from app.demo.start import ensure_demo_centre
 from app.demo.users import DEMO_USERS
 from app.errors import ValidationError
+from app.evaluations.levels import Level
+from app.evaluations.rectification import TaskState
+from app.evaluations.wire import EVALUATION, RECTIFICATION, EvaluationTerms, StepTerms
 from app.outbox.envelope import CASE_ACTION, ENVELOPE_VERSION, CaseActionEnvelope, parse_envelope
 from app.settings.calendar import work_calendar
 from app.workflow.fold import local_date
@@ -33,9 +37,11 @@ from db.models import (
     AuditEntry,
     Case,
     CaseAction,
+    Evaluation,
     Item,
     OutboxEntry,
     ProxyAuthorization,
+    RectificationStep,
     User,
     UserRole,
 )
@@ -63,7 +69,7 @@ def seeded(
 ) -> Iterator[tuple[Store, SeedReport]]:
     data_dir = tmp_path_factory.mktemp("demo")
     store = open_store(data_dir, demo.demo_key_file(data_dir))
-    report = seed_demo_centre(store, cases=CASES, seed=7, now=NOW)
+    report = seed_demo_centre(store, cases=CASES, seed=12, now=NOW)  # 5 差评, one anonymous
     yield store, report
     store.close()
 
@@ -151,7 +157,8 @@ def test_every_outbox_row_is_a_complete_envelope(seeded: tuple[Store, SeedReport
         authorizations = set(session.scalars(select(ProxyAuthorization.authorization_no)))
         items = {(i.code, i.content_hash) for i in session.scalars(select(Item))}
     kinds = {row.kind for row in rows}
-    assert kinds == {CASE_ACTION, "authorization.register"}
+    assert {CASE_ACTION, "authorization.register", EVALUATION} <= kinds
+    assert kinds <= {CASE_ACTION, "authorization.register", EVALUATION, RECTIFICATION}
     for row in rows:
         assert_no_local_ids(row.payload)
         envelope = parse_envelope(row.payload)
@@ -159,6 +166,14 @@ def test_every_outbox_row_is_a_complete_envelope(seeded: tuple[Store, SeedReport
         assert (envelope.op_id, envelope.key, envelope.kind) == (row.op_id, row.key, row.kind)
         assert envelope.centre == "511899101000" and envelope.workstation
         assert envelope.actor.username in users and envelope.actor.role
+        if row.kind == EVALUATION:
+            rating = EvaluationTerms.model_validate(envelope.payload)
+            assert envelope.key == rating.uid and rating.case_uid in uids.values()
+            assert rating.staff in users
+            continue
+        if row.kind == RECTIFICATION:
+            assert StepTerms.model_validate(envelope.payload).evaluation_uid == envelope.key
+            continue
         if row.kind != CASE_ACTION:
             assert envelope.key == envelope.payload["authorization_no"] in authorizations
             assert envelope.payload["proxy"] in users
@@ -257,3 +272,44 @@ def test_cli_tools_find_a_demo_directorys_key_file(tmp_path: Path) -> None:
     data_dir = tmp_path / "demo"
     open_store(data_dir, demo.demo_key_file(data_dir)).close()
     assert main(["--data-dir", str(data_dir), "audit", "verify"]) == 0
+
+
+def test_the_demo_residents_rated_and_the_supervisor_worked_the_bad_ratings(
+    seeded: tuple[Store, SeedReport],
+) -> None:
+    """好差评 in the demo: ratings of clerks' services, one per service; the newest 差评 waits to
+    be verified, older ones are closed through 回访 (or without, when anonymous)."""
+    store, report = seeded
+    with store.reader() as session:
+        ratings = session.scalars(select(Evaluation).order_by(Evaluation.assessed_at)).all()
+        served = {
+            a.op_id: a for a in session.scalars(select(CaseAction)) if a.actor_role == "clerk"
+        }
+        steps = {
+            evaluation_id: [row.step for row in rows]
+            for evaluation_id, rows in groupby(
+                session.scalars(
+                    select(RectificationStep).order_by(
+                        RectificationStep.evaluation_id, RectificationStep.id
+                    )
+                ),
+                key=lambda row: row.evaluation_id,
+            )
+        }
+    assert report.ratings == len(ratings) > 0
+    assert len({r.service_op_id for r in ratings}) == len(ratings)  # 一次一评
+    for rating in ratings:
+        assert rating.service_op_id in served
+        assert rating.staff == served[rating.service_op_id].actor
+        assert rating.assessed_at > served[rating.service_op_id].occurred_at
+    bad = [r for r in ratings if Level(r.level).is_bad]
+    assert [r.task_state is not None for r in ratings] == [Level(r.level).is_bad for r in ratings]
+    assert bad, "the demo needs a 差评 for the 差评整改 desk"
+    assert bad[-1].task_state == TaskState.TO_VERIFY and bad[-1].id not in steps
+    for rating in bad[:-3]:
+        full = (
+            ["verify", "rectify", "close"]
+            if rating.anonymous
+            else ["verify", "rectify", "call_back", "close"]
+        )
+        assert rating.task_state == TaskState.CLOSED and steps[rating.id] == full

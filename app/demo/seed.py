@@ -43,6 +43,7 @@ from app.demo.clock import Clock
 from app.demo.items import load_items
 from app.demo.people import load_people
 from app.demo.planning import Planner
+from app.demo.ratings import rate_history
 from app.demo.replay import register_authorizations, replay
 from app.demo.timeline import Timeline, working_days_back
 from app.demo.users import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
@@ -79,6 +80,7 @@ class SeedReport:
     cases: int
     actions: int
     authorizations: int
+    ratings: int
     users_created: tuple[str, ...]
     by_state: Mapping[str, int]
     first_day: dt.date
@@ -93,7 +95,7 @@ class SeedReport:
             f"已生成演示中心“{demo.DEMO_CENTRE_NAME}”：{self.cases} 件办件、"
             f"{self.actions} 条办件操作"
             f"（{self.first_day.isoformat()} 至 {self.last_day.isoformat()}），"
-            f"{self.authorizations} 份代办委托书。\n各状态：{states}。\n"
+            f"{self.authorizations} 份代办委托书，{self.ratings} 条窗口评价。\n各状态：{states}。\n"
             f"演示账号：{users}，密码均为 {DEMO_PASSWORD}（仅限演示，切勿用于真实业务）。"
         )
 
@@ -182,6 +184,7 @@ def seed_demo_centre(
             ctx, clock, planner.authorizations, working_days_back(calendar, first_day, 1)
         )
         replay(ctx, clock, people, rng, plans, progress)
+        ratings = rate_history(sessions, people.supervisors[0], calendar, rng, now)
         with sessions() as session:
             by_state = {
                 state: count
@@ -194,6 +197,7 @@ def seed_demo_centre(
         cases=sum(by_state.values()),
         actions=actions,
         authorizations=len(planner.authorizations),
+        ratings=ratings,
         users_created=tuple(created),
         by_state=by_state,
         first_day=first_day,

@@ -65,7 +65,16 @@ def assert_outbox_mirrors_actions(session: Session) -> None:
 
 # Where a number belongs in an envelope; any other integer would be a local id in disguise.
 NUMBERS = frozenset(
-    {"envelope_version", "seq", "base_seq", "template_version", "days", "expected_days", "copies"}
+    {
+        "envelope_version",
+        "seq",
+        "base_seq",
+        "template_version",
+        "days",
+        "expected_days",
+        "copies",
+        "level",  # a rating's GB/T 39046 A.8 code
+    }
 )
 
 
