@@ -297,6 +297,7 @@ def activate_demo(store: Store, county: DemoCounty) -> bool:
         current = settings.COUNTY_URL.get(session)
         town = settings.TOWN_CODE.get(session)
         station = settings.WORKSTATION_CODE.get(session)
+    point_receipts_at(store, county)
     if current == county.url:
         try:
             load_secret(store.store_id, secret_file(store))
@@ -306,6 +307,17 @@ def activate_demo(store: Store, county: DemoCounty) -> bool:
     code = activation_code(county.info.database, town, station)
     activate(store, county.url, code)
     return True
+
+
+def point_receipts_at(store: Store, county: DemoCounty) -> None:
+    """The demo's receipts carry the demo county's progress page (its QR code opens the case
+    there, on this PC), unless someone set another address; a restarted demo county may sit on
+    another port, so a loopback address is followed."""
+    page = f"{county.url}/progress"
+    with store.session() as session, session.begin():
+        current = settings.PROGRESS_URL.get(session)
+        if current != page and (not current or current.startswith("http://127.0.0.1:")):
+            settings.PROGRESS_URL.set(session, page)
 
 
 def activation_code(database: str, town: str, station: str) -> str:

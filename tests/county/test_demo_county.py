@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -204,6 +205,16 @@ def walk_the_loop(w01: DemoStation, w02: DemoStation) -> None:
     assert w01.sync().pushed == 2
     w02.sync()
     assert w02.case(uid).state == CaseState.DELIVERED.value
+
+    # The receipt's progress link: the demo county's page, the case found by its 收件号 and
+    # 查询密码 (as its QR code opens it on this PC).
+    case = w01.case(uid)
+    with w01.store.reader() as session:
+        page = settings.PROGRESS_URL.get(session)
+    assert page == f"{w01.link.county.url}/progress"  # type: ignore[union-attr]
+    answer = httpx.post(page, data={"n": case.receipt_no, "p": case.query_password or ""})
+    assert answer.status_code == 200 and "已出件" in answer.text
+    assert name not in answer.text  # masked
 
 
 def wait_for(station: DemoStation, uid: str, state: CaseState) -> Case:
