@@ -147,9 +147,9 @@ def test_the_main_screens_at_this_scale(qtbot: QtBot, centre: Centre) -> None:
     front.type_chinese(qtbot, front.line(desk, "field_applicant_name"), front.NAME)
     qtbot.keyClicks(front.line(desk, "field_applicant_id_number"), front.GOOD_ID)
     front.tick(qtbot, desk, ["application", "id_and_hukou"])
-    # The form's 读卡 strip learns the reader's settings in the background and then words its
-    # notice (two lines at 1366): measure what the clerk sees once that has landed, not a
-    # layout caught halfway (a loaded CPU delivered it during the shot's own event pass).
+    # As for the admin's shot: no background work still to land during the shot's one event
+    # pass (the draft's autosave and what follows it). Under -n 2 the 读卡 strip's two-line
+    # notice was once measured one line high here; not reproduced since.
     wait_idle(qtbot, session.runner)
     screens.shoot(window, "intake")
     sign_out(qtbot, session, window)
