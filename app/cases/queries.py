@@ -206,6 +206,12 @@ def _page(session: Session, ids: Select[int], order: Sequence[Any]) -> list[Case
     return _submitted_at(session, _rows(session, _base().where(Case.id.in_(ids)).order_by(*order)))
 
 
+def rows_of(session: Session, ids: Select[int], order: Sequence[Any]) -> list[CaseRow]:
+    """The rows of case ``ids`` (a query already restricted to what the actor may see and
+    limited), in ``order``: for lists built elsewhere (``app.alerts``)."""
+    return _page(session, ids, order)
+
+
 def _submitted_at(session: Session, rows: list[CaseRow]) -> list[CaseRow]:
     """A submitted filing not yet received is dated by its submission (one indexed read for
     the page, only when it has such rows)."""
