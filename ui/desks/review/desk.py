@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
-from PySide6.QtWidgets import QHeaderView, QWidget
+from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
 from app.actor import Role
+from app.alerts.announced import ANNOUNCED, notice_text
+from app.alerts.desk_alerts import AlertKind, DeskAlerts, alert_listing, desk_alerts
 from app.cases import queries
 from app.cases.case_view import (
     CaseView,
@@ -22,10 +24,12 @@ from app.workflow.states import Action
 from ui.cases.list_model import Fetch
 from ui.desk_base import DeskEnv
 from ui.desks.review import commands
+from ui.desks.review.alerts_strip import AlertBanner, AlertStrip
 from ui.desks.review.pages import lines_of
 from ui.desks.review.panel import ReviewPanel
 from ui.desks.worklist.desk import CaseWorkDesk
 from ui.desks.worklist.queue import Tab
+from ui.worker import Changed
 
 Loaded = tuple[CaseView, ReviewProgress]
 
@@ -39,6 +43,10 @@ class ReviewDesk(CaseWorkDesk[Loaded]):
         self.progress: ReviewProgress | None = None
         supervisor = env.backend.actor.has(Role.SUPERVISOR)
         self.panel = ReviewPanel(supervisor)
+        # Before build (its first refresh reads the alerts too); laid over the tabs after it.
+        self.alerts = AlertStrip()
+        self.banner = AlertBanner()
+        self.announced = ANNOUNCED
         self._connect()
         self.build(
             name="reviewQueue",
@@ -60,6 +68,12 @@ class ReviewDesk(CaseWorkDesk[Loaded]):
         header = table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, self.banner)
+        layout.insertWidget(1, self.alerts)
+        self.alerts.chosen.connect(self._list_alert)
+        self.queue.tabs.currentChanged.connect(lambda _: self.alerts.mark(None))
         if supervisor:
             b = env.backend
             env.runner.read(
@@ -86,6 +100,50 @@ class ReviewDesk(CaseWorkDesk[Loaded]):
             )
 
         return fetch
+
+    # --- the alerts -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        super().refresh()
+        self._read_alerts()
+
+    def cases_changed(self, changed: Changed) -> None:
+        super().cases_changed(changed)
+        if changed.lists:  # a write or a sync that may move cases in or out of an alert
+            self._read_alerts()
+
+    def _read_alerts(self) -> None:
+        b = self.env.backend
+        self.env.runner.read(
+            lambda: b.run(desk_alerts, b.calendar, b.today()),
+            self._alerts_read,
+            self.failed,
+            owner=self,
+        )
+
+    def _alerts_read(self, alerts: DeskAlerts) -> None:
+        self.alerts.show_alerts(alerts)
+        overdue = alerts.of(AlertKind.OVERDUE)
+        if overdue is None:
+            return
+        fresh = self.announced.news(self.env.backend.actor.username, overdue.cases)
+        if fresh:
+            self.banner.announce(notice_text(fresh))
+
+    def _list_alert(self, kind: AlertKind | None) -> None:
+        """The list shows the alert's cases (None: the queue of the tab chosen)."""
+        if kind is None:
+            self.queue.model.set_fetch(self._fetch_for(self.queue.current_key))
+            return
+        if self.queue.tabs.currentIndex() != 0:
+            self.queue.tabs.setCurrentIndex(0)  # 全部: an alert is across categories
+            self.alerts.mark(kind)
+        b = self.env.backend
+
+        def fetch(offset: int, limit: int) -> Listing:
+            return b.run(alert_listing, b.calendar, b.today(), kind, limit=limit, offset=offset)
+
+        self.queue.model.set_fetch(fetch)
 
     # --- the chosen case ------------------------------------------------------------------
 
