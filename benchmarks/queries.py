@@ -21,6 +21,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from app.actor import Actor, Role
+from app.alerts.desk_alerts import desk_alerts
 from app.cases import queries as q
 from app.settings.calendar import work_calendar
 from app.workcalendar import WorkCalendar
@@ -211,6 +212,9 @@ def probe_sets(f: Fixtures, probes: int, rng: random.Random) -> dict[str, list[P
         "overdue list": [lambda s: len(q.overdue(s, sup, today))] * probes,
         "nearly-due list": [lambda s: len(q.nearly_due(s, sup, today, cal))] * probes,
         "watchdog list": [lambda s: len(q.watchdog(s, sup, today))] * probes,
+        "desk alerts: supervisor": [lambda s: len(desk_alerts(s, sup, cal, today).alerts)] * probes,
+        "desk alerts: approver": [lambda s: len(desk_alerts(s, f.approver, cal, today).alerts)]
+        * probes,
         "case detail": [_detail(sup, i, cal, today) for i in take_ids(f.case_ids)],
     }
 

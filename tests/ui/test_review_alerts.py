@@ -20,6 +20,7 @@ from tests.ui.screenshots import save_screenshot, save_screenshots
 from tests.ui.test_review_desk import open_desk
 from ui.desk_base import DeskEnv
 from ui.desks.review.desk import ReviewDesk
+from ui.worker import Changed
 
 K = AlertKind
 
@@ -104,7 +105,10 @@ def test_the_supervisor_sees_the_centre_and_the_watchdog_and_rectification(
 
 
 def test_a_case_turning_red_is_announced_once(
-    qtbot: QtBot, desk_env: Callable[[str], DeskEnv], centre: Centre
+    qtbot: QtBot,
+    desk_env: Callable[[str], DeskEnv],
+    centre: Centre,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     desk, made = opened(qtbot, desk_env, centre, "approver")
     assert desk.banner.text.text() == f"办件 {made.receipts['own_over']} 已超期"
@@ -113,9 +117,23 @@ def test_a_case_turning_red_is_announced_once(
     desk.refresh()
     wait_idle(qtbot, desk.env.runner)
     assert not desk.banner.isVisible()  # told already: no nag on the next refresh
-    # two working days on, the nearly-due case is overdue too: it alone is announced
+    # sync brings changes: the counts are read again, still no second notice
+    reads: list[str] = []
+    run = desk.env.backend.run
+
+    def counted(fn: Callable[..., object], *args: object, **kwargs: object) -> object:
+        reads.append(fn.__name__)
+        return run(fn, *args, **kwargs)
+
+    monkeypatch.setattr(desk.env.backend, "run", counted)
+    desk.env.runner.cases_changed.emit(Changed(None, from_sync=True))
+    wait_idle(qtbot, desk.env.runner)
+    assert "desk_alerts" in reads
+    assert not desk.banner.isVisible()
+    # two working days on (the desk's timer reads the alerts again), the nearly-due case is
+    # overdue too: it alone is announced
     centre.clock.set_local(centre.ctx.calendar.add_working_days(made.today, 2))
-    desk.refresh()
+    desk.alerts_timer.timeout.emit()
     qtbot.waitUntil(lambda: desk.banner.isVisible())
     assert desk.banner.text.text() == f"办件 {made.receipts['own_soon']} 已超期"
     assert texts(desk) == {K.NEARLY_DUE: "临近到期 0 件", K.OVERDUE: "已超期 2 件"}

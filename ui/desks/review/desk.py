@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
 from app.actor import Role
@@ -32,6 +33,9 @@ from ui.desks.worklist.queue import Tab
 from ui.worker import Changed
 
 Loaded = tuple[CaseView, ReviewProgress]
+# Cases also turn red with no write (the day turns): the alerts are read again this often
+# while the desk is on screen.
+ALERTS_EVERY_MS = 10 * 60 * 1000
 
 
 class ReviewDesk(CaseWorkDesk[Loaded]):
@@ -74,6 +78,10 @@ class ReviewDesk(CaseWorkDesk[Loaded]):
         layout.insertWidget(1, self.alerts)
         self.alerts.chosen.connect(self._list_alert)
         self.queue.tabs.currentChanged.connect(lambda _: self.alerts.mark(None))
+        self.alerts_timer = QTimer(self)
+        self.alerts_timer.setInterval(ALERTS_EVERY_MS)
+        self.alerts_timer.timeout.connect(self._alerts_due)
+        self.alerts_timer.start()
         if supervisor:
             b = env.backend
             env.runner.read(
@@ -110,6 +118,10 @@ class ReviewDesk(CaseWorkDesk[Loaded]):
     def cases_changed(self, changed: Changed) -> None:
         super().cases_changed(changed)
         if changed.lists:  # a write or a sync that may move cases in or out of an alert
+            self._read_alerts()
+
+    def _alerts_due(self) -> None:
+        if self.isVisible():
             self._read_alerts()
 
     def _read_alerts(self) -> None:
