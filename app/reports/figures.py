@@ -296,34 +296,35 @@ def _decisions(
 # --- standing ----------------------------------------------------------------------------------
 
 
+STANDING = ("overdue", "nearly_due", "watchdog", "deficiency_pending", "deficiency_overdue")
+
+
 def _standing(
     session: Session,
     grouping: Grouping,
     today: dt.date,
     calendar: WorkCalendar,
     tally: dict[str, _Tally],
+    names: Iterable[str] = STANDING,
 ) -> None:
-    """As ``app.cases.queries`` lists them: ``overdue``, ``nearly_due``, ``watchdog``."""
+    """As ``app.cases.queries`` lists them: ``overdue``, ``nearly_due``, ``watchdog``; and 容缺
+    pending. ``names``: only these (the benchmark times each)."""
     clock = Case.state.in_([s.value for s in CLOCK_STATES])
     days = settings.YELLOW_AT_WORKING_DAYS.get(session)
     horizon = calendar.add_working_days(today, days) if days > 0 else today
+    pending = and_(Case.deficiency.is_(True), Case.state.not_in([s.value for s in DEFICIENCY_OVER]))
     conditions: Mapping[str, ColumnElement[bool]] = {
         "overdue": and_(clock, Case.due_date < today),
         "nearly_due": and_(clock, Case.due_date >= today, Case.due_date <= horizon),
         "watchdog": and_(Case.state == CaseState.RECEIVED.value, Case.watchdog_due < today),
-        "deficiency_pending": and_(
-            Case.deficiency.is_(True), Case.state.not_in([s.value for s in DEFICIENCY_OVER])
-        ),
+        "deficiency_pending": pending,
+        "deficiency_overdue": and_(pending, Case.deficiency_due < today),
     }
     key = _case_key(grouping)
-    for name, condition in conditions.items():
+    for name in names:
         query = _joined(select(key, func.count()), grouping, from_actions=False)
-        for group, n in session.execute(query.where(condition).group_by(key)):
+        for group, n in session.execute(query.where(conditions[name]).group_by(key)):
             tally[group or ""].counts[name] += n
-    late = and_(conditions["deficiency_pending"], Case.deficiency_due < today)
-    query = _joined(select(key, func.count()), grouping, from_actions=False)
-    for group, n in session.execute(query.where(late).group_by(key)):
-        tally[group or ""].counts["deficiency_overdue"] += n
 
 
 # --- ratings -----------------------------------------------------------------------------------
