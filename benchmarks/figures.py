@@ -22,14 +22,13 @@ import datetime as dt
 import json
 import random
 import sys
-import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.reports import figures as f
@@ -38,7 +37,7 @@ from app.settings.calendar import work_calendar
 from app.workcalendar import WorkCalendar
 from app.workflow.fold import local_date
 from benchmarks.build_store import DEFAULT_OUT, open_bench_store
-from benchmarks.queries import Probe, Timing, explain, measure
+from benchmarks.queries import Probe, Timing, candidate_indexes, explain, measure
 from db.base import utcnow
 from db.models import CaseAction
 from db.store import Store
@@ -166,24 +165,9 @@ def try_indexes(
     out: Callable[[str], None],
     only: str | None,
 ) -> list[dict[str, Any]]:
-    names = [ddl.split()[2] for ddl in ddls]  # CREATE INDEX <name> ON …
-    if not all(name.startswith("ix_bench_") for name in names):
-        raise ValueError("name candidate indexes ix_bench_… so they are recognisably ad hoc")
-    with store.engine.connect() as conn:
-        for ddl in ddls:
-            started = time.perf_counter()
-            conn.execute(text(ddl))
-            out(f"  created ad hoc in {time.perf_counter() - started:.1f} s: {ddl}")
-        conn.execute(text("ANALYZE"))
-        conn.commit()
-    try:
+    with candidate_indexes(store, ddls, out, analyze=True):
         out("with the candidate indexes:")
         return run_all(store, probes=probes, seed=seed, out=out, only=only)
-    finally:
-        with store.engine.connect() as conn:
-            for name in names:
-                conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
-            conn.commit()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

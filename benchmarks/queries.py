@@ -302,17 +302,30 @@ def try_indexes(
 ) -> list[dict[str, Any]]:
     """Create candidate indexes (``CREATE INDEX ix_bench_… ON …``), measure again, and drop
     them afterwards: the schema itself is the migrations' business."""
+    with candidate_indexes(store, ddls, out):
+        out("with the candidate indexes:")
+        return run_all(store, probes=probes, seed=seed, out=out, only=only)
+
+
+@contextmanager
+def candidate_indexes(
+    store: Store, ddls: Sequence[str], out: Callable[[str], None], *, analyze: bool = False
+) -> Iterator[None]:
+    """The indexes ``ddls`` create (each named ``ix_bench_…``, so recognisably ad hoc) while
+    the block runs, dropped after it; ``analyze``: ANALYZE once they are made."""
     names = [ddl.split()[2] for ddl in ddls]  # CREATE INDEX <name> ON …
     if not all(name.startswith("ix_bench_") for name in names):
         raise ValueError("name candidate indexes ix_bench_… so they are recognisably ad hoc")
     with store.engine.connect() as conn:
         for ddl in ddls:
-            out(f"  creating ad hoc: {ddl}")
+            started = time.perf_counter()
             conn.execute(text(ddl))
+            out(f"  created ad hoc in {time.perf_counter() - started:.1f} s: {ddl}")
+        if analyze:
+            conn.execute(text("ANALYZE"))
         conn.commit()
     try:
-        out("with the candidate indexes:")
-        return run_all(store, probes=probes, seed=seed, out=out, only=only)
+        yield
     finally:
         with store.engine.connect() as conn:
             for name in names:
