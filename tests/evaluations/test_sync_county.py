@@ -16,28 +16,17 @@ from app.evaluations.tasks import open_tasks, take_step, task_detail
 from app.sync.push import push_all
 from app.sync.session import sync_now
 from db.models import Evaluation
-from tests.centre import Centre
-from tests.county.server import County, connected, running_county
-from tests.county.stations import Station
+from tests.county.server import County, running_county
+from tests.county.stations import Station, w01, w02
 from tests.evaluations.helpers import rate, served
+
+__all__ = ["w01", "w02"]  # the stations' fixtures, on this module's county
 
 
 @pytest.fixture
 def county(tmp_path: Path) -> Iterator[County]:
     with running_county(tmp_path / "county") as running:
         yield running
-
-
-@pytest.fixture
-def w01(county: County, centre: Centre) -> Iterator[Station]:
-    with connected(county, "W01", centre=centre) as (centre, transport):
-        yield Station(centre, transport)
-
-
-@pytest.fixture
-def w02(county: County, tmp_path: Path) -> Iterator[Station]:
-    with connected(county, "W02", data_dir=tmp_path) as (centre, transport):
-        yield Station(centre, transport)
 
 
 def sync(station: Station) -> None:
