@@ -18,10 +18,9 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from app import settings
 from app.actor import Actor, Role
 from app.cases import queries
 from app.cases.access import restrict
@@ -29,7 +28,6 @@ from app.cases.listing import Listing, badged
 from app.evaluations.rectification import TaskState
 from app.units.declare import reads
 from app.workcalendar import WorkCalendar
-from app.workflow.states import CLOCK_STATES, CaseState
 from db.models import Case, Evaluation
 
 LISTED = 200  # case ids and numbers carried per alert (the counts are whole)
@@ -92,29 +90,18 @@ def _scope(actor: Actor, condition: Any) -> Select[Any]:
     return query
 
 
-def _clock(condition: Any) -> Any:
-    return and_(Case.state.in_([s.value for s in CLOCK_STATES]), condition)
-
-
 def _conditions(
     session: Session, actor: Actor, calendar: WorkCalendar, today: dt.date
 ) -> dict[AlertKind, tuple[Any, tuple[Any, ...]]]:
     """Each alert's condition on ``cases`` and its order (most urgent first)."""
-    days = settings.YELLOW_AT_WORKING_DAYS.get(session)
-    horizon = calendar.add_working_days(today, days) if days > 0 else today
+    horizon = queries.yellow_horizon(session, today, calendar)
     due_order = (Case.due_date, Case.id)
     found: dict[AlertKind, tuple[Any, tuple[Any, ...]]] = {
-        AlertKind.NEARLY_DUE: (
-            _clock(and_(Case.due_date >= today, Case.due_date <= horizon)),
-            due_order,
-        ),
-        AlertKind.OVERDUE: (_clock(Case.due_date < today), due_order),
+        AlertKind.NEARLY_DUE: (queries.is_nearly_due(today, horizon), due_order),
+        AlertKind.OVERDUE: (queries.is_overdue(today), due_order),
     }
     if is_centre(actor):
-        found[AlertKind.WATCHDOG] = (
-            and_(Case.state == CaseState.RECEIVED.value, Case.watchdog_due < today),
-            (Case.watchdog_due, Case.id),
-        )
+        found[AlertKind.WATCHDOG] = (queries.past_watchdog(today), (Case.watchdog_due, Case.id))
         tasks = select(Evaluation.case_id).where(
             Evaluation.case_id.is_not(None),
             Evaluation.task_state.is_not(None),

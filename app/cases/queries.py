@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
@@ -444,14 +444,44 @@ def _masked_payload(value: Any) -> Any:
     return value
 
 
-def _clock_ids(actor: Actor) -> Select[int]:
-    return restrict(select(Case.id).where(Case.state.in_([s.value for s in CLOCK_STATES])), actor)
+# The standing conditions, once: the desks' lists below, the desk alerts (``app.alerts``) and the
+# supervisor's figures (``app.reports``) all count by them.
+
+
+def clock_running() -> ColumnElement[bool]:
+    """The promise clock runs (suspended cases are paused)."""
+    return Case.state.in_([s.value for s in CLOCK_STATES])
+
+
+def is_overdue(today: dt.date) -> ColumnElement[bool]:
+    """Past the promised date while the clock runs."""
+    return and_(clock_running(), Case.due_date < today)
+
+
+def yellow_horizon(
+    session: Session, today: dt.date, calendar: WorkCalendar, within_working_days: int | None = None
+) -> dt.date:
+    """The last day a case due on it is nearly due: the yellow threshold's working days ahead."""
+    days = within_working_days
+    if days is None:
+        days = settings.YELLOW_AT_WORKING_DAYS.get(session)
+    return calendar.add_working_days(today, days) if days > 0 else today
+
+
+def is_nearly_due(today: dt.date, horizon: dt.date) -> ColumnElement[bool]:
+    """Due today or by ``horizon`` (:func:`yellow_horizon`) while the clock runs."""
+    return and_(clock_running(), Case.due_date >= today, Case.due_date <= horizon)
+
+
+def past_watchdog(today: dt.date) -> ColumnElement[bool]:
+    """收件 more than 5 working days ago with no acceptance, refusal or supplement notice."""
+    return and_(Case.state == CaseState.RECEIVED.value, Case.watchdog_due < today)
 
 
 def overdue(session: Session, actor: Actor, today: dt.date, *, limit: int = 200) -> list[CaseRow]:
     """Cases whose promised date has passed while the clock runs (suspended ones are paused)."""
-    ids = _clock_ids(actor).where(Case.due_date < today).order_by(*DUE_ORDER).limit(limit)
-    return _page(session, ids, DUE_ORDER)
+    ids = restrict(select(Case.id).where(is_overdue(today)), actor)
+    return _page(session, ids.order_by(*DUE_ORDER).limit(limit), DUE_ORDER)
 
 
 def nearly_due(
@@ -464,19 +494,13 @@ def nearly_due(
     limit: int = 200,
 ) -> list[CaseRow]:
     """Cases due today or within the yellow threshold (working days)."""
-    days = within_working_days
-    if days is None:
-        days = settings.YELLOW_AT_WORKING_DAYS.get(session)
-    horizon = calendar.add_working_days(today, days) if days > 0 else today
-    ids = _clock_ids(actor).where(Case.due_date >= today, Case.due_date <= horizon)
+    horizon = yellow_horizon(session, today, calendar, within_working_days)
+    ids = restrict(select(Case.id).where(is_nearly_due(today, horizon)), actor)
     return _page(session, ids.order_by(*DUE_ORDER).limit(limit), DUE_ORDER)
 
 
 def watchdog(session: Session, actor: Actor, today: dt.date, *, limit: int = 200) -> list[CaseRow]:
     """收件 more than 5 working days ago with no acceptance, refusal or supplement notice."""
     order = (Case.watchdog_due, Case.id)
-    ids = restrict(
-        select(Case.id).where(Case.state == CaseState.RECEIVED.value, Case.watchdog_due < today),
-        actor,
-    )
+    ids = restrict(select(Case.id).where(past_watchdog(today)), actor)
     return _page(session, ids.order_by(*order).limit(limit), order)

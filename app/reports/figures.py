@@ -35,14 +35,14 @@ from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
-from app import settings
+from app.cases import queries
 from app.divisions.model import DivisionList
 from app.evaluations.levels import Level
 from app.evaluations.rectification import TaskState
 from app.reports.period import Period
 from app.units.declare import reads
 from app.workcalendar import WorkCalendar
-from app.workflow.states import CLOCK_STATES, Action, CaseState
+from app.workflow.states import Action, CaseState
 from db.models import Applicant, Case, CaseAction, Evaluation, Item, User
 
 Ts = TypeVarTuple("Ts")
@@ -309,14 +309,12 @@ def _standing(
 ) -> None:
     """As ``app.cases.queries`` lists them: ``overdue``, ``nearly_due``, ``watchdog``; and 容缺
     pending. ``names``: only these (the benchmark times each)."""
-    clock = Case.state.in_([s.value for s in CLOCK_STATES])
-    days = settings.YELLOW_AT_WORKING_DAYS.get(session)
-    horizon = calendar.add_working_days(today, days) if days > 0 else today
+    horizon = queries.yellow_horizon(session, today, calendar)
     pending = and_(Case.deficiency.is_(True), Case.state.not_in([s.value for s in DEFICIENCY_OVER]))
     conditions: Mapping[str, ColumnElement[bool]] = {
-        "overdue": and_(clock, Case.due_date < today),
-        "nearly_due": and_(clock, Case.due_date >= today, Case.due_date <= horizon),
-        "watchdog": and_(Case.state == CaseState.RECEIVED.value, Case.watchdog_due < today),
+        "overdue": queries.is_overdue(today),
+        "nearly_due": queries.is_nearly_due(today, horizon),
+        "watchdog": queries.past_watchdog(today),
         "deficiency_pending": pending,
         "deficiency_overdue": and_(pending, Case.deficiency_due < today),
     }
