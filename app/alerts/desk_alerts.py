@@ -25,7 +25,7 @@ from app.actor import Actor, Role
 from app.cases import queries
 from app.cases.access import restrict
 from app.cases.listing import Listing, badged
-from app.evaluations.rectification import TaskState
+from app.evaluations.tasks import task_overdue
 from app.units.declare import reads
 from app.workcalendar import WorkCalendar
 from db.models import Case, Evaluation
@@ -103,10 +103,7 @@ def _conditions(
     if is_centre(actor):
         found[AlertKind.WATCHDOG] = (queries.past_watchdog(today), (Case.watchdog_due, Case.id))
         tasks = select(Evaluation.case_id).where(
-            Evaluation.case_id.is_not(None),
-            Evaluation.task_state.is_not(None),
-            Evaluation.task_state != TaskState.CLOSED.value,
-            Evaluation.task_due < today,
+            Evaluation.case_id.is_not(None), task_overdue(today)
         )
         found[AlertKind.RECTIFICATION_OVERDUE] = (Case.id.in_(tasks), (Case.id,))
     return found

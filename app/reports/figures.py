@@ -39,6 +39,7 @@ from app.cases import queries
 from app.divisions.model import DivisionList
 from app.evaluations.levels import Level
 from app.evaluations.rectification import TaskState
+from app.evaluations.tasks import task_overdue
 from app.reports.period import Period
 from app.units.declare import reads
 from app.workcalendar import WorkCalendar
@@ -355,11 +356,7 @@ def _ratings(
     tasks = tasks.where(in_period, Evaluation.task_state.is_not(None)).group_by(key, closed)
     for group, is_closed, n in session.execute(tasks):
         tally[group or ""].counts["bad_closed" if is_closed else "bad_open"] += n
-    late = _evaluation_query(select(key, func.count()), grouping).where(
-        Evaluation.task_state.is_not(None),
-        Evaluation.task_state != TaskState.CLOSED.value,
-        Evaluation.task_due < today,
-    )
+    late = _evaluation_query(select(key, func.count()), grouping).where(task_overdue(today))
     for group, n in session.execute(late.group_by(key)):
         tally[group or ""].counts["bad_overdue"] += n
 
