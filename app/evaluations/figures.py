@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.evaluations.levels import Level
-from app.evaluations.rating import in_transaction
 from app.evaluations.rectification import TaskState
 from app.units.declare import reads
+from app.units.joined import in_transaction
 from app.workflow.fold import CHINA_TZ
 from db.models import Evaluation
 

@@ -12,8 +12,7 @@ A 差评 opens its rectification task (差评整改) in the same transaction: du
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -31,6 +30,7 @@ from app.outbox.enqueue import enqueue
 from app.outbox.ids import new_uid
 from app.settings.calendar import work_calendar
 from app.units.declare import reads, writes
+from app.units.joined import in_transaction
 from app.workcalendar import WorkCalendar, working_deadline
 from app.workflow.fold import local_date
 from app.workflow.states import Action
@@ -86,16 +86,6 @@ class Invitation:
     staff: str  # who served: username
     staff_name: str  # … and display name
     window: str  # the workstation code
-
-
-@contextmanager
-def in_transaction(session: Session) -> Iterator[None]:
-    """The caller's transaction if one is open (the caller commits), else one of our own."""
-    if session.in_transaction():
-        yield
-        return
-    with session.begin():
-        yield
 
 
 def _rated_at_window(session: Session, op_id: str) -> bool:

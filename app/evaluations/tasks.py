@@ -18,12 +18,12 @@ from app.actor import Actor
 from app.audit import AuditEvent
 from app.errors import AppError, NotFound, ValidationError
 from app.evaluations.levels import MAX_TEXT, Channel, Level, Reason, Service
-from app.evaluations.rating import in_transaction
 from app.evaluations.rectification import CallBackOutcome, Step, StepRefused, TaskState, next_state
 from app.evaluations.wire import RECTIFICATION, StepTerms
 from app.outbox.enqueue import enqueue
 from app.permissions import Permission, require
 from app.units.declare import reads, reads_guarded, writes
+from app.units.joined import in_transaction
 from app.workflow.fold import local_date
 from db.base import utcnow
 from db.models import Applicant, Case, Evaluation, Item, RectificationStep

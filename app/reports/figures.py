@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any, TypeVarTuple
@@ -42,6 +41,7 @@ from app.evaluations.rectification import TaskState
 from app.evaluations.tasks import task_overdue
 from app.reports.period import Period
 from app.units.declare import reads
+from app.units.joined import in_transaction
 from app.workcalendar import WorkCalendar
 from app.workflow.states import Action, CaseState
 from db.models import Applicant, Case, CaseAction, Evaluation, Item, User
@@ -394,7 +394,7 @@ def figures(
     """Every figure of ``docs/figures.md`` for ``period``, per group; ``today`` for the
     standing ones. One read snapshot: the figures agree with each other."""
     tally: dict[str, _Tally] = defaultdict(_Tally)
-    with _snapshot(session):
+    with in_transaction(session):
         _flows(session, period, grouping, tally)
         _decisions(session, period, grouping, calendar, tally)
         _standing(session, grouping, today, calendar, tally)
@@ -421,16 +421,6 @@ def _added(counts: Iterable[Mapping[str, int]]) -> dict[str, int]:
     return total
 
 
-@contextmanager
-def _snapshot(session: Session) -> Iterator[None]:
-    """The caller's transaction if one is open, else one of ours: one read snapshot."""
-    if session.in_transaction():
-        yield
-        return
-    with session.begin():
-        yield
-
-
 @reads
 def proxy_filings(
     session: Session, period: Period, divisions: DivisionList | None = None
@@ -450,7 +440,7 @@ def proxy_filings(
         )
         .group_by(village)
     )
-    with _snapshot(session):
+    with in_transaction(session):
         found = list(session.execute(query))
     rows = [VillageRow(code, _village_name(code, divisions), n) for code, n in found]
     return tuple(sorted(rows, key=lambda r: (-r.filings, r.code)))
