@@ -17,8 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.actor import Actor
-from app.evaluations.levels import Level, Reason
-from app.evaluations.rating import SERVICE_ACTIONS, Invitation, record_window_rating
+from app.evaluations.levels import Level, Reason, Service
+from app.evaluations.rating import (
+    SERVICE_ACTIONS,
+    Invitation,
+    record_window_rating,
+    service_of,
+)
 from app.evaluations.rectification import CallBackOutcome, Step
 from app.evaluations.tasks import take_step
 from app.workcalendar import WorkCalendar
@@ -41,9 +46,13 @@ _BAD_WORDS = {
     Reason.ATTITUDE: "窗口人员不耐烦。",
     Reason.SLOW: "说好五天，等了两周。",
 }
-_SERVICE_OF = {
-    action.value: service for service, actions in SERVICE_ACTIONS.items() for action in actions
-}
+_RATED_ACTIONS = [action.value for actions in SERVICE_ACTIONS.values() for action in actions]
+
+
+def _service(action: str) -> Service:
+    found = service_of(action)
+    assert found is not None  # _served reads only the rated actions
+    return found
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,7 @@ def _served(session: Session) -> list[_Served]:
         .join(Item, Item.id == Case.item_id)
         .join(User, User.username == CaseAction.actor)
         .where(
-            CaseAction.action.in_(list(_SERVICE_OF)),
+            CaseAction.action.in_(_RATED_ACTIONS),
             CaseAction.actor_role == "clerk",
         )
         .order_by(CaseAction.occurred_at, CaseAction.id)
@@ -108,7 +117,7 @@ def rate_history(
         served = _served(session)
     last_of_visit: dict[tuple[int, dt.date, str], _Served] = {}
     for service in served:
-        kind = _SERVICE_OF[service.action]
+        kind = _service(service.action)
         last_of_visit[(service.case_id, local_date(service.at), kind.value)] = service
     levels = [level for level, _ in LEVEL_WEIGHTS]
     weights = [weight for _, weight in LEVEL_WEIGHTS]
@@ -124,7 +133,7 @@ def rate_history(
             case_uid=service.case_uid,
             receipt_no=service.receipt_no,
             item_name=service.item_name,
-            service=_SERVICE_OF[service.action],
+            service=_service(service.action),
             service_op_id=service.op_id,
             staff=service.staff,
             staff_name=service.staff_name,

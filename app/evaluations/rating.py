@@ -43,6 +43,7 @@ __all__ = [
     "RatingRefused",
     "invitation_for",
     "record_window_rating",
+    "service_of",
     "task_due_after",
 ]
 
@@ -65,6 +66,11 @@ SERVICE_ACTIONS: Final[Mapping[Service, frozenset[Action]]] = {
     Service.DELIVERY: frozenset({Action.DELIVER}),
     Service.CASE: frozenset(),  # the case as a whole is rated later, by phone (the county)
 }
+
+
+def service_of(action: Action | str) -> Service | None:
+    """The service a case action completes, rated at the window (None: not one)."""
+    return next((s for s, actions in SERVICE_ACTIONS.items() if action in actions), None)
 
 
 class RatingRefused(AppError):

@@ -10,6 +10,7 @@ from app.evaluations.rating import (
     RatingRefused,
     invitation_for,
     record_window_rating,
+    service_of,
     task_due_after,
 )
 from app.evaluations.tasks import (
@@ -39,6 +40,7 @@ __all__ = [
     "overdue_tasks",
     "record_window_rating",
     "satisfaction",
+    "service_of",
     "take_step",
     "task_detail",
     "task_due_after",

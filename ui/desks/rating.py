@@ -12,16 +12,10 @@ from PySide6.QtWidgets import QWidget
 
 from app.errors import AppError
 from app.evaluations.levels import Service
-from app.evaluations.service import SERVICE_ACTIONS, Invitation, invitation_for
-from app.workflow.states import Action
+from app.evaluations.service import Invitation, invitation_for
 from ui.desk_base import DeskEnv
 
 log = logging.getLogger(__name__)
-
-
-def service_of(action: Action) -> Service | None:
-    """The service a case action completes, rated at the window (None: not one)."""
-    return next((s for s, actions in SERVICE_ACTIONS.items() if action in actions), None)
 
 
 def offer_rating(widget: QWidget, env: DeskEnv, case_id: int, service: Service) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.cases.intake import MaterialIn
 from app.errors import AppError, ValidationError
+from app.evaluations.service import service_of
 from app.forms import FormInvalid
 from app.intake import drafts, window
 from app.intake.drafts import Draft
@@ -46,7 +47,7 @@ from ui.desks.intake.checks import (
 from ui.desks.intake.panels import DecisionPanel, MaterialsColumn
 from ui.desks.intake.pending import PENDING_STATES
 from ui.desks.intake.tasks import OpenCase, load_case, outcome_text
-from ui.desks.rating import offer_rating, service_of
+from ui.desks.rating import offer_rating
 from ui.documents.offer import offer_documents
 from ui.form import FormView, MaterialsChecklist
 from ui.form.style import ERROR
