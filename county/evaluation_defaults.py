@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.evaluations.levels import Channel, Level, Service
-from app.evaluations.rating import SERVICE_ACTIONS
+from app.evaluations.rating import service_of
 from app.evaluations.wire import EvaluationTerms
 from app.workcalendar import WorkCalendar
 from app.workflow.fold import local_date
@@ -34,10 +34,6 @@ from county.seals import COUNTY_STATION
 from county.store.models import CaseActionRow, CountyCase, CountyEvaluation
 
 __all__ = ["Filled", "fill_defaults"]
-
-_SERVICE_OF: dict[str, Service] = {
-    action.value: service for service, actions in SERVICE_ACTIONS.items() for action in actions
-}
 
 
 @dataclass(frozen=True)
@@ -90,7 +86,7 @@ def fill_defaults(
             CaseActionRow.id
         )
     ):
-        service = _SERVICE_OF.get(str(envelope.get("action")))
+        service = service_of(str(envelope.get("action")))
         if service is None or envelope.get("workstation") == COUNTY_STATION:
             continue
         at = dt.datetime.fromisoformat(envelope["occurred_at"])
