@@ -21,6 +21,7 @@ class Evaluation(Base):
     __table_args__ = (
         UniqueConstraint("service_op_id", "channel"),  # one window rating per service
         Index("ix_evaluations_task_state_due", "task_state", "task_due"),
+        Index("ix_evaluations_assessed_at", "assessed_at"),  # a period's ratings (figures)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
