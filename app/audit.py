@@ -99,6 +99,9 @@ class AuditEvent(StrEnum):
     # 好差评: a resident's rating at the window (actor "resident"), a step of a 差评's task.
     EVALUATION_RECORDED = "evaluation_recorded"
     RECTIFICATION_STEP = "rectification_step"
+    # The monthly report (workbook + PDF) made and archived; a report asked for with full IDs.
+    MONTHLY_REPORT = "monthly_report"
+    FULL_ID_EXPORT = "full_id_export"
 
 
 EVENT_LABELS: Mapping[str, str] = {
@@ -131,6 +134,8 @@ EVENT_LABELS: Mapping[str, str] = {
     AuditEvent.NUMBER_REFUSED: "县级系统未收回办件编号",
     AuditEvent.EVALUATION_RECORDED: "群众评价",
     AuditEvent.RECTIFICATION_STEP: "差评整改",
+    AuditEvent.MONTHLY_REPORT: "生成月度报表",
+    AuditEvent.FULL_ID_EXPORT: "导出完整身份证号",
 }
 
 CASE_EVENT_PREFIX = "case."

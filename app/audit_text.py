@@ -80,6 +80,7 @@ KEY_LABELS: Final[Mapping[str, str]] = {
     "to": "新状态",
     "changed": "已修改",
     "item": "事项",
+    "month": "统计月份",
 }
 
 _FAILURE_REASONS: Final[Mapping[str, str]] = {
@@ -347,6 +348,29 @@ def _rectification_step(who: str, subject: str, d: _Detail) -> str:
     return f"{who} 差评整改「{step}」{finding}{outcome}{state}；收件号 {subject or '（无）'}"
 
 
+def _month_text(d: _Detail) -> str:
+    month = d.text("month")
+    year, _, number = month.partition("-")
+    return f"{year}年{int(number)}月" if number.isdigit() else month
+
+
+def _monthly_report(who: str, subject: str, d: _Detail) -> str:
+    ids = "含完整身份证号" if d.get("full_ids") is True else "身份证号已隐藏中间位"
+    d.get("workbook_sha256")  # the digests stay in the tooltip's raw record
+    d.get("pdf_sha256")
+    return (
+        f"{who} 生成 {_month_text(d)} 月度报表（办件台账 {d.text('cases')} 件，{ids}），"
+        f"存档：{d.text('workbook')}、{d.text('pdf')}"
+    )
+
+
+def _full_id_export(who: str, subject: str, d: _Detail) -> str:
+    return (
+        f"{who} 导出含完整身份证号的 {_month_text(d)} 月度报表"
+        f"（{d.text('applicants')} 名申请人的完整身份证号），文件：{d.text('workbook')}"
+    )
+
+
 def _simple(text: str) -> Sentence:
     """The sentence ``{who} {text}``, ``{subject}`` in ``text`` replaced by the entry's subject."""
 
@@ -418,6 +442,8 @@ SENTENCES: Final[Mapping[str, Sentence]] = {
     _E.NUMBER_REFUSED: _number_refused,
     _E.EVALUATION_RECORDED: _evaluation_recorded,
     _E.RECTIFICATION_STEP: _rectification_step,
+    _E.MONTHLY_REPORT: _monthly_report,
+    _E.FULL_ID_EXPORT: _full_id_export,
     **{case_event(a.value): _case_action(a) for a in Action},
 }
 # Keys a sentence says in words of its own, or which would say nothing to the auditor.

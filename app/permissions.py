@@ -36,6 +36,7 @@ class Permission(StrEnum):
     REASSIGN = "reassign"
     APPROVE_EXTENSION = "approve_extension"
     EXPORT = "export"
+    EXPORT_FULL_ID = "export_full_id"  # a report (the monthly workbook) with full ID numbers
     SYNC_ACTIVATE = "sync_activate"
     RECTIFY = "rectify"
 
@@ -58,6 +59,7 @@ PERMISSION_LABELS: Mapping[Permission, str] = MappingProxyType(
         Permission.REASSIGN: "改派办件",
         Permission.APPROVE_EXTENSION: "审批延期",
         Permission.EXPORT: "导出数据",
+        Permission.EXPORT_FULL_ID: "导出含完整身份证号的报表",
         Permission.SYNC_ACTIVATE: "激活本工作站（连接县级系统）",
         Permission.RECTIFY: "办理差评整改",
     }
@@ -78,6 +80,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
                 _P.REASSIGN,
                 _P.APPROVE_EXTENSION,
                 _P.EXPORT,
+                _P.EXPORT_FULL_ID,
                 _P.RECTIFY,
             }
         ),

@@ -21,6 +21,7 @@ EXPECTED: dict[Permission, set[Role]] = {
     Permission.REASSIGN: {Role.SUPERVISOR},
     Permission.APPROVE_EXTENSION: {Role.SUPERVISOR},
     Permission.EXPORT: {Role.SUPERVISOR},
+    Permission.EXPORT_FULL_ID: {Role.SUPERVISOR},
     Permission.RECTIFY: {Role.SUPERVISOR},
     Permission.SYNC_ACTIVATE: {Role.ADMIN},
 }
