@@ -49,12 +49,25 @@ from db.models import Applicant, Case, CaseAction, Evaluation, Item, User
 Ts = TypeVarTuple("Ts")
 
 __all__ = [
+    "DECISION_FIGURES",
+    "FLOW_FIGURES",
+    "RATING_FIGURES",
+    "STANDING",
     "FigureRow",
     "Figures",
     "Grouping",
     "VillageRow",
+    "action_key",
+    "case_key",
+    "decided_on_time",
+    "evaluation_key",
+    "evaluation_query",
     "figures",
+    "in_period",
+    "joined",
     "proxy_filings",
+    "rating_conditions",
+    "standing_conditions",
 ]
 
 
@@ -88,6 +101,7 @@ NO_GROUP_LABELS = {
 # The log's actions each flow counts.
 RECEIVED = (Action.RECEIVE,)
 ACCEPTED = (Action.ACCEPT, Action.ACCEPT_WITH_DEFICIENCY)
+DECIDED = (Action.DECIDE,)
 FLOW_ACTIONS = (
     Action.RECEIVE,
     Action.ACCEPT,
@@ -95,6 +109,16 @@ FLOW_ACTIONS = (
     Action.REFUSE,
     Action.REQUEST_SUPPLEMENT,
 )
+# Each flow figure: the actions it counts (受理量 includes 容缺受理).
+FLOW_FIGURES: Mapping[str, tuple[Action, ...]] = {
+    "received": RECEIVED,
+    "accepted": ACCEPTED,
+    "accepted_with_deficiency": (Action.ACCEPT_WITH_DEFICIENCY,),
+    "refused": (Action.REFUSE,),
+    "supplement_requests": (Action.REQUEST_SUPPLEMENT,),
+}
+# The 办结 figures: ``decide`` actions (and of them, the ones by the due date).
+DECISION_FIGURES = ("decided", "decided_on_time")
 # 容缺 is pending while the case still lives; a withdrawn, terminated or archived case owes
 # nothing more.
 DEFICIENCY_OVER = (CaseState.WITHDRAWN, CaseState.TERMINATED, CaseState.ARCHIVED)
@@ -181,16 +205,16 @@ class _Tally:
 # --- the group a row belongs to ------------------------------------------------------------------
 
 
-def _action_key(grouping: Grouping) -> Any:
+def action_key(grouping: Grouping) -> Any:
     """A flow's group: where and by whom the action was taken; the case's item or category."""
     if grouping is Grouping.WINDOW:
         return CaseAction.workstation
     if grouping is Grouping.PERSON:
         return CaseAction.actor
-    return _case_key(grouping)
+    return case_key(grouping)
 
 
-def _case_key(grouping: Grouping) -> Any:
+def case_key(grouping: Grouping) -> Any:
     """A standing figure's group: the case's window, assignee, item or category."""
     if grouping is Grouping.WINDOW:
         return Case.workstation
@@ -203,7 +227,7 @@ def _case_key(grouping: Grouping) -> Any:
     return literal("")
 
 
-def _evaluation_key(grouping: Grouping) -> Any:
+def evaluation_key(grouping: Grouping) -> Any:
     if grouping is Grouping.WINDOW:
         return func.coalesce(Evaluation.window, "")
     if grouping is Grouping.PERSON:
@@ -215,7 +239,7 @@ def _evaluation_key(grouping: Grouping) -> Any:
     return literal("")
 
 
-def _joined(query: Select[*Ts], grouping: Grouping, *, from_actions: bool) -> Select[*Ts]:
+def joined(query: Select[*Ts], grouping: Grouping, *, from_actions: bool) -> Select[*Ts]:
     """``query`` from the log (``from_actions``) or from the cases, with what its key needs."""
     if from_actions:
         query = query.select_from(CaseAction)
@@ -233,32 +257,34 @@ def _joined(query: Select[*Ts], grouping: Grouping, *, from_actions: bool) -> Se
 # --- flows -------------------------------------------------------------------------------------
 
 
-def _in_period(column: Any, period: Period) -> ColumnElement[bool]:
+def in_period(column: Any, period: Period) -> ColumnElement[bool]:
     start, until = period.utc_bounds()
     return and_(column >= start, column < until)
 
 
-FLOW_FIELDS = {
-    Action.RECEIVE: "received",
-    Action.ACCEPT: "accepted",
-    Action.ACCEPT_WITH_DEFICIENCY: "accepted_with_deficiency",
-    Action.REFUSE: "refused",
-    Action.REQUEST_SUPPLEMENT: "supplement_requests",
-}
-
-
 def _flows(session: Session, period: Period, grouping: Grouping, tally: dict[str, _Tally]) -> None:
-    key = _action_key(grouping)
+    key = action_key(grouping)
     query = select(key, CaseAction.action, func.count()).where(
         CaseAction.action.in_([a.value for a in FLOW_ACTIONS]),
-        _in_period(CaseAction.occurred_at, period),
+        in_period(CaseAction.occurred_at, period),
     )
-    query = _joined(query, grouping, from_actions=True)
+    query = joined(query, grouping, from_actions=True)
     for group, action, n in session.execute(query.group_by(key, CaseAction.action)):
         counts = tally[group or ""].counts
-        counts[FLOW_FIELDS[Action(action)]] += n
-        if action == Action.ACCEPT_WITH_DEFICIENCY.value:
-            counts["accepted"] += n  # 受理量 includes 容缺受理
+        for name, actions in FLOW_FIGURES.items():
+            if Action(action) in actions:
+                counts[name] += n
+
+
+def _decided_on() -> ColumnElement[str]:
+    """The China local date of a logged action (``YYYY-MM-DD``)."""
+    return func.date(CaseAction.occurred_at, "+8 hours")
+
+
+def decided_on_time() -> ColumnElement[bool]:
+    """A ``decide`` action (``case_actions`` joined to its ``cases``) on or before the case's due
+    date; a case with no due date is on time."""
+    return or_(Case.due_date.is_(None), _decided_on() <= Case.due_date)
 
 
 def _decisions(
@@ -269,14 +295,17 @@ def _decisions(
     tally: dict[str, _Tally],
 ) -> None:
     """办结: the period's 办结 actions, each with its case's 受理日 and due date."""
-    key = _action_key(grouping)
-    decided_on = func.date(CaseAction.occurred_at, "+8 hours")  # the China local date
-    on_time = sql_case((or_(Case.due_date.is_(None), decided_on <= Case.due_date), 1), else_=0)
+    key = action_key(grouping)
+    decided_on = _decided_on()
+    on_time = sql_case((decided_on_time(), 1), else_=0)
     query = (
         select(key, Case.accepted_on, decided_on, on_time, func.count())
         .select_from(CaseAction)
         .join(Case, Case.id == CaseAction.case_id)
-        .where(CaseAction.action == Action.DECIDE.value, _in_period(CaseAction.occurred_at, period))
+        .where(
+            CaseAction.action.in_([a.value for a in DECIDED]),
+            in_period(CaseAction.occurred_at, period),
+        )
     )
     if grouping is Grouping.ITEM:
         query = query.join(Item, Item.id == Case.item_id)
@@ -300,6 +329,21 @@ def _decisions(
 STANDING = ("overdue", "nearly_due", "watchdog", "deficiency_pending", "deficiency_overdue")
 
 
+def standing_conditions(
+    session: Session, today: dt.date, calendar: WorkCalendar
+) -> dict[str, ColumnElement[bool]]:
+    """Each standing figure's condition on ``cases`` (judged on ``today``)."""
+    horizon = queries.yellow_horizon(session, today, calendar)
+    pending = and_(Case.deficiency.is_(True), Case.state.not_in([s.value for s in DEFICIENCY_OVER]))
+    return {
+        "overdue": queries.is_overdue(today),
+        "nearly_due": queries.is_nearly_due(today, horizon),
+        "watchdog": queries.past_watchdog(today),
+        "deficiency_pending": pending,
+        "deficiency_overdue": and_(pending, Case.deficiency_due < today),
+    }
+
+
 def _standing(
     session: Session,
     grouping: Grouping,
@@ -310,18 +354,10 @@ def _standing(
 ) -> None:
     """As ``app.cases.queries`` lists them: ``overdue``, ``nearly_due``, ``watchdog``; and 容缺
     pending. ``names``: only these (the benchmark times each)."""
-    horizon = queries.yellow_horizon(session, today, calendar)
-    pending = and_(Case.deficiency.is_(True), Case.state.not_in([s.value for s in DEFICIENCY_OVER]))
-    conditions: Mapping[str, ColumnElement[bool]] = {
-        "overdue": queries.is_overdue(today),
-        "nearly_due": queries.is_nearly_due(today, horizon),
-        "watchdog": queries.past_watchdog(today),
-        "deficiency_pending": pending,
-        "deficiency_overdue": and_(pending, Case.deficiency_due < today),
-    }
-    key = _case_key(grouping)
+    conditions = standing_conditions(session, today, calendar)
+    key = case_key(grouping)
     for name in names:
-        query = _joined(select(key, func.count()), grouping, from_actions=False)
+        query = joined(select(key, func.count()), grouping, from_actions=False)
         for group, n in session.execute(query.where(conditions[name]).group_by(key)):
             tally[group or ""].counts[name] += n
 
@@ -329,7 +365,7 @@ def _standing(
 # --- ratings -----------------------------------------------------------------------------------
 
 
-def _evaluation_query(query: Select[*Ts], grouping: Grouping) -> Select[*Ts]:
+def evaluation_query(query: Select[*Ts], grouping: Grouping) -> Select[*Ts]:
     query = query.select_from(Evaluation)
     if grouping in (Grouping.ITEM, Grouping.CATEGORY):
         query = query.outerjoin(Case, Case.id == Evaluation.case_id)
@@ -338,25 +374,41 @@ def _evaluation_query(query: Select[*Ts], grouping: Grouping) -> Select[*Ts]:
     return query
 
 
+RATING_FIGURES = ("rated", "satisfied", "bad_open", "bad_closed", "bad_overdue")
+
+
+def rating_conditions(period: Period, today: dt.date) -> dict[str, ColumnElement[bool]]:
+    """Each rating figure's condition on ``evaluations``: the period's ratings (满意 or better:
+    ``app.evaluations.figures.satisfaction``'s definition), their 差评 tasks by whether closed
+    now; the tasks overdue on ``today`` whenever rated."""
+    rated = in_period(Evaluation.assessed_at, period)
+    satisfied = Evaluation.level.in_([level.value for level in Level if level.is_satisfied])
+    has_task = Evaluation.task_state.is_not(None)
+    closed = Evaluation.task_state == TaskState.CLOSED.value
+    return {
+        "rated": rated,
+        "satisfied": and_(rated, satisfied),
+        "bad_open": and_(rated, has_task, ~closed),
+        "bad_closed": and_(rated, has_task, closed),
+        "bad_overdue": task_overdue(today),
+    }
+
+
 def _ratings(
     session: Session, period: Period, grouping: Grouping, today: dt.date, tally: dict[str, _Tally]
 ) -> None:
-    """The period's ratings by level (``app.evaluations.figures.satisfaction``'s definition) and
-    their 差评 tasks; the tasks overdue on ``today`` whenever rated."""
-    key = _evaluation_key(grouping)
-    in_period = _in_period(Evaluation.assessed_at, period)
-    satisfied = {level.value for level in Level if level.is_satisfied}
-    levels = _evaluation_query(select(key, Evaluation.level, func.count()), grouping)
-    for group, level, n in session.execute(levels.where(in_period).group_by(key, Evaluation.level)):
+    """Each rating figure (:func:`rating_conditions`) counted per group: the period's in one
+    pass (by ``assessed_at``), the overdue tasks in another (by the task's state and due day)."""
+    key = evaluation_key(grouping)
+    conditions = rating_conditions(period, today)
+    in_the_period = RATING_FIGURES[:-1]
+    sums = [func.sum(sql_case((conditions[name], 1), else_=0)) for name in in_the_period]
+    query = evaluation_query(select(key, *sums), grouping).where(conditions["rated"])
+    for group, *ns in session.execute(query.group_by(key)):
         counts = tally[group or ""].counts
-        counts["rated"] += n
-        counts["satisfied"] += n if level in satisfied else 0
-    closed = Evaluation.task_state == TaskState.CLOSED.value
-    tasks = _evaluation_query(select(key, closed, func.count()), grouping)
-    tasks = tasks.where(in_period, Evaluation.task_state.is_not(None)).group_by(key, closed)
-    for group, is_closed, n in session.execute(tasks):
-        tally[group or ""].counts["bad_closed" if is_closed else "bad_open"] += n
-    late = _evaluation_query(select(key, func.count()), grouping).where(task_overdue(today))
+        for name, n in zip(in_the_period, ns, strict=True):
+            counts[name] += n or 0
+    late = evaluation_query(select(key, func.count()), grouping).where(conditions["bad_overdue"])
     for group, n in session.execute(late.group_by(key)):
         tally[group or ""].counts["bad_overdue"] += n
 
@@ -436,7 +488,7 @@ def proxy_filings(
         .where(
             CaseAction.action == Action.SUBMIT.value,
             Case.proxy_user_id.is_not(None),
-            _in_period(CaseAction.occurred_at, period),
+            in_period(CaseAction.occurred_at, period),
         )
         .group_by(village)
     )
