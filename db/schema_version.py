@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 #: The newest migration in db/migrations/versions (its ``revision``).
-HEAD = "0011"
+HEAD = "0012"
 
 
 def stored_revision(engine: Engine) -> str | None:

@@ -171,6 +171,7 @@ def _fill_item(row: Item, item: CatalogItem, release_id: int) -> None:
     row.legal_limit_unit = str(item.legal_limit.unit.value)
     row.promised_limit_days = item.promised_limit.days
     row.promised_limit_unit = str(item.promised_limit.unit.value)
+    row.warn_at_working_days = item.warn_at_working_days
     row.template_key = item.form_template.id
     row.template_version = item.form_template.version
     row.active = True
@@ -198,6 +199,7 @@ def _fill_item(row: Item, item: CatalogItem, release_id: int) -> None:
             level=str(s.level.value),
             time_limit_days=s.time_limit.days,
             time_limit_unit=str(s.time_limit.unit.value),
+            warn_at_working_days=s.warn_at_working_days,
         )
         for i, s in enumerate(item.steps)
     ]
@@ -265,6 +267,7 @@ def item_detail(session: Session, item_id: int) -> ItemDetail:
         ("办件类型", item.handling_kind),
         ("法定时限", limit_text(item.legal_limit_days, item.legal_limit_unit)),
         ("承诺时限", limit_text(item.promised_limit_days, item.promised_limit_unit)),
+        ("临近到期预警", _warn_text(item.warn_at_working_days)),
         ("收费", _fee_text(fee)),
         ("实施主体", str(detail.get("implementing_body", ""))),
         ("设定依据", "；".join(detail.get("legal_basis", []))),
@@ -287,11 +290,22 @@ def item_detail(session: Session, item_id: int) -> ItemDetail:
             s.name,
             LEVEL_TEXT.get(s.level, s.level),
             ROLE_TEXT.get(s.role, s.role),
-            limit_text(s.time_limit_days, s.time_limit_unit),
+            limit_text(s.time_limit_days, s.time_limit_unit)
+            + (
+                f"（剩 {s.warn_at_working_days} 个工作日预警）"
+                if s.warn_at_working_days is not None
+                else ""
+            ),
         )
         for s in item.steps
     ]
     return ItemDetail(_summary(item, len(materials)), facts, materials, steps)
+
+
+def _warn_text(days: int | None) -> str:
+    if days is None:
+        return "按本机设置（剩余几个工作日起黄色预警）"
+    return f"到期前 {days} 个工作日起" if days else "到期当日"
 
 
 def _fee_text(fee: dict[str, object]) -> str:

@@ -1,6 +1,7 @@
 """All tables of the local store. Import from here so the metadata is always complete."""
 
 from db.models.accounts import Role, User, UserRole
+from db.models.alerts import AlertNotice
 from db.models.audit import AuditEntry
 from db.models.cases import (
     Applicant,
@@ -19,6 +20,7 @@ from db.models.sync import ActionConfirmation, CountyEpoch
 
 __all__ = [
     "ActionConfirmation",
+    "AlertNotice",
     "Applicant",
     "AuditEntry",
     "CalendarYear",

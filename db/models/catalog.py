@@ -82,6 +82,9 @@ class Item(Base):
     legal_limit_unit: Mapped[str] = mapped_column(String(10))
     promised_limit_days: Mapped[int]
     promised_limit_unit: Mapped[str] = mapped_column(String(10))
+    # 临近到期 for this item's cases: this many working days before the promised date (None: the
+    # ``yellow_at_working_days`` setting). The version in force sets it for every version's cases.
+    warn_at_working_days: Mapped[int | None]
     template_key: Mapped[str] = mapped_column(String(100))
     template_version: Mapped[int]
     active: Mapped[bool] = mapped_column(default=True)
@@ -132,5 +135,8 @@ class ItemStep(Base):
     level: Mapped[str] = mapped_column(String(10))
     time_limit_days: Mapped[int]
     time_limit_unit: Mapped[str] = mapped_column(String(10))
+    # Yellow this many working days before the step's time limit runs out (None: never yellow,
+    # only 环节超时 once past it).
+    warn_at_working_days: Mapped[int | None]
 
     item: Mapped[Item] = relationship(back_populates="steps")

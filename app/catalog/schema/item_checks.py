@@ -13,7 +13,13 @@ from collections.abc import Sequence
 from app.catalog.pinyin import initials_match, pinyin_initials
 from app.catalog.schema.base import Problem
 from app.catalog.schema.item_parts import Fee, Material, Step, TimeLimit
-from app.catalog.schema.vocabulary import HandlingKind, MaterialKind, StepLevel, StepRole
+from app.catalog.schema.vocabulary import (
+    DayUnit,
+    HandlingKind,
+    MaterialKind,
+    StepLevel,
+    StepRole,
+)
 
 
 def _same_unit_exceeds(inner: TimeLimit, outer: TimeLimit) -> bool:
@@ -50,6 +56,31 @@ def limit_problems(kind: HandlingKind, legal: TimeLimit, promised: TimeLimit) ->
             )
         )
     return problems
+
+
+def _warn_problem(path: str, warn: int, limit: TimeLimit, what: str) -> Problem | None:
+    if limit.days == 0:
+        return (path, f"{what}为当场办结，不应设置预警天数")
+    if limit.unit is DayUnit.WORKING and warn >= limit.days:
+        return (
+            path,
+            f"预警天数（{warn} 个工作日）应小于{what}（{limit.describe()}），否则一开始就是黄色",
+        )
+    return None
+
+
+def warn_problems(
+    warn: int | None, promised: TimeLimit, steps: Sequence[tuple[int, Step]]
+) -> list[Problem]:
+    """The item's and each step's warning threshold lies within its time limit."""
+    found = []
+    if warn is not None:
+        found.append(_warn_problem("warn_at_working_days", warn, promised, "承诺时限"))
+    for index, step in steps:
+        if step.warn_at_working_days is not None:
+            path = f"steps[{index}].warn_at_working_days"
+            found.append(_warn_problem(path, step.warn_at_working_days, step.time_limit, "环节时限"))
+    return [problem for problem in found if problem is not None]
 
 
 def fee_problems(fee: Fee) -> list[Problem]:

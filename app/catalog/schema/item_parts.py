@@ -37,6 +37,10 @@ class TimeLimit(FrozenModel):
         return "当场办结" if self.days == 0 else f"{self.days}{self.unit.label}"
 
 
+# A warning threshold (yellow before a time limit runs out), in working days.
+WarnDays = Annotated[int, Strict(), PydanticField(ge=0, le=30)]
+
+
 class Fee(FrozenModel):
     """收费: free, or an amount with its legal basis."""
 
@@ -86,6 +90,11 @@ class Step(FrozenModel):
     role: StepRole
     level: StepLevel
     time_limit: TimeLimit
+    warn_at_working_days: WarnDays | None = PydanticField(
+        default=None,
+        description="yellow this many working days before the step's time limit runs out; "
+        "default: none (the step only turns 环节超时 once past its limit)",
+    )
     description: OptionalText | None = None
 
 

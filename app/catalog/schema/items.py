@@ -26,6 +26,7 @@ from app.catalog.schema.item_checks import (
     pinyin_problems,
     source_problems,
     step_problems,
+    warn_problems,
 )
 from app.catalog.schema.item_parts import (
     Fee,
@@ -34,6 +35,7 @@ from app.catalog.schema.item_parts import (
     Step,
     TemplateRef,
     TimeLimit,
+    WarnDays,
 )
 from app.catalog.schema.scalars import Code, NonEmptyStr, OptionalText, Phone, Url
 from app.catalog.schema.vocabulary import HandlingKind, ItemType, Subject
@@ -57,6 +59,11 @@ class Item(FrozenModel):
     handling_kind: HandlingKind
     legal_limit: TimeLimit = PydanticField(description="法定办结时限")
     promised_limit: TimeLimit = PydanticField(description="承诺办结时限")
+    warn_at_working_days: WarnDays | None = PydanticField(
+        default=None,
+        description="临近到期 (yellow) this many working days before the promised date; "
+        "default: the workstation's yellow_at_working_days setting",
+    )
     fee: Fee
     legal_basis: list[NonEmptyStr] = PydanticField(min_length=1)
     acceptance_conditions: list[NonEmptyStr] = PydanticField(min_length=1)
@@ -96,6 +103,7 @@ def item_rules(item: Item) -> list[Problem]:
     return [
         *pinyin_problems(item.name, item.pinyin_initials),
         *limit_problems(item.handling_kind, item.legal_limit, item.promised_limit),
+        *warn_problems(item.warn_at_working_days, item.promised_limit, list(enumerate(item.steps))),
         *fee_problems(item.fee),
         *material_problems(list(enumerate(item.materials)), item.handling_kind),
         *step_problems(list(enumerate(item.steps)), item.legal_limit, item.handling_kind),
@@ -114,6 +122,9 @@ def partial_item_rules(raw: Mapping[str, Any]) -> list[Problem]:
         problems += pinyin_problems(valid["name"], valid["pinyin_initials"])
     if kind is not None and legal is not None and "promised_limit" in valid:
         problems += limit_problems(kind, legal, valid["promised_limit"])
+    if "promised_limit" in valid:
+        steps = valid_elements(Step, raw.get("steps"))
+        problems += warn_problems(valid.get("warn_at_working_days"), valid["promised_limit"], steps)
     if "fee" in valid:
         problems += fee_problems(valid["fee"])
     problems += material_problems(valid_elements(Material, raw.get("materials")), kind)
