@@ -152,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, metavar="FILE", help="要写入的 .zip 文件（默认：用户主目录下）"
     )
     _add_store_options(diagnostics)
+    from app.reports.monthly.command import add_report_parser
+
+    _add_store_options(add_report_parser(sub))
     return parser
 
 
@@ -280,6 +283,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _print_sample(args)
     if args.command == "diagnostics":
         return _diagnostics(args)
+    if args.command == "report":
+        from app.reports.monthly.command import run_report
+
+        with open_cli_store(args) as store:
+            return run_report(args, store)
     raise AssertionError(f"unhandled command {args.command!r}")
 
 

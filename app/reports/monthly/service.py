@@ -1,0 +1,208 @@
+"""Making the monthly report: who may, the two files, their archive copies and the audit entry.
+
+Only a role holding :attr:`Permission.EXPORT` (the 中心负责人) makes the report; ID numbers are
+masked unless ``full_ids`` is asked for by a role holding :attr:`Permission.EXPORT_FULL_ID`
+(the 中心负责人 too). A refusal is audited (``permission_denied``) and raised in Chinese.
+
+The files are written next to their final names first; the archive copies (the report's
+``archive_dir``, normally ``<data dir>/archive/reports/<YYYY-MM>/``) are written, then the
+``monthly_report`` entry (and ``full_id_export`` when full IDs were asked for) is committed with
+both files' SHA-256, and only then do the files take their final names: a report whose audit
+entry did not commit leaves no file behind, and no archived report is without its entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.actor import Actor
+from app.audit import AuditEvent, JsonValue, authorize, record_for
+from app.cases.context import CaseContext
+from app.errors import InputFileError
+from app.permissions import Permission
+from app.printing.service import audit_digest
+from app.reports.monthly.contents import MonthlyContents, gather
+from app.reports.monthly.month import month_code
+from app.reports.monthly.pdf import build_pdf
+from app.reports.monthly.workbook import build_workbook
+from app.reports.period import Period
+from app.workflow.fold import CHINA_TZ, local_date
+
+__all__ = ["ARCHIVE_FOLDER", "MonthlyReport", "archive_dir_of", "make_monthly_report", "may_export"]
+
+ARCHIVE_FOLDER = Path("archive") / "reports"
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    period: Period
+    workbook: Path
+    pdf: Path
+    archived_workbook: Path
+    archived_pdf: Path
+    workbook_sha256: str
+    pdf_sha256: str
+    cases: int  # rows of the 办件台账
+    full_ids: bool
+
+
+def archive_dir_of(data_dir: Path) -> Path:
+    """Where a workstation keeps its reports' archive copies."""
+    return data_dir / ARCHIVE_FOLDER
+
+
+def may_export(actor: Actor, *, full_ids: bool = False) -> bool:
+    """Whether ``actor`` may make the report (with full ID numbers): for the UI's courtesy."""
+    from app.permissions import allowed
+
+    if not allowed(actor, Permission.EXPORT):
+        return False
+    return not full_ids or allowed(actor, Permission.EXPORT_FULL_ID)
+
+
+def _free_name(folder: Path, stem: str, suffix: str) -> Path:
+    """``stem.suffix`` in ``folder``, or ``stem-2.suffix``, … when taken (never overwritten)."""
+    path = folder / f"{stem}{suffix}"
+    n = 2
+    while path.exists() or path.with_name(path.name + ".part").exists():
+        path = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return path
+
+
+def _write(path: Path, data: bytes) -> None:
+    with path.open("xb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _folder(path: Path, what: str) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputFileError(
+            f"{what} {path} 无法创建（{error.strerror or error}），报表未生成。"
+        ) from error
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise InputFileError(f"{what} {path} 不可写（权限不足），报表未生成。")
+
+
+def make_monthly_report(
+    ctx: CaseContext,
+    actor: Actor,
+    period: Period,
+    out_dir: Path,
+    *,
+    archive_dir: Path,
+    full_ids: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> MonthlyReport:
+    """Build the month's workbook and PDF into ``out_dir``, archive and audit them."""
+    subject = f"report:{month_code(period)}"
+    with ctx.sessions() as session:
+        authorize(session, actor, Permission.EXPORT, subject=subject)
+        if full_ids:
+            authorize(session, actor, Permission.EXPORT_FULL_ID, subject=subject)
+    _folder(out_dir, "输出目录")
+    month_archive = archive_dir / month_code(period)
+    _folder(month_archive, "报表存档目录")
+    now = ctx.clock()
+    say = progress or (lambda _: None)
+    say("正在统计…")
+    with ctx.readers() as session:
+        contents = gather(
+            session,
+            period,
+            today=local_date(now),
+            calendar=ctx.calendar,
+            made_at=now.astimezone(CHINA_TZ).replace(tzinfo=None),
+            made_by=actor.display_name,
+            full_ids=full_ids,
+        )
+    say("正在生成 Excel 工作簿…")
+    workbook = build_workbook(contents)
+    say("正在生成 PDF…")
+    pdf = build_pdf(contents)
+    return _issue(ctx, actor, contents, workbook, pdf, out_dir, month_archive, now)
+
+
+def _issue(
+    ctx: CaseContext,
+    actor: Actor,
+    contents: MonthlyContents,
+    workbook: bytes,
+    pdf: bytes,
+    out_dir: Path,
+    month_archive: Path,
+    now: dt.datetime,
+) -> MonthlyReport:
+    code = month_code(contents.period)
+    stem = f"月度报表-{code}" + ("-含完整身份证号" if contents.full_ids else "")
+    stamp = f"{now.astimezone(CHINA_TZ):%Y%m%d-%H%M%S}"
+    final_xlsx = _free_name(out_dir, stem, ".xlsx")
+    final_pdf = _free_name(out_dir, final_xlsx.stem, ".pdf")
+    temps = [final_xlsx.with_name(final_xlsx.name + ".part")]
+    temps.append(final_pdf.with_name(final_pdf.name + ".part"))
+    kept_xlsx = _free_name(month_archive, f"{stem}-{stamp}", ".xlsx")
+    kept_pdf = _free_name(month_archive, kept_xlsx.stem, ".pdf")
+    written: list[Path] = []
+    xlsx_digest = hashlib.sha256(workbook).hexdigest()
+    pdf_digest = hashlib.sha256(pdf).hexdigest()
+    try:
+        for path, data in zip((*temps, kept_xlsx, kept_pdf), (workbook, pdf) * 2, strict=True):
+            _write(path, data)
+            written.append(path)
+        detail: dict[str, JsonValue] = {
+            "month": code,
+            "cases": len(contents.ledger),
+            "full_ids": contents.full_ids,
+            "workbook": kept_xlsx.name,
+            "pdf": kept_pdf.name,
+            "workbook_sha256": audit_digest(xlsx_digest),
+            "pdf_sha256": audit_digest(pdf_digest),
+        }
+        subject = f"report:{code}"
+        with ctx.sessions() as session, session.begin():
+            record_for(session, actor, AuditEvent.MONTHLY_REPORT, subject, detail, at=now)
+            if contents.full_ids:
+                applicants = len({r.id_number for r in contents.ledger if r.id_number})
+                record_for(
+                    session,
+                    actor,
+                    AuditEvent.FULL_ID_EXPORT,
+                    subject,
+                    {"month": code, "applicants": applicants, "workbook": final_xlsx.name},
+                    at=now,
+                )
+        temps[0].replace(final_xlsx)
+        temps[1].replace(final_pdf)
+    except OSError as error:
+        _remove(written)
+        raise InputFileError(
+            f"报表文件未能写入（{error.strerror or error}），未生成任何文件。"
+        ) from error
+    except BaseException:
+        _remove(written)
+        raise
+    return MonthlyReport(
+        period=contents.period,
+        workbook=final_xlsx,
+        pdf=final_pdf,
+        archived_workbook=kept_xlsx,
+        archived_pdf=kept_pdf,
+        workbook_sha256=xlsx_digest,
+        pdf_sha256=pdf_digest,
+        cases=len(contents.ledger),
+        full_ids=contents.full_ids,
+    )
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
