@@ -12,6 +12,7 @@ from app.errors import PermissionDenied
 from app.reports.dashboard import TOP_ITEMS, dashboard
 from app.reports.figures import FigureRow, Grouping, figures
 from app.reports.period import Period
+from app.reports.presets import Preset, period_of
 from app.reports.scope import scope_of
 from app.reports.trend import Bucketing, trend
 from db.store import Store
@@ -112,3 +113,13 @@ def test_the_supervisor_sees_the_centre_an_approver_their_own(demo: Store) -> No
     }
     assert own.figures.decided < whole.decided  # not the centre's
     assert (own.overdue_by_window, own.overdue_by_person, own.items_by_volume) == ((), (), ())
+
+
+def test_the_ready_periods() -> None:
+    wed = dt.date(2026, 1, 7)
+    assert period_of(Preset.THIS_MONTH, wed) == Period.month(2026, 1)
+    assert period_of(Preset.LAST_MONTH, wed) == Period.month(2025, 12)  # across the year
+    assert period_of(Preset.THIS_WEEK, wed) == Period(dt.date(2026, 1, 5), dt.date(2026, 1, 11))
+    assert period_of(Preset.TODAY, wed) == Period.day(wed)
+    assert period_of(Preset.THIS_YEAR, wed) == Period.year(2026)
+    assert [p.label for p in Preset] == ["本月", "上月", "本周", "今天", "本年"]

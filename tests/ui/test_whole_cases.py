@@ -134,7 +134,7 @@ def test_a_walk_in_from_the_window_to_the_county_and_back_to_a_proxy(
 
     # --- the approver reviews the two town steps ---------------------------------------------
     window = sign_in(qtbot, session, "approver")
-    assert tabs(window) == ["审批台", "查询", "同步", "事项目录"]
+    assert tabs(window) == ["审批台", "统计看板", "查询", "同步", "事项目录"]
     desk_r = window.desk("reviewDesk")
     assert isinstance(desk_r, ReviewDesk)
     review.choose(qtbot, desk_r, case_id)

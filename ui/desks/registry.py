@@ -8,6 +8,7 @@ from ui.desk_base import Desk
 from ui.desks.admin.desk import AdminDesk
 from ui.desks.audit_desk import AuditDesk
 from ui.desks.catalog_desk import CatalogDesk
+from ui.desks.dashboard.desk import DashboardDesk
 from ui.desks.delivery.desk import DeliveryDesk
 from ui.desks.intake.desk import IntakeDesk
 from ui.desks.proxy.desk import ProxyDesk
@@ -18,8 +19,15 @@ from ui.desks.sync_desk import SyncDesk
 
 ROLE_DESKS: dict[Role, tuple[type[Desk], ...]] = {
     Role.CLERK: (IntakeDesk, DeliveryDesk, SearchDesk, SyncDesk, CatalogDesk),
-    Role.APPROVER: (ReviewDesk, SearchDesk, SyncDesk, CatalogDesk),
-    Role.SUPERVISOR: (ReviewDesk, RectificationDesk, SearchDesk, SyncDesk, CatalogDesk),
+    Role.APPROVER: (ReviewDesk, DashboardDesk, SearchDesk, SyncDesk, CatalogDesk),
+    Role.SUPERVISOR: (
+        ReviewDesk,
+        DashboardDesk,
+        RectificationDesk,
+        SearchDesk,
+        SyncDesk,
+        CatalogDesk,
+    ),
     Role.PROXY: (ProxyDesk, SearchDesk, SyncDesk, CatalogDesk),
     Role.ADMIN: (AdminDesk, SyncDesk),  # 同步: activating the workstation
     Role.AUDITOR: (AuditDesk,),

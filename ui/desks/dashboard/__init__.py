@@ -1,0 +1,1 @@
+"""统计看板: the supervisor's (and an approver's own) dashboard."""
