@@ -24,7 +24,7 @@ from app.actor import Actor
 from app.audit import AuditEvent, JsonValue, authorize, record_for
 from app.cases.context import CaseContext
 from app.errors import InputFileError
-from app.permissions import Permission
+from app.permissions import Permission, allowed, require
 from app.printing.service import audit_digest
 from app.reports.monthly.contents import MonthlyContents, gather
 from app.reports.monthly.month import month_code
@@ -33,7 +33,16 @@ from app.reports.monthly.workbook import build_workbook
 from app.reports.period import Period
 from app.workflow.fold import CHINA_TZ, local_date
 
-__all__ = ["ARCHIVE_FOLDER", "MonthlyReport", "archive_dir_of", "make_monthly_report", "may_export"]
+__all__ = [
+    "ARCHIVE_FOLDER",
+    "MonthlyReport",
+    "PreparedReport",
+    "archive_dir_of",
+    "issue_monthly_report",
+    "make_monthly_report",
+    "may_export",
+    "prepare_monthly_report",
+]
 
 ARCHIVE_FOLDER = Path("archive") / "reports"
 
@@ -58,8 +67,6 @@ def archive_dir_of(data_dir: Path) -> Path:
 
 def may_export(actor: Actor, *, full_ids: bool = False) -> bool:
     """Whether ``actor`` may make the report (with full ID numbers): for the UI's courtesy."""
-    from app.permissions import allowed
-
     if not allowed(actor, Permission.EXPORT):
         return False
     return not full_ids or allowed(actor, Permission.EXPORT_FULL_ID)
@@ -93,25 +100,31 @@ def _folder(path: Path, what: str) -> None:
         raise InputFileError(f"{what} {path} 不可写（权限不足），报表未生成。")
 
 
-def make_monthly_report(
+@dataclass(frozen=True)
+class PreparedReport:
+    """The two files' bytes, built but not yet written, archived or audited."""
+
+    contents: MonthlyContents
+    workbook: bytes
+    pdf: bytes
+    made_at: dt.datetime  # UTC
+
+
+def prepare_monthly_report(
     ctx: CaseContext,
     actor: Actor,
     period: Period,
-    out_dir: Path,
     *,
-    archive_dir: Path,
     full_ids: bool = False,
     progress: Callable[[str], None] | None = None,
-) -> MonthlyReport:
-    """Build the month's workbook and PDF into ``out_dir``, archive and audit them."""
+) -> PreparedReport:
+    """Check who asks, read the month (a read unit: seconds on a large store, never holding the
+    write lock) and build both files' bytes. A refusal is audited and raised."""
     subject = f"report:{month_code(period)}"
     with ctx.sessions() as session:
         authorize(session, actor, Permission.EXPORT, subject=subject)
         if full_ids:
             authorize(session, actor, Permission.EXPORT_FULL_ID, subject=subject)
-    _folder(out_dir, "输出目录")
-    month_archive = archive_dir / month_code(period)
-    _folder(month_archive, "报表存档目录")
     now = ctx.clock()
     say = progress or (lambda _: None)
     say("正在统计…")
@@ -128,8 +141,50 @@ def make_monthly_report(
     say("正在生成 Excel 工作簿…")
     workbook = build_workbook(contents)
     say("正在生成 PDF…")
-    pdf = build_pdf(contents)
-    return _issue(ctx, actor, contents, workbook, pdf, out_dir, month_archive, now)
+    return PreparedReport(contents, workbook, build_pdf(contents), now)
+
+
+def issue_monthly_report(
+    ctx: CaseContext,
+    actor: Actor,
+    prepared: PreparedReport,
+    out_dir: Path,
+    *,
+    archive_dir: Path,
+) -> MonthlyReport:
+    """Write the prepared files into ``out_dir``, their archive copies, and the audit entries
+    (a short write unit)."""
+    require(actor, Permission.EXPORT)
+    if prepared.contents.full_ids:
+        require(actor, Permission.EXPORT_FULL_ID)
+    _folder(out_dir, "输出目录")
+    month_archive = archive_dir / month_code(prepared.contents.period)
+    _folder(month_archive, "报表存档目录")
+    return _issue(
+        ctx,
+        actor,
+        prepared.contents,
+        prepared.workbook,
+        prepared.pdf,
+        out_dir,
+        month_archive,
+        prepared.made_at,
+    )
+
+
+def make_monthly_report(
+    ctx: CaseContext,
+    actor: Actor,
+    period: Period,
+    out_dir: Path,
+    *,
+    archive_dir: Path,
+    full_ids: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> MonthlyReport:
+    """Build the month's workbook and PDF into ``out_dir``, archive and audit them."""
+    prepared = prepare_monthly_report(ctx, actor, period, full_ids=full_ids, progress=progress)
+    return issue_monthly_report(ctx, actor, prepared, out_dir, archive_dir=archive_dir)
 
 
 def _issue(
