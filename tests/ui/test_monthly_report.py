@@ -99,3 +99,34 @@ def test_other_roles_get_no_button_and_no_full_ids(
     shown.click()
     assert len(parent.findChildren(MonthlyReportDialog)) == 1  # the same dialog again
     opened.close()
+
+
+def test_the_dashboards_toolbar_has_the_button_for_the_supervisor(
+    centre: Centre, desk_env: Callable[[str], DeskEnv], qtbot: QtBot
+) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from ui.desks.dashboard.desk import DashboardDesk
+
+    build_march(centre)
+    desks = {}
+    for user in ("supervisor", "approver"):
+        env = desk_env(user)
+        desk = DashboardDesk(env)
+        qtbot.addWidget(desk)
+        desks[user] = desk
+        button = desk.findChild(QPushButton, "dashboardMonthlyReport")
+        assert button is not None
+        assert button.isHidden() == (user != "supervisor")
+    supervisor = desks["supervisor"]
+    supervisor.resize(1366, 768)
+    supervisor.show()
+    wait_idle(qtbot, supervisor.reports)
+    button = supervisor.findChild(QPushButton, "dashboardMonthlyReport")
+    assert button is not None and button.isVisible()
+    right = button.mapTo(supervisor, button.rect().topRight()).x()
+    assert right <= supervisor.width()  # not pushed off the edge at 1366 wide
+    save_screenshot(supervisor, "monthly-report-button-dashboard-1366x768")
+    for desk in desks.values():
+        desk.timer.stop()
+        wait_idle(qtbot, desk.reports)

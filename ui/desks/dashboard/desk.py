@@ -35,6 +35,7 @@ from ui.desk_base import Desk, DeskEnv
 from ui.desks.dashboard.cases_dialog import CasesDialog
 from ui.desks.dashboard.charts import BLUE, GREEN, ORANGE, RED, BarChart, Bars, Line, LineChart
 from ui.desks.dashboard.drill import Drill
+from ui.desks.dashboard.monthly_report import monthly_report_button
 from ui.desks.dashboard.period_picker import PeriodPicker
 from ui.desks.dashboard.tiles import TileGrid, TileSpec
 from ui.worker import Changed, Runner
@@ -89,6 +90,7 @@ class DashboardDesk(Desk):
         self.toolbar.addSpacing(12)
         self.toolbar.addWidget(self.status)
         self.toolbar.addStretch(1)
+        self.toolbar.addWidget(monthly_report_button(env, self))
 
         self.tiles = TileGrid()
         self.tiles.chosen.connect(self._tile_chosen)
