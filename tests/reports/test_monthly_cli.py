@@ -23,7 +23,7 @@ def test_the_command_writes_the_report_as_the_cli_supervisor(
     argv = ["report", "monthly", "--month", "2026-03", "--out", str(out), "--full-ids"]
     assert cli.main([*argv, "--data-dir", str(centre.store.data_dir)]) == 0
     printed = capsys.readouterr().out
-    assert "2026年03月01日至2026年03月31日 的月度报表" in printed and "含完整身份证号" in printed
+    assert "已生成 2026年3月 的月度报表" in printed and "含完整身份证号" in printed
     book = load_workbook(out / "月度报表-2026-03-含完整身份证号.xlsx")
     assert book["办件台账"].max_row == 7 + 2  # header, seven cases, 合计
     assert (out / "月度报表-2026-03-含完整身份证号.pdf").stat().st_size > 10_000

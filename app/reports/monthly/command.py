@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from app.actor import Actor, Role
 from app.errors import ValidationError
-from app.reports.monthly.month import MONTH_FIELD, parse_month
+from app.reports.monthly.month import MONTH_FIELD, month_label, parse_month
 from app.reports.period import Period
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def run_report(args: argparse.Namespace, store: Store) -> int:
         progress=lambda text: print(text, file=sys.stderr),
     )
     ids = "含完整身份证号（已记入审计日志）" if report.full_ids else "身份证号已隐藏中间位"
-    print(f"已生成 {args.month.label} 的月度报表（办件台账 {report.cases} 件，{ids}）：")
+    print(f"已生成 {month_label(args.month)} 的月度报表（办件台账 {report.cases} 件，{ids}）：")
     print(f"  Excel：{report.workbook}")
     print(f"  PDF：{report.pdf}")
     print(f"存档：{report.archived_workbook.parent}")
