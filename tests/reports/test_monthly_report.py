@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.audit import AuditEvent, verify
 from app.audit_text import describe
-from app.errors import PermissionDenied
+from app.errors import InputFileError, PermissionDenied
 from app.reports.monthly.service import archive_dir_of, make_monthly_report
 from db.models import AuditEntry
 from tests.centre import Centre
@@ -124,3 +124,21 @@ def test_the_pdf_holds_the_figures_in_chinese(centre: Centre, tmp_path: Path) ->
         check=True,
     )
     assert target.with_suffix(".png").stat().st_size > 20_000
+
+
+def test_a_failed_audit_leaves_no_file_behind(
+    centre: Centre, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.reports.monthly import service
+
+    build_march(centre)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(service, "record_for", broken)
+    with pytest.raises(InputFileError, match="未生成任何文件"):
+        make(centre, tmp_path / "out")
+    assert list((tmp_path / "out").iterdir()) == []
+    assert list(archive_dir_of(centre.store.data_dir).rglob("*.*")) == []
+    assert entries(centre, AuditEvent.MONTHLY_REPORT) == []
