@@ -1,2 +1,2 @@
 """Alerts that reach people: what a desk flags and counts for its user (``desk_alerts``), and
-which newly overdue cases a person has already been told about (``announced``)."""
+the notices of cases turning overdue or 环节超时, told to each person once (``notices``)."""

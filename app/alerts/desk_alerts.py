@@ -1,14 +1,15 @@
 """What a person is alerted about on their desk, counted in SQL.
 
 An approver: the cases assigned to them whose promise clock runs and that are nearly due or
-overdue. The supervisor (the centre): every such case, the 收件 watchdog (received more than 5
-working days ago, not yet accepted, refused or told what to supplement) and the 差评整改 tasks
-past their due day.
+overdue, and those in review whose current step has run past its time limit (环节超时). The
+supervisor (the centre): every such case, the 收件 watchdog (received more than 5 working days
+ago, not yet accepted, refused or told what to supplement) and the 差评整改 tasks past their due
+day.
 
-Thresholds: 「临近到期」 is due today or within ``settings.YELLOW_AT_WORKING_DAYS`` working days
-(the same yellow as the lists' badge). The catalogue has no per-item or per-step warning
-threshold (``Item`` has the promised limit, ``ItemStep`` a step's time limit, and a case does not
-record when its current step began), so the setting is the one threshold.
+Thresholds (``app.cases.thresholds``, the same as the lists' badge and the supervisor's figures):
+「临近到期」 is due today or within the item's ``warn_at_working_days`` (catalogue), else the
+``yellow_at_working_days`` setting; 「环节超时」 is past the current step's own time limit.
+Which of these a person has been told about once is ``app.alerts.notices``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from app.actor import Actor, Role
@@ -28,7 +29,7 @@ from app.cases.listing import Listing, badged
 from app.evaluations.tasks import task_overdue
 from app.units.declare import reads
 from app.workcalendar import WorkCalendar
-from db.models import Case, Evaluation
+from db.models import AlertNotice, Case, Evaluation
 
 LISTED = 200  # case ids and numbers carried per alert (the counts are whole)
 
@@ -36,6 +37,7 @@ LISTED = 200  # case ids and numbers carried per alert (the counts are whole)
 class AlertKind(enum.Enum):
     NEARLY_DUE = "nearly_due"
     OVERDUE = "overdue"
+    STEP_OVERDUE = "step_overdue"
     WATCHDOG = "watchdog"
     RECTIFICATION_OVERDUE = "rectification_overdue"
 
@@ -47,6 +49,7 @@ class AlertKind(enum.Enum):
 _LABELS = {
     AlertKind.NEARLY_DUE: "临近到期",
     AlertKind.OVERDUE: "已超期",
+    AlertKind.STEP_OVERDUE: "环节超时",
     AlertKind.WATCHDOG: "收件超5个工作日未受理",
     AlertKind.RECTIFICATION_OVERDUE: "差评整改超期",
 }
@@ -73,6 +76,7 @@ class Alert:
 class DeskAlerts:
     centre: bool  # the supervisor's: the whole centre; else the approver's own cases
     alerts: tuple[Alert, ...]
+    untold: int = 0  # overdue and 环节超时 cases not yet announced to the person (``notices``)
 
     def of(self, kind: AlertKind) -> Alert | None:
         return next((a for a in self.alerts if a.kind is kind), None)
@@ -82,7 +86,7 @@ def is_centre(actor: Actor) -> bool:
     return actor.has(Role.SUPERVISOR)
 
 
-def _scope(actor: Actor, condition: Any) -> Select[Any]:
+def scope(actor: Actor, condition: Any) -> Select[Any]:
     """Case ids meeting ``condition`` that the alert's owner answers for."""
     query = restrict(select(Case.id).where(condition), actor)
     if not is_centre(actor):
@@ -90,7 +94,7 @@ def _scope(actor: Actor, condition: Any) -> Select[Any]:
     return query
 
 
-def _conditions(
+def conditions(
     session: Session, actor: Actor, calendar: WorkCalendar, today: dt.date
 ) -> dict[AlertKind, tuple[Any, tuple[Any, ...]]]:
     """Each alert's condition on ``cases`` and its order (most urgent first)."""
@@ -99,6 +103,7 @@ def _conditions(
     found: dict[AlertKind, tuple[Any, tuple[Any, ...]]] = {
         AlertKind.NEARLY_DUE: (queries.is_nearly_due(today, horizon), due_order),
         AlertKind.OVERDUE: (queries.is_overdue(today), due_order),
+        AlertKind.STEP_OVERDUE: (queries.is_step_overdue(session, today, calendar), due_order),
     }
     if is_centre(actor):
         found[AlertKind.WATCHDOG] = (queries.past_watchdog(today), (Case.watchdog_due, Case.id))
@@ -115,8 +120,9 @@ def desk_alerts(
 ) -> DeskAlerts:
     """The counts and the first cases of each alert the actor's desk shows."""
     alerts = []
-    for kind, (condition, order) in _conditions(session, actor, calendar, today).items():
-        ids = _scope(actor, condition)
+    found = conditions(session, actor, calendar, today)
+    for kind, (condition, order) in found.items():
+        ids = scope(actor, condition)
         count = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
         first = session.execute(
             select(Case.id, Case.receipt_no)
@@ -124,7 +130,11 @@ def desk_alerts(
             .order_by(*order)
         )
         alerts.append(Alert(kind, count, tuple(AlertCase(i, n) for i, n in first)))
-    return DeskAlerts(is_centre(actor), tuple(alerts))
+    untold = sum(
+        session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+        for ids in untold_ids(actor, found).values()
+    )
+    return DeskAlerts(is_centre(actor), tuple(alerts), untold)
 
 
 @reads
@@ -139,11 +149,42 @@ def alert_listing(
     offset: int = 0,
 ) -> Listing:
     """The cases behind one alert, a page at a time, as the desks' lists show them."""
-    conditions = _conditions(session, actor, calendar, today)
-    if kind not in conditions:
+    found = conditions(session, actor, calendar, today)
+    if kind not in found:
         return Listing([], 0)
-    condition, order = conditions[kind]
-    ids = _scope(actor, condition)
+    condition, order = found[kind]
+    ids = scope(actor, condition)
     total = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
     rows = queries.rows_of(session, ids.order_by(*order).limit(limit).offset(offset), order)
     return Listing(badged(session, calendar, today, rows), total)
+
+
+# --- told once -----------------------------------------------------------------------------
+
+# The alerts that raise a notice, and what marks one occurrence of each: the promised date that
+# passed (an extension that runs out again is news again), or the step that ran out.
+NOTICED: dict[AlertKind, Any] = {
+    AlertKind.OVERDUE: cast(Case.due_date, String),
+    AlertKind.STEP_OVERDUE: cast(Case.current_step, String),
+}
+
+
+def untold_ids(
+    actor: Actor, found: dict[AlertKind, tuple[Any, tuple[Any, ...]]]
+) -> dict[AlertKind, Select[Any]]:
+    """Per noticed alert, the ids of its cases ``actor`` has not been told about."""
+    untold = {}
+    for kind, mark in NOTICED.items():
+        condition, _ = found[kind]
+        told = (
+            select(AlertNotice.id)
+            .where(
+                AlertNotice.username == actor.username,
+                AlertNotice.kind == kind.value,
+                AlertNotice.case_id == Case.id,
+                AlertNotice.mark == mark,
+            )
+            .exists()
+        )
+        untold[kind] = scope(actor, and_(condition, ~told))
+    return untold

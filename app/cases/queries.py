@@ -17,12 +17,13 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
-from app import settings
 from app.accounts.identity import masked
 from app.actor import Actor, Role
+from app.cases import thresholds
 from app.cases.access import check_visible, restrict
 from app.cases.decisions import get_case
 from app.cases.log import in_fold_order
+from app.cases.thresholds import Horizon
 from app.units.declare import reads
 from app.workcalendar import WorkCalendar, deadline_status, remaining_working_days
 from app.workflow.states import CLOCK_STATES, Action, CaseState
@@ -61,6 +62,7 @@ class CaseRow:
     # When it reached the window: received there, or (a proxy's filing not yet received) when
     # it was submitted; None for a draft, or where a list does not say (only ``_page`` does).
     filed_at: dt.datetime | None = None
+    item_id: int | None = None  # the item version filed under (its alert threshold)
 
     @property
     def state_label(self) -> str:
@@ -142,6 +144,7 @@ def _row(case: Case, item_name: str, name: str, id_number: str | None, uscc: str
         deficiency=case.deficiency,
         assignee_id=case.assignee_id,
         filed_at=case.received_at,
+        item_id=case.item_id,
     )
 
 
@@ -417,7 +420,7 @@ def _deadlines(session: Session, case: Case, calendar: WorkCalendar, today: dt.d
         today,
         CaseState(case.state),
         case.due_date,
-        settings.YELLOW_AT_WORKING_DAYS.get(session),
+        thresholds.yellow_at_of(session, [case.item_id])[case.item_id],
     )
     return Deadlines(
         due_date=case.due_date,
@@ -460,17 +463,29 @@ def is_overdue(today: dt.date) -> ColumnElement[bool]:
 
 def yellow_horizon(
     session: Session, today: dt.date, calendar: WorkCalendar, within_working_days: int | None = None
-) -> dt.date:
-    """The last day a case due on it is nearly due: the yellow threshold's working days ahead."""
-    days = within_working_days
-    if days is None:
-        days = settings.YELLOW_AT_WORKING_DAYS.get(session)
-    return calendar.add_working_days(today, days) if days > 0 else today
+) -> Horizon:
+    """The last day a case due on it is nearly due: the yellow threshold's working days ahead —
+    the item's own threshold where it sets one, else the setting's (``app.cases.thresholds``);
+    ``within_working_days``: this one for every case."""
+    return thresholds.horizon(session, today, calendar, within_working_days)
 
 
-def is_nearly_due(today: dt.date, horizon: dt.date) -> ColumnElement[bool]:
-    """Due today or by ``horizon`` (:func:`yellow_horizon`) while the clock runs."""
-    return and_(clock_running(), Case.due_date >= today, Case.due_date <= horizon)
+def is_nearly_due(today: dt.date, horizon: Horizon | dt.date) -> ColumnElement[bool]:
+    """Due today or by its ``horizon`` (:func:`yellow_horizon`) while the clock runs."""
+    if isinstance(horizon, dt.date):
+        return and_(clock_running(), Case.due_date >= today, Case.due_date <= horizon)
+    # The latest horizon bounds the index's range; the case's own comes from its item.
+    condition = and_(clock_running(), Case.due_date >= today, Case.due_date <= horizon.latest)
+    if any(day != horizon.default for day in horizon.by_item.values()):
+        condition = and_(condition, Case.due_date <= horizon.last_day())
+    return condition
+
+
+def is_step_overdue(
+    session: Session, today: dt.date, calendar: WorkCalendar
+) -> ColumnElement[bool]:
+    """环节超时: in review, and the current step has run past its time limit."""
+    return thresholds.is_step_overdue(session, today, calendar)
 
 
 def past_watchdog(today: dt.date) -> ColumnElement[bool]:

@@ -1,13 +1,10 @@
-"""What a desk alerts its user about: the approver their own nearly-due and overdue cases, the
-supervisor the centre's, the 收件 watchdog and overdue 差评整改 tasks; each overdue case
-announced once per person."""
+"""What a desk alerts its user about: the approver their own nearly-due, overdue and 环节超时
+cases, the supervisor the centre's, the 收件 watchdog and overdue 差评整改 tasks."""
 
 from __future__ import annotations
 
-from app.alerts.announced import Announcements, notice_text
 from app.alerts.desk_alerts import (
     Alert,
-    AlertCase,
     AlertKind,
     DeskAlerts,
     alert_listing,
@@ -33,7 +30,7 @@ def test_the_approver_is_alerted_about_their_own_cases_only(centre: Centre) -> N
         mine = desk_alerts(session, centre.actor("approver"), cal, made.today)
         theirs = desk_alerts(session, centre.actor("approver2"), cal, made.today)
     assert not mine.centre
-    assert [a.kind for a in mine.alerts] == [K.NEARLY_DUE, K.OVERDUE]
+    assert [a.kind for a in mine.alerts] == [K.NEARLY_DUE, K.OVERDUE, K.STEP_OVERDUE]
     assert [c.case_id for c in _of(mine, K.OVERDUE).cases] == [ids["own_over"]]
     assert _of(mine, K.OVERDUE).count == 1
     assert [c.case_id for c in _of(mine, K.NEARLY_DUE).cases] == [ids["own_soon"]]
@@ -57,7 +54,14 @@ def test_the_supervisor_is_alerted_about_the_centre(centre: Centre) -> None:
         bad = alert_listing(session, supervisor, cal, made.today, K.RECTIFICATION_OVERDUE)
     assert found.centre
     counts = {a.kind: a.count for a in found.alerts}
-    assert counts == {K.NEARLY_DUE: 1, K.OVERDUE: 3, K.WATCHDOG: 1, K.RECTIFICATION_OVERDUE: 1}
+    # 环节超时: every case in review has been in its first step (调查, 8 working days) longer
+    assert counts == {
+        K.NEARLY_DUE: 1,
+        K.OVERDUE: 3,
+        K.STEP_OVERDUE: 5,
+        K.WATCHDOG: 1,
+        K.RECTIFICATION_OVERDUE: 1,
+    }
     got = {a.kind: [c.case_id for c in a.cases] for a in found.alerts}
     assert sorted(got[K.OVERDUE]) == sorted(
         [ids["own_over"], ids["other_over"], ids["unassigned_over"]]
@@ -78,15 +82,3 @@ def test_the_approver_has_no_centre_alerts(centre: Centre) -> None:
             session, centre.actor("approver"), centre.ctx.calendar, made.today, K.WATCHDOG
         )
     assert listed.total == 0 and listed.rows == []
-
-
-def test_an_overdue_case_is_announced_once_per_person() -> None:
-    told = Announcements()
-    a, b = AlertCase(1, "R-1"), AlertCase(2, "R-2")
-    assert told.news("approver", [a]) == [a]
-    assert told.news("approver", [a]) == []
-    assert told.news("approver", [a, b]) == [b]
-    assert told.news("supervisor", [a, b]) == [a, b]  # each person is told for themselves
-    assert notice_text([a]) == "办件 R-1 已超期"
-    many = [AlertCase(i, f"R-{i}") for i in range(5)]
-    assert notice_text(many) == "办件 R-0、R-1、R-2 等 5 件已超期"

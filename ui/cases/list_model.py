@@ -80,10 +80,10 @@ def _cells(rows: list[ListedCase]) -> Cells:
             {_DISPLAY: _cell(listed, column)} for column in range(len(COLUMNS))
         ]
         cells[0][_TOOLTIP] = number_tip(listed.row.receipt_no, listed.row.official_no)
-        status = listed.status or ""
+        status = listed.badge or ""  # the promise's colour, or the late step's
         if status in _BRUSHES:
             cells[deadline][_BACKGROUND] = _BRUSHES[status]
-            cells[deadline][_TOOLTIP] = STATUS_TEXT[status]
+            cells[deadline][_TOOLTIP] = listed.deadline_tip or STATUS_TEXT[status]
         page.append(cells)
     return page
 

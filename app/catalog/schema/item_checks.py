@@ -79,7 +79,9 @@ def warn_problems(
     for index, step in steps:
         if step.warn_at_working_days is not None:
             path = f"steps[{index}].warn_at_working_days"
-            found.append(_warn_problem(path, step.warn_at_working_days, step.time_limit, "环节时限"))
+            found.append(
+                _warn_problem(path, step.warn_at_working_days, step.time_limit, "环节时限")
+            )
     return [problem for problem in found if problem is not None]
 
 

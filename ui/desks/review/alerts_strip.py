@@ -1,6 +1,7 @@
-"""The 审批台's alerts: a strip of counts over the queue (「临近到期 3 件 · 已超期 1 件」; the
-supervisor's also the 收件 watchdog and overdue 差评整改), each a button that lists its cases,
-and a banner that says once, without a dialog, which cases turned red."""
+"""The 审批台's alerts: a strip of counts over the queue (「临近到期 3 件 · 已超期 1 件 · 环节超时
+2 件」; the supervisor's also the 收件 watchdog and overdue 差评整改), each a button that lists
+its cases, and a banner that says once, without a dialog, which cases turned red or which steps
+ran out (``app.alerts.notices``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ui.cases.list_model import STATUS_COLOURS
 _COLOURS = {
     AlertKind.NEARLY_DUE: STATUS_COLOURS["yellow"],
     AlertKind.OVERDUE: STATUS_COLOURS["red"],
+    AlertKind.STEP_OVERDUE: STATUS_COLOURS["red"],
     AlertKind.WATCHDOG: STATUS_COLOURS["red"],
     AlertKind.RECTIFICATION_OVERDUE: STATUS_COLOURS["red"],
 }
@@ -90,7 +92,7 @@ class AlertBanner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("deskAlertBanner")
-        self.setAccessibleName("超期通知")
+        self.setAccessibleName("超期通知")  # overdue and 环节超时
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.setStyleSheet(
             "#deskAlertBanner { background: #f8d0cc; border: 1px solid #b3261e;"

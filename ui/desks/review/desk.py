@@ -10,8 +10,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
 from app.actor import Role
-from app.alerts.announced import ANNOUNCED, notice_text
 from app.alerts.desk_alerts import AlertKind, DeskAlerts, alert_listing, desk_alerts
+from app.alerts.notices import Notice, notice_text, take_notices
 from app.cases import queries
 from app.cases.case_view import (
     CaseView,
@@ -50,7 +50,6 @@ class ReviewDesk(CaseWorkDesk[Loaded]):
         # Before build (its first refresh reads the alerts too); laid over the tabs after it.
         self.alerts = AlertStrip()
         self.banner = AlertBanner()
-        self.announced = ANNOUNCED
         self._connect()
         self.build(
             name="reviewQueue",
@@ -61,10 +60,10 @@ class ReviewDesk(CaseWorkDesk[Loaded]):
             panel=self.panel,
         )
         # 证件号码 and 承诺办结日 are in the detail; the list keeps what picks the next case.
-        # 状态 fits 挂起（特别程序）, and 时限 its 剩余 25 个工作日 at 1366 px; an item name cut
+        # 状态 fits 挂起（特别程序）, and 时限 its 环节超时 25 个工作日 at 1366 px; an item name cut
         # short shows whole as the cell's tooltip.
         table = self.queue.table
-        time_width = table.fontMetrics().horizontalAdvance("已超期 25 个工作日") + 16
+        time_width = table.fontMetrics().horizontalAdvance("环节超时 25 个工作日") + 16
         self.queue.fit_columns(
             {0: 226, 1: 120, 2: 56, 4: table.state_width(), 6: time_width}, hidden=(3, 5)
         )
@@ -135,12 +134,23 @@ class ReviewDesk(CaseWorkDesk[Loaded]):
 
     def _alerts_read(self, alerts: DeskAlerts) -> None:
         self.alerts.show_alerts(alerts)
-        overdue = alerts.of(AlertKind.OVERDUE)
-        if overdue is None:
+        if not alerts.untold:
             return
-        fresh = self.announced.news(self.env.backend.actor.username, overdue.cases)
-        if fresh:
-            self.banner.announce(notice_text(fresh))
+        # Cases turned red (or a step 超时) that this person was not told about: taken in a
+        # write that records them told, so that no refresh, sign-in or restart tells again.
+        # It changes no case: no list reads again for it.
+        b = self.env.backend
+        self.env.runner.write(
+            lambda: b.run(take_notices, b.calendar, b.today()),
+            self._told,
+            self.failed,
+            owner=self,
+            changes_cases=False,
+        )
+
+    def _told(self, notices: list[Notice]) -> None:
+        if notices:
+            self.banner.announce(notice_text(notices))
 
     def _list_alert(self, kind: AlertKind | None) -> None:
         """The list shows the alert's cases (None: the queue of the tab chosen)."""
