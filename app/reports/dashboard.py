@@ -31,12 +31,19 @@ class Dashboard:
     period: Period
     today: dt.date
     figures: FigureRow  # the tiles: the centre's, or the approver's own row
-    trend: Trend
+    trend: Trend  # the period's buckets up to today
     # the supervisor's breakdowns (empty for an approver): group rows with a count > 0
     overdue_by_window: tuple[FigureRow, ...] = ()
     overdue_by_person: tuple[FigureRow, ...] = ()
     items_by_volume: tuple[FigureRow, ...] = ()  # by 收件量, most first, at most TOP_ITEMS
     seconds: float = 0.0  # how long the read took
+
+
+def _until_today(period: Period, today: dt.date) -> Period:
+    """The trend's days: the period up to today (本月's days to come are drawn as nothing)."""
+    if period.start <= today < period.end:
+        return Period(period.start, today)
+    return period
 
 
 @reads
@@ -51,19 +58,20 @@ def dashboard(
     """Everything the desk draws, from one read snapshot."""
     started = time.perf_counter()
     scope = scope_of(actor)
+    drawn = _until_today(period, today)
     with in_transaction(session):
         if not scope.centre:
             own = figures(session, period, scope.grouping, today=today, calendar=calendar)
             row = own.row(scope.key)
             shown = FigureRow(**{**vars(row), "key": scope.key, "label": scope.label})
-            series = trend(session, period, grouping=scope.grouping, key=scope.key)
+            series = trend(session, drawn, grouping=scope.grouping, key=scope.key)
             return Dashboard(
                 scope, period, today, shown, series, seconds=time.perf_counter() - started
             )
         windows = figures(session, period, Grouping.WINDOW, today=today, calendar=calendar)
         people = figures(session, period, Grouping.PERSON, today=today, calendar=calendar)
         items = figures(session, period, Grouping.ITEM, today=today, calendar=calendar)
-        series = trend(session, period)
+        series = trend(session, drawn)
     by_volume = sorted((r for r in items.rows if r.received), key=lambda r: (-r.received, r.key))
     return Dashboard(
         scope,

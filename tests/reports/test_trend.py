@@ -123,3 +123,12 @@ def test_the_ready_periods() -> None:
     assert period_of(Preset.TODAY, wed) == Period.day(wed)
     assert period_of(Preset.THIS_YEAR, wed) == Period.year(2026)
     assert [p.label for p in Preset] == ["本月", "上月", "本周", "今天", "本年"]
+
+
+def test_the_trend_of_this_month_stops_today(demo: Store) -> None:
+    supervisor = actor_of(demo, "supervisor1")
+    month = Period.month(2026, 11)
+    with demo.reader() as session:
+        shown = dashboard(session, supervisor, month, today=TODAY, calendar=calendar_of(demo))
+    assert shown.period == month and len(shown.trend.points) == TODAY.day
+    assert sum(p.received for p in shown.trend.points) == shown.figures.received

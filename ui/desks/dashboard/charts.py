@@ -7,6 +7,7 @@ no CJK fonts.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QHorizontalBarSeries,
@@ -128,10 +130,17 @@ class BarChart(ChartView):
         self.series: QAbstractBarSeries | None = None
         self.sets: dict[str, QBarSet] = {}
 
-    def show_bars(self, categories: Sequence[str], bars: Sequence[Bars]) -> None:
+    def show_bars(
+        self,
+        categories: Sequence[str],
+        bars: Sequence[Bars],
+        *,
+        names: Sequence[str] | None = None,
+    ) -> None:
+        """``names``: the categories' whole names for the tooltips, when shortened."""
         self._clear()
         chart = self.chart()
-        self.categories = list(categories)
+        self.categories = list(names if names is not None else categories)
         self.sets = {}
         series: QAbstractBarSeries = QHorizontalBarSeries() if self.horizontal else QBarSeries()
         largest = 0
@@ -149,16 +158,19 @@ class BarChart(ChartView):
             largest = max([largest, *one.values])
         chart.addSeries(series)
         self.series = series
-        names = self._category_axis(categories)
+        labels = self._category_axis(categories)
         counts = self._value_axis(_nice_top(largest), "%d")
         if self.horizontal:
-            chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
+            # Names whole (shortened by the caller): QtCharts would cut them to "…" on a
+            # 1366-px screen while the plot had room to give.
+            labels.setTruncateLabels(False)
+            chart.addAxis(labels, Qt.AlignmentFlag.AlignLeft)
             chart.addAxis(counts, Qt.AlignmentFlag.AlignBottom)
-            names.setReverse(True)  # the largest (first) at the top
+            labels.setReverse(True)  # the largest (first) at the top
         else:
-            chart.addAxis(names, Qt.AlignmentFlag.AlignBottom)
+            chart.addAxis(labels, Qt.AlignmentFlag.AlignBottom)
             chart.addAxis(counts, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(names)
+        series.attachAxis(labels)
         series.attachAxis(counts)
         chart.legend().setVisible(len(bars) > 1)
         self._empty(not categories or largest == 0)
@@ -187,6 +199,9 @@ class BarChart(ChartView):
         return self.mapFromScene(scene).toPointF()
 
 
+LABELS_AT_MOST = 10  # a line chart's category labels: every k-th bucket past this many
+
+
 class LineChart(ChartView):
     """Rates (0–100 %) over the trend's buckets; clicking a point opens the bucket's cases."""
 
@@ -194,14 +209,27 @@ class LineChart(ChartView):
         super().__init__(title, object_name, parent)
         self.lines: dict[str, QLineSeries] = {}
 
+    def _sparse_axis(self, categories: Sequence[str]) -> QCategoryAxis:
+        """The buckets on a value axis, labelled every k-th (a month's 30 days do not fit)."""
+        axis = QCategoryAxis()
+        axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        axis.setLabelsFont(self.small_font)
+        axis.setRange(-0.5, max(len(categories), 1) - 0.5)
+        step = max(1, math.ceil(len(categories) / LABELS_AT_MOST))
+        for index in range(0, len(categories), step):
+            axis.append(categories[index], index)
+        axis.setGridLineVisible(False)
+        return axis
+
     def show_lines(self, categories: Sequence[str], lines: Sequence[Line]) -> None:
         self._clear()
         chart = self.chart()
         self.categories = list(categories)
         self.lines = {}
-        names = self._category_axis(categories)
+        names = self._sparse_axis(categories)
         top = max([100.0, *(v * 100 for one in lines for v in one.values if v is not None)])
-        rates = self._value_axis(float(int(top + 24) // 25 * 25), "%.0f%%")
+        rates = self._value_axis(math.ceil(top / 50) * 50.0, "%.0f%%")
+        rates.setTickCount(int(rates.max() // 50) + 1)  # 0, 50, 100 … %
         chart.addAxis(names, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(rates, Qt.AlignmentFlag.AlignLeft)
         drawn = False

@@ -38,6 +38,7 @@ from ui.desks.dashboard.drill import Drill
 from ui.desks.dashboard.monthly_report import monthly_report_button
 from ui.desks.dashboard.period_picker import PeriodPicker
 from ui.desks.dashboard.tiles import TileGrid, TileSpec
+from ui.elided_label import ElidedLabel
 from ui.worker import Changed, Runner
 
 REFRESH_EVERY_MS = 10 * 60 * 1000
@@ -51,6 +52,13 @@ def axis_labels(points: Sequence[TrendPoint], bucketing: Bucketing) -> list[str]
         return [f"{d.month}月" if one_year else f"{d.year % 100}年{d.month}月" for d in starts]
     one_month = len({(d.year, d.month) for d in starts}) == 1
     return [str(d.day) if one_month else f"{d.month}/{d.day}" for d in starts]
+
+
+ITEM_NAME_AT_MOST = 12  # characters of an item's name under its bar; the tooltip has it whole
+
+
+def short(name: str) -> str:
+    return name if len(name) <= ITEM_NAME_AT_MOST else name[: ITEM_NAME_AT_MOST - 1] + "…"
 
 
 class DashboardDesk(Desk):
@@ -72,15 +80,19 @@ class DashboardDesk(Desk):
         self.refresh_button = QPushButton("刷新")
         self.refresh_button.setObjectName("dashboardRefresh")
         self.refresh_button.clicked.connect(self.refresh)
-        self.scope_label = QLabel(
-            "全中心" if self.scope.centre else f"{self.scope.label}：本人办理、承办的办件"
+        self.scope_label = QLabel(self.scope.label)
+        self.scope_label.setToolTip(
+            "全中心的办件"
+            if self.scope.centre
+            else "本人受理、办结的办件，分派给本人的办件，本人服务收到的评价"
         )
         self.scope_label.setObjectName("dashboardScope")
-        self.status = QLabel()
+        self.status = ElidedLabel()
         self.status.setObjectName("dashboardStatus")
         self.status.setStyleSheet("color: #555;")
-        # The desk's row of tools: the period, 刷新, whose figures; other tools (月度报表…)
-        # are added at its right end with ``self.toolbar.addWidget``.
+        # The desk's row of tools: the period, 刷新, whose figures, when read (it gives way, elided,
+        # when room is short); other tools (月度报表…) are added at its right end with
+        # ``self.toolbar.addWidget``.
         self.toolbar = QHBoxLayout()
         self.toolbar.setObjectName("dashboardToolbar")
         self.toolbar.addWidget(self.picker)
@@ -88,8 +100,7 @@ class DashboardDesk(Desk):
         self.toolbar.addSpacing(12)
         self.toolbar.addWidget(self.scope_label)
         self.toolbar.addSpacing(12)
-        self.toolbar.addWidget(self.status)
-        self.toolbar.addStretch(1)
+        self.toolbar.addWidget(self.status, 1)
         self.toolbar.addWidget(monthly_report_button(env, self))
 
         self.tiles = TileGrid()
@@ -110,14 +121,15 @@ class DashboardDesk(Desk):
         first = QHBoxLayout()
         first.addWidget(self.trend, 3)
         first.addWidget(self.rates, 2)
-        body.addLayout(first, 1)
+        body.addLayout(first, 4)
         self.breakdowns = QWidget()
         second = QHBoxLayout(self.breakdowns)
         second.setContentsMargins(0, 0, 0, 0)
         second.addWidget(self.by_window, 2)
-        second.addWidget(self.by_person, 2)
-        second.addWidget(self.by_item, 3)
-        body.addWidget(self.breakdowns, 1)
+        second.addWidget(self.by_person, 3)
+        second.addWidget(self.by_item, 6)
+        self.by_item.setMinimumHeight(250)  # ten names, one a line
+        body.addWidget(self.breakdowns, 5)
         self.breakdowns.setVisible(self.scope.centre)  # comparing people: the supervisor's
         scroll = QScrollArea()
         scroll.setObjectName("dashboardScroll")
@@ -129,6 +141,7 @@ class DashboardDesk(Desk):
         layout.addLayout(self.toolbar)
         layout.addWidget(self.notice)
         layout.addWidget(scroll, 1)
+        self.notice.setVisible(False)
 
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_EVERY_MS)
@@ -187,6 +200,10 @@ class DashboardDesk(Desk):
             self.refresh()
 
     # --- showing ------------------------------------------------------------------------------
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        super().say(text, error=error)
+        self.notice.setVisible(bool(text))  # no empty line over the tiles
 
     def show_dashboard(self, shown: Dashboard) -> None:
         self.shown = shown
@@ -278,7 +295,7 @@ class DashboardDesk(Desk):
         rows = shown.items_by_volume
         values = [r.received for r in rows]
         self.by_item.show_bars(
-            [r.label for r in rows],
+            [short(r.label) for r in rows],
             [
                 Bars(
                     "收件量",
@@ -294,6 +311,7 @@ class DashboardDesk(Desk):
                     ),
                 )
             ],
+            names=[r.label for r in rows],
         )
 
     # --- drilling down ------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.reports.figures import FigureRow
@@ -100,15 +100,15 @@ class Tile(QPushButton):
         self.setObjectName(f"tile_{spec.title}")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip(f"{spec.hint}\n点击列出这些办件")
-        self.setMinimumHeight(64)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        self._layout = layout
+        layout.setContentsMargins(2, 3, 2, 3)
         layout.setSpacing(0)
         self.number = QLabel("…")
         self.number.setObjectName("tileValue")
         self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = self.number.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         self.number.setFont(font)
         self.caption = QLabel(spec.title)
@@ -117,6 +117,12 @@ class Tile(QPushButton):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             layout.addWidget(label)
         self._paint(alarm=False)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 — a button sized by its two labels, not its text
+        return self._layout.sizeHint().expandedTo(QSize(96, 0))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self._layout.minimumSize()
 
     def show_row(self, row: FigureRow) -> None:
         value = self.spec.value(row)
