@@ -203,3 +203,19 @@ def test_the_period_picker(qtbot: QtBot, demo: Store, runner: Runner) -> None:
     desk.picker.set_custom(TODAY, TODAY.replace(day=1))  # the end before the start
     assert "结束日期" in desk.notice.text() and desk.notice.property("error")
     QApplication.processEvents()
+
+
+def test_read_when_shown_not_before(qtbot: QtBot, demo: Store, runner: Runner) -> None:
+    """A desk built at sign-in reads nothing until its tab is chosen (activate); then 本月."""
+    desk = DashboardDesk(env_of(demo, runner, "supervisor1"))
+    qtbot.addWidget(desk)
+    qtbot.wait(50)
+    assert desk.shown is None and desk.reports.pending == 0
+    runner.cases_changed.emit(Changed(None))  # off screen: not heard
+    assert desk.reports.pending == 0 and not desk._reading
+    desk.show()
+    desk.activate()
+    settle(qtbot, desk)
+    assert desk.shown is not None
+    assert desk.shown.period == Period.month(TODAY.year, TODAY.month)
+    assert desk.tiles.tiles["收件量"].value == str(centre_figures(demo, desk.shown.period).received)

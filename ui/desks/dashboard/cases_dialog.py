@@ -46,6 +46,11 @@ class CasesDialog(QDialog):
         self.table = CaseTable(self.model, "dashboardCasesTable", "办件清单")
         self.table.case_chosen.connect(self._choose)
         self.table.setColumnHidden(3, True)  # 证件号码: the detail has it, masked
+        # A whole 收件号 (town code, workstation, date, serial) fits without eliding.
+        sample = "511899101000-W01-20260302-0001"
+        self.table.setColumnWidth(0, self.table.fontMetrics().horizontalAdvance(sample) + 24)
+        self.table.setColumnWidth(1, 190)
+        self.table.setColumnWidth(2, 64)
         self.detail = CaseDetailView()
         self.detail.tabs.setCurrentWidget(self.detail.timeline_table)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -53,6 +58,7 @@ class CasesDialog(QDialog):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([760, 440])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.rejected.connect(self.close)
@@ -61,7 +67,7 @@ class CasesDialog(QDialog):
         layout.addWidget(self.count)
         layout.addWidget(splitter, 1)
         layout.addWidget(buttons)
-        self.resize(1100, 600)
+        self.resize(1240, 640)
         b = env.backend
         today = b.today()
 

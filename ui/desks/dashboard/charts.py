@@ -108,10 +108,15 @@ class ChartView(QChartView):
         self.chart().setTitle(f"{title}（{EMPTY_TEXT}）" if empty else title)
 
 
-def _nice_top(largest: float) -> float:
-    """A round top for a count axis with 4 intervals (integers at each tick)."""
-    top = max(4, int(largest))
-    return float(top + (-top) % 4)
+def nice_scale(largest: float) -> tuple[float, int]:
+    """A count axis's top and tick count: steps of 1, 2 or 5 × 10ⁿ, about four of them."""
+    if largest <= 0:
+        return 4.0, 5  # nothing: an empty 0–4 axis
+    rough = max(largest, 4) / 4
+    magnitude = 10 ** math.floor(math.log10(rough))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= rough)
+    steps = max(1, math.ceil(largest / step))
+    return float(step * steps), steps + 1
 
 
 class BarChart(ChartView):
@@ -159,7 +164,9 @@ class BarChart(ChartView):
         chart.addSeries(series)
         self.series = series
         labels = self._category_axis(categories)
-        counts = self._value_axis(_nice_top(largest), "%d")
+        top, ticks = nice_scale(largest)
+        counts = self._value_axis(top, "%d")
+        counts.setTickCount(ticks)
         if self.horizontal:
             # Names whole (shortened by the caller): QtCharts would cut them to "…" on a
             # 1366-px screen while the plot had room to give.
