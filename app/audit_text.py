@@ -358,9 +358,12 @@ def _monthly_report(who: str, subject: str, d: _Detail) -> str:
     ids = "含完整身份证号" if d.get("full_ids") is True else "身份证号已隐藏中间位"
     d.get("workbook_sha256")  # the digests stay in the tooltip's raw record
     d.get("pdf_sha256")
+    kept = d.get("archived")
+    numbers = "、".join(str(n) for n in kept) if isinstance(kept, list) else ""
     return (
         f"{who} 生成 {_month_text(d)} 月度报表（办件台账 {d.text('cases')} 件，{ids}），"
         f"存档：{d.text('workbook')}、{d.text('pdf')}"
+        + (f"（报表存档编号 {numbers}）" if numbers else "")
     )
 
 

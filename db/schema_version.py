@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 #: The newest migration in db/migrations/versions (its ``revision``).
-HEAD = "0012"
+HEAD = "0013"
 
 
 def stored_revision(engine: Engine) -> str | None:

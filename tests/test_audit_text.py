@@ -74,15 +74,16 @@ SAMPLES: dict[str, dict[str, JsonValue]] = {
         "month": "2026-11",
         "cases": 312,
         "full_ids": False,
-        "workbook": "月度报表-2026-11-20261202-101500.xlsx",
-        "pdf": "月度报表-2026-11-20261202-101500.pdf",
+        "workbook": "月度报表-2026-11.xlsx",
+        "pdf": "月度报表-2026-11.pdf",
+        "archived": [3, 4],
         "workbook_sha256": "0a1b2c3d-4e5f6a7b",
         "pdf_sha256": "1b2c3d4e-5f6a7b8c",
     },
     AuditEvent.FULL_ID_EXPORT: {
         "month": "2026-11",
         "applicants": 290,
-        "workbook": "月度报表-2026-11-含完整身份证号-20261202-101500.xlsx",
+        "workbook": "月度报表-2026-11-含完整身份证号.xlsx",
     },
 }
 CASE_DETAIL: dict[str, JsonValue] = {"seq": 2, "from": "received", "to": "accepted"}

@@ -15,6 +15,7 @@ from db.models.catalog import CatalogRelease, FormTemplateVersion, Item, ItemMat
 from db.models.drafts import IntakeDraft
 from db.models.evaluations import Evaluation, RectificationStep
 from db.models.outbox import OutboxEntry
+from db.models.reports import ArchivedReport
 from db.models.settings import CalendarYear, Setting
 from db.models.sync import ActionConfirmation, CountyEpoch
 
@@ -22,6 +23,7 @@ __all__ = [
     "ActionConfirmation",
     "AlertNotice",
     "Applicant",
+    "ArchivedReport",
     "AuditEntry",
     "CalendarYear",
     "Case",

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from app.audit import AuditEvent, verify
 from app.audit_text import describe
 from app.errors import InputFileError, PermissionDenied
-from app.reports.monthly.service import archive_dir_of, make_monthly_report
-from db.models import AuditEntry
+from app.reports.monthly.service import make_monthly_report
+from db.models import ArchivedReport, AuditEntry
 from tests.centre import Centre
 from tests.reports.monthly_fixture import MARCH, build_march
 
@@ -30,13 +30,19 @@ def entries(c: Centre, event: str) -> list[AuditEntry]:
         return list(session.scalars(select(AuditEntry).where(AuditEntry.event == event)))
 
 
+def archived(c: Centre, row_id: int) -> bytes:
+    with c.store.reader() as session:
+        row = session.get(ArchivedReport, row_id)
+        assert row is not None and row.period == "2026-03"
+        return row.content
+
+
 def make(c: Centre, out: Path, actor: str = "supervisor", *, full_ids: bool = False):  # type: ignore[no-untyped-def]
     return make_monthly_report(
         c.ctx,
         c.actor(actor),
         MARCH,
         out,
-        archive_dir=archive_dir_of(c.store.data_dir),
         full_ids=full_ids,
     )
 
@@ -51,14 +57,15 @@ def test_the_report_is_written_archived_and_audited(centre: Centre, tmp_path: Pa
         "月度报表-2026-03.xlsx",
     ]  # no .part left behind
     # The archive copies are the same bytes, and the audit entry names them with their digests.
-    assert report.archived_workbook.parent == centre.store.data_dir / "archive/reports/2026-03"
-    assert report.archived_workbook.read_bytes() == report.workbook.read_bytes()
-    assert report.archived_pdf.read_bytes() == report.pdf.read_bytes()
+    # The archive copies (in the encrypted store) are the same bytes.
+    assert archived(centre, report.archived_workbook) == report.workbook.read_bytes()
+    assert archived(centre, report.archived_pdf) == report.pdf.read_bytes()
     digest = hashlib.sha256(report.pdf.read_bytes()).hexdigest()
     (entry,) = entries(centre, AuditEvent.MONTHLY_REPORT)
     assert entry.actor == "supervisor" and entry.subject == "report:2026-03"
     assert entry.detail["pdf_sha256"].replace("-", "") == digest
-    assert entry.detail["workbook"] == report.archived_workbook.name
+    assert entry.detail["workbook"] == report.workbook.name
+    assert entry.detail["archived"] == [report.archived_workbook, report.archived_pdf]
     assert entry.detail["full_ids"] is False and entry.detail["cases"] == report.cases == 7
     assert entries(centre, AuditEvent.FULL_ID_EXPORT) == []
     text = describe(entry.event, entry.actor, entry.subject, entry.detail)
@@ -140,5 +147,6 @@ def test_a_failed_audit_leaves_no_file_behind(
     with pytest.raises(InputFileError, match="未生成任何文件"):
         make(centre, tmp_path / "out")
     assert list((tmp_path / "out").iterdir()) == []
-    assert list(archive_dir_of(centre.store.data_dir).rglob("*.*")) == []
+    with centre.store.reader() as session:
+        assert session.scalars(select(ArchivedReport)).all() == []
     assert entries(centre, AuditEvent.MONTHLY_REPORT) == []

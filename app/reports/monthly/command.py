@@ -76,7 +76,7 @@ def run_report(args: argparse.Namespace, store: Store) -> int:
 
     from app import settings
     from app.cases.context import CaseContext
-    from app.reports.monthly.service import archive_dir_of, make_monthly_report
+    from app.reports.monthly.service import make_monthly_report
     from app.settings.calendar import work_calendar
 
     try:
@@ -92,7 +92,6 @@ def run_report(args: argparse.Namespace, store: Store) -> int:
         cli_supervisor(workstation, os_user),
         args.month,
         args.out,
-        archive_dir=archive_dir_of(store.data_dir),
         full_ids=args.full_ids,
         progress=lambda text: print(text, file=sys.stderr),
     )
@@ -100,5 +99,5 @@ def run_report(args: argparse.Namespace, store: Store) -> int:
     print(f"已生成 {month_label(args.month)} 的月度报表（办件台账 {report.cases} 件，{ids}）：")
     print(f"  Excel：{report.workbook}")
     print(f"  PDF：{report.pdf}")
-    print(f"存档：{report.archived_workbook.parent}")
+    print("存档：两份文件的副本已存入本机加密数据库（报表存档），并记入审计日志")
     return 0

@@ -4,11 +4,12 @@ Only a role holding :attr:`Permission.EXPORT` (the 中心负责人) makes the re
 masked unless ``full_ids`` is asked for by a role holding :attr:`Permission.EXPORT_FULL_ID`
 (the 中心负责人 too). A refusal is audited (``permission_denied``) and raised in Chinese.
 
-The files are written next to their final names first; the archive copies (the report's
-``archive_dir``, normally ``<data dir>/archive/reports/<YYYY-MM>/``) are written, then the
-``monthly_report`` entry (and ``full_id_export`` when full IDs were asked for) is committed with
-both files' SHA-256, and only then do the files take their final names: a report whose audit
-entry did not commit leaves no file behind, and no archived report is without its entry.
+The files are written next to their final names first (``….part``); then one transaction keeps
+their exact bytes in the encrypted store (``archived_reports``, as ``printed_documents`` keeps a
+case's documents) and commits the ``monthly_report`` entry (and ``full_id_export`` when full IDs
+were asked for) with both files' SHA-256; only then do the files take their final names. A report
+whose transaction did not commit leaves no file and no archive row behind, and no archived report
+is without its audit entry.
 """
 
 from __future__ import annotations
@@ -32,19 +33,16 @@ from app.reports.monthly.pdf import build_pdf
 from app.reports.monthly.workbook import build_workbook
 from app.reports.period import Period
 from app.workflow.fold import CHINA_TZ, local_date
+from db.models import ArchivedReport
 
 __all__ = [
-    "ARCHIVE_FOLDER",
     "MonthlyReport",
     "PreparedReport",
-    "archive_dir_of",
     "issue_monthly_report",
     "make_monthly_report",
     "may_export",
     "prepare_monthly_report",
 ]
-
-ARCHIVE_FOLDER = Path("archive") / "reports"
 
 
 @dataclass(frozen=True)
@@ -52,17 +50,12 @@ class MonthlyReport:
     period: Period
     workbook: Path
     pdf: Path
-    archived_workbook: Path
-    archived_pdf: Path
+    archived_workbook: int  # archived_reports.id
+    archived_pdf: int
     workbook_sha256: str
     pdf_sha256: str
     cases: int  # rows of the 办件台账
     full_ids: bool
-
-
-def archive_dir_of(data_dir: Path) -> Path:
-    """Where a workstation keeps its reports' archive copies."""
-    return data_dir / ARCHIVE_FOLDER
 
 
 def may_export(actor: Actor, *, full_ids: bool = False) -> bool:
@@ -149,26 +142,15 @@ def issue_monthly_report(
     actor: Actor,
     prepared: PreparedReport,
     out_dir: Path,
-    *,
-    archive_dir: Path,
 ) -> MonthlyReport:
-    """Write the prepared files into ``out_dir``, their archive copies, and the audit entries
+    """Write the prepared files into ``out_dir``, their archive copies and the audit entries
     (a short write unit)."""
     require(actor, Permission.EXPORT)
     if prepared.contents.full_ids:
         require(actor, Permission.EXPORT_FULL_ID)
     _folder(out_dir, "输出目录")
-    month_archive = archive_dir / month_code(prepared.contents.period)
-    _folder(month_archive, "报表存档目录")
     return _issue(
-        ctx,
-        actor,
-        prepared.contents,
-        prepared.workbook,
-        prepared.pdf,
-        out_dir,
-        month_archive,
-        prepared.made_at,
+        ctx, actor, prepared.contents, prepared.workbook, prepared.pdf, out_dir, prepared.made_at
     )
 
 
@@ -178,13 +160,12 @@ def make_monthly_report(
     period: Period,
     out_dir: Path,
     *,
-    archive_dir: Path,
     full_ids: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> MonthlyReport:
     """Build the month's workbook and PDF into ``out_dir``, archive and audit them."""
     prepared = prepare_monthly_report(ctx, actor, period, full_ids=full_ids, progress=progress)
-    return issue_monthly_report(ctx, actor, prepared, out_dir, archive_dir=archive_dir)
+    return issue_monthly_report(ctx, actor, prepared, out_dir)
 
 
 def _issue(
@@ -194,36 +175,42 @@ def _issue(
     workbook: bytes,
     pdf: bytes,
     out_dir: Path,
-    month_archive: Path,
     now: dt.datetime,
 ) -> MonthlyReport:
     code = month_code(contents.period)
     stem = f"月度报表-{code}" + ("-含完整身份证号" if contents.full_ids else "")
-    stamp = f"{now.astimezone(CHINA_TZ):%Y%m%d-%H%M%S}"
     final_xlsx = _free_name(out_dir, stem, ".xlsx")
     final_pdf = _free_name(out_dir, final_xlsx.stem, ".pdf")
     temps = [final_xlsx.with_name(final_xlsx.name + ".part")]
     temps.append(final_pdf.with_name(final_pdf.name + ".part"))
-    kept_xlsx = _free_name(month_archive, f"{stem}-{stamp}", ".xlsx")
-    kept_pdf = _free_name(month_archive, kept_xlsx.stem, ".pdf")
     written: list[Path] = []
     xlsx_digest = hashlib.sha256(workbook).hexdigest()
     pdf_digest = hashlib.sha256(pdf).hexdigest()
     try:
-        for path, data in zip((*temps, kept_xlsx, kept_pdf), (workbook, pdf) * 2, strict=True):
+        for path, data in zip(temps, (workbook, pdf), strict=True):
             _write(path, data)
             written.append(path)
         detail: dict[str, JsonValue] = {
             "month": code,
             "cases": len(contents.ledger),
             "full_ids": contents.full_ids,
-            "workbook": kept_xlsx.name,
-            "pdf": kept_pdf.name,
+            "workbook": final_xlsx.name,
+            "pdf": final_pdf.name,
             "workbook_sha256": audit_digest(xlsx_digest),
             "pdf_sha256": audit_digest(pdf_digest),
         }
         subject = f"report:{code}"
         with ctx.sessions() as session, session.begin():
+            kept = [
+                _archived(actor, code, contents.full_ids, path.name, data, digest, now)
+                for path, data, digest in (
+                    (final_xlsx, workbook, xlsx_digest),
+                    (final_pdf, pdf, pdf_digest),
+                )
+            ]
+            session.add_all(kept)
+            session.flush()
+            detail["archived"] = [row.id for row in kept]
             record_for(session, actor, AuditEvent.MONTHLY_REPORT, subject, detail, at=now)
             if contents.full_ids:
                 applicants = len({r.id_number for r in contents.ledger if r.id_number})
@@ -249,12 +236,34 @@ def _issue(
         period=contents.period,
         workbook=final_xlsx,
         pdf=final_pdf,
-        archived_workbook=kept_xlsx,
-        archived_pdf=kept_pdf,
+        archived_workbook=kept[0].id,
+        archived_pdf=kept[1].id,
         workbook_sha256=xlsx_digest,
         pdf_sha256=pdf_digest,
         cases=len(contents.ledger),
         full_ids=contents.full_ids,
+    )
+
+
+def _archived(
+    actor: Actor,
+    code: str,
+    full_ids: bool,
+    name: str,
+    data: bytes,
+    digest: str,
+    now: dt.datetime,
+) -> ArchivedReport:
+    return ArchivedReport(
+        kind=AuditEvent.MONTHLY_REPORT.value,
+        period=code,
+        file_name=name,
+        full_ids=full_ids,
+        sha256=digest,
+        content=data,
+        made_by=actor.user_id or None,
+        workstation=actor.workstation,
+        made_at=now,
     )
 
 

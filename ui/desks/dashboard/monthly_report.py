@@ -31,11 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
-from app.reports.monthly.month import last_month, month_code, month_label
+from app.reports.monthly.month import last_month, month_label
 from app.reports.monthly.service import (
     MonthlyReport,
     PreparedReport,
-    archive_dir_of,
     issue_monthly_report,
     may_export,
     prepare_monthly_report,
@@ -183,11 +182,8 @@ class MonthlyReportDialog(QDialog):
 
     def _write(self, prepared: PreparedReport, out_dir: Path) -> None:
         backend = self.env.backend
-        archive = archive_dir_of(backend.store.data_dir)
         self.env.runner.write(
-            lambda: issue_monthly_report(
-                backend.ctx, backend.actor, prepared, out_dir, archive_dir=archive
-            ),
+            lambda: issue_monthly_report(backend.ctx, backend.actor, prepared, out_dir),
             self._done,
             self._failed,
             owner=self,
@@ -203,7 +199,7 @@ class MonthlyReportDialog(QDialog):
             f"文件夹：{report.workbook.parent}\n"
             f"　Excel 工作簿：{report.workbook.name}\n"
             f"　PDF 报表：{report.pdf.name}\n"
-            f"存档副本已保存在本机数据目录（{month_code(report.period)}）。"
+            "存档副本已存入本机加密数据库，并记入审计日志。"
         )
         self.open_folder.setVisible(True)
         self.adjustSize()
