@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.cases import decisions
 from app.cases import queries as q
+from app.reports.dashboard import Dashboard
 from app.reports.figures import FigureRow, Grouping, figures
 from app.reports.period import Period
 from app.reports.presets import Preset
@@ -205,17 +206,22 @@ def test_the_period_picker(qtbot: QtBot, demo: Store, runner: Runner) -> None:
     QApplication.processEvents()
 
 
+def read_so_far(desk: DashboardDesk) -> Dashboard | None:
+    return desk.shown
+
+
 def test_read_when_shown_not_before(qtbot: QtBot, demo: Store, runner: Runner) -> None:
     """A desk built at sign-in reads nothing until its tab is chosen (activate); then 本月."""
     desk = DashboardDesk(env_of(demo, runner, "supervisor1"))
     qtbot.addWidget(desk)
     qtbot.wait(50)
-    assert desk.shown is None and desk.reports.pending == 0
+    assert read_so_far(desk) is None and desk.reports.pending == 0
     runner.cases_changed.emit(Changed(None))  # off screen: not heard
     assert desk.reports.pending == 0 and not desk._reading
     desk.show()
     desk.activate()
     settle(qtbot, desk)
-    assert desk.shown is not None
-    assert desk.shown.period == Period.month(TODAY.year, TODAY.month)
-    assert desk.tiles.tiles["收件量"].value == str(centre_figures(demo, desk.shown.period).received)
+    shown = read_so_far(desk)
+    assert shown is not None
+    assert shown.period == Period.month(TODAY.year, TODAY.month)
+    assert desk.tiles.tiles["收件量"].value == str(centre_figures(demo, shown.period).received)
