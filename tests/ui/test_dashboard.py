@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -150,6 +150,16 @@ def test_a_bar_clicked_opens_its_cases(qtbot: QtBot, demo: Store, runner: Runner
     desk.by_item.sets["收件量"].clicked.emit(0)
     assert desk.cases is not None and desk.cases.drill.key == top.key
     assert len(listed_ids(qtbot, desk)) == top.received
+
+    # A point of the 满意度 line: that month's ratings; the 满意度 tile: the period's.
+    rated = max(range(len(points)), key=lambda i: points[i].rated)
+    line = desk.rates.lines["满意度"]
+    line.clicked.emit(QPointF(rated, (points[rated].satisfaction or 0) * 100))
+    assert desk.cases is not None and desk.cases.drill.period == points[rated].period
+    assert len(listed_ids(qtbot, desk)) == points[rated].rated > 0
+    qtbot.mouseClick(desk.tiles.tiles["满意度"], Qt.MouseButton.LeftButton)
+    assert desk.cases is not None and desk.cases.drill.name == "rated"
+    assert len(listed_ids(qtbot, desk)) == centre_figures(demo, HISTORY).rated
 
 
 def test_an_approver_sees_only_their_own(qtbot: QtBot, demo: Store, runner: Runner) -> None:
