@@ -23,7 +23,7 @@ from app.cases import thresholds
 from app.cases.access import check_visible, restrict
 from app.cases.decisions import get_case
 from app.cases.log import in_fold_order
-from app.cases.thresholds import Horizon
+from app.cases.thresholds import Horizon, StepClock
 from app.units.declare import reads
 from app.workcalendar import WorkCalendar, deadline_status, remaining_working_days
 from app.workflow.states import CLOCK_STATES, Action, CaseState
@@ -96,6 +96,7 @@ class Deadlines:
     deficiency_due: dt.date | None
     watchdog_due: dt.date | None
     extension_days: int
+    step: StepClock | None = None  # in review: the current step's clock (环节时限)
 
 
 @dataclass(frozen=True)
@@ -430,6 +431,7 @@ def _deadlines(session: Session, case: Case, calendar: WorkCalendar, today: dt.d
         deficiency_due=case.deficiency_due,
         watchdog_due=case.watchdog_due,
         extension_days=case.extension_days,
+        step=thresholds.step_clocks(session, calendar, today, [case.id]).get(case.id),
     )
 
 

@@ -19,7 +19,7 @@ from tests.ui.clipping import clipped
 from tests.ui.conftest import wait_idle
 from tests.ui.fake_dialogs import FakeDialogs
 from tests.ui.screenshots import save_screenshot, save_screenshots
-from tests.ui.test_review_desk import open_desk
+from tests.ui.test_review_desk import choose, open_desk
 from ui.backend import DeskBackend
 from ui.desk_base import DeskEnv
 from ui.desks.review.desk import ReviewDesk
@@ -80,6 +80,11 @@ def test_the_approver_sees_their_own_cases_counted_and_listed(
     assert listed(desk) == [r["own_over"], r["own_soon"], r["green"]]
     # the 时限 column: overdue says so; the others say their step ran out
     assert deadlines(desk) == ["已超期 1 个工作日", "环节超时 16 个工作日", "环节超时 4 个工作日"]
+    # the case's detail gives the step's own last day beside the promised one
+    choose(qtbot, desk, made.ids["own_soon"])
+    assert "本环节时限：" in desk.detail.deadline.text()
+    assert desk.detail.deadline.text().endswith("（已超时 16 个工作日）")
+    save_screenshot(desk, "alerts-review-approver-step-detail-1366x768")
     click(qtbot, desk, None)
     assert desk.queue.model.total == queue_total
     assert not desk.alerts.everything.isVisible()

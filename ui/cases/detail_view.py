@@ -113,10 +113,17 @@ class CaseDetailView(QWidget):
             if dl.remaining_working_days is not None:
                 left = dl.remaining_working_days
                 text += f" · {'已超期 ' + str(-left) if left < 0 else '剩余 ' + str(left)} 个工作日"
+            status = dl.status
+            if dl.step is not None:  # the current step's own limit (环节时限)
+                left = dl.step.remaining
+                late = f"已超时 {-left}" if left < 0 else f"剩余 {left}"
+                text += f" · 本环节时限：{dl.step.due:%Y-%m-%d}（{late} 个工作日）"
+                if dl.step.status == "red" or (dl.step.status and status == "green"):
+                    status = dl.step.status
             if dl.deficiency_due:
                 text += f" · 容缺材料补交期限：{dl.deficiency_due:%Y-%m-%d}"
             self.deadline.setText(text)
-            colour = STATUS_COLOURS.get(dl.status or "")
+            colour = STATUS_COLOURS.get(status or "")
             self.deadline.setStyleSheet(
                 f"background:{colour}; padding:2px 6px;" if colour else "padding:2px 6px;"
             )
