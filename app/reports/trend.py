@@ -1,5 +1,5 @@
 """The trend behind the dashboard's charts: a period cut into days or months, and in each bucket
-收件量, 受理量, 办结量 (with 办结率) and the ratings (满意度).
+收件量, 受理量, 办结量 (with 办结率 and 按期办结率) and the ratings (满意度).
 
 Each count is the figure of ``app.reports.figures`` (the same actions, the same period bounds in
 China local dates, the same group key), grouped by the bucket the action or rating fell in: the
@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session
 from app.reports import figures as f
 from app.reports.period import Period
 from app.units.joined import in_transaction
-from db.models import CaseAction, Evaluation
+from db.models import Case, CaseAction, Evaluation
 
 __all__ = ["Bucketing", "Trend", "TrendPoint", "trend"]
 
 # Up to this many days a period is drawn day by day; longer, month by month.
 DAYS_AT_MOST = 62
-TREND_FIGURES = ("received", "accepted", "decided")
+TREND_FIGURES = ("received", "accepted", "decided", "decided_on_time", "rated", "satisfied")
 
 
 class Bucketing(StrEnum):
@@ -42,6 +42,7 @@ class TrendPoint:
     received: int = 0
     accepted: int = 0
     decided: int = 0
+    decided_on_time: int = 0
     rated: int = 0
     satisfied: int = 0
 
@@ -49,6 +50,11 @@ class TrendPoint:
     def completion_rate(self) -> float | None:
         """办结率 of the bucket, as ``FigureRow.completion_rate``."""
         return self.decided / self.accepted if self.accepted else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """按期办结率 of the bucket, as ``FigureRow.on_time_rate``."""
+        return self.decided_on_time / self.decided if self.decided else None
 
     @property
     def satisfaction(self) -> float | None:
@@ -100,18 +106,26 @@ def trend(
     username). ``bucketing``: by default days up to two months, else months."""
     chosen = bucketing or bucketing_of(period)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(TREND_FIGURES, 0))
-    rated: dict[str, tuple[int, int]] = {}
-    actions = {a for name in ("received", "accepted") for a in f.FLOW_FIGURES[name]} | set(
-        f.DECIDED
-    )
     bucket = _bucket(CaseAction.occurred_at, chosen)
+    in_group = func.coalesce(f.action_key(grouping), "") == key
     flows = f.joined(select(bucket, CaseAction.action, func.count()), grouping, from_actions=True)
+    counted = [a.value for name in ("received", "accepted") for a in f.FLOW_FIGURES[name]]
     flows = flows.where(
-        CaseAction.action.in_([a.value for a in actions]),
+        CaseAction.action.in_(counted),
+        f.in_period(CaseAction.occurred_at, period),
+    )
+    # 办结 with its on-time share (``decided_on_time`` reads the case's due date).
+    on_time = func.sum(sql_case((f.decided_on_time(), 1), else_=0))
+    decisions = f.joined(select(bucket, func.count(), on_time), grouping, from_actions=True)
+    if grouping not in (f.Grouping.ITEM, f.Grouping.CATEGORY):  # joined() has not joined it
+        decisions = decisions.join(Case, Case.id == CaseAction.case_id)
+    decisions = decisions.where(
+        CaseAction.action.in_([a.value for a in f.DECIDED]),
         f.in_period(CaseAction.occurred_at, period),
     )
     if grouping is not f.Grouping.CENTRE:
-        flows = flows.where(func.coalesce(f.action_key(grouping), "") == key)
+        flows = flows.where(in_group)
+        decisions = decisions.where(in_group)
     conditions = f.rating_conditions(period, period.end)
     when = _bucket(Evaluation.assessed_at, chosen)
     satisfied = func.sum(sql_case((conditions["satisfied"], 1), else_=0))
@@ -124,18 +138,13 @@ def trend(
             for name in ("received", "accepted"):
                 if action in {a.value for a in f.FLOW_FIGURES[name]}:
                     counts[day][name] += n
-            if action in {a.value for a in f.DECIDED}:
-                counts[day]["decided"] += n
+        for day, n, in_time in session.execute(decisions.group_by(bucket)):
+            counts[day]["decided"] += n
+            counts[day]["decided_on_time"] += in_time or 0
         for day, n, good in session.execute(ratings.group_by(when)):
-            rated[day] = (n, good or 0)
+            counts[day]["rated"] += n
+            counts[day]["satisfied"] += good or 0
     points = tuple(
-        TrendPoint(
-            part,
-            label,
-            **counts.get(k, {}),
-            rated=rated.get(k, (0, 0))[0],
-            satisfied=rated.get(k, (0, 0))[1],
-        )
-        for k, part, label in _buckets(period, chosen)
+        TrendPoint(part, label, **counts.get(k, {})) for k, part, label in _buckets(period, chosen)
     )
     return Trend(chosen, points)

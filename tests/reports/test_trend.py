@@ -48,6 +48,8 @@ def test_each_day_of_a_month_is_that_days_figures(demo: Store) -> None:
             day.decided,
         )
         assert (point.rated, point.satisfied) == (day.rated, day.satisfied)
+        assert point.decided_on_time == day.decided_on_time
+        assert point.on_time_rate == day.on_time_rate
         assert point.completion_rate == day.completion_rate
         assert point.satisfaction == day.satisfaction
     whole = figures_of(demo, month, Grouping.CENTRE)
@@ -82,6 +84,7 @@ def test_an_approver_trend_is_their_own_person_row(demo: Store) -> None:
     row = figures_of(demo, HISTORY, Grouping.PERSON, "approver1")
     assert row.decided > 0
     assert sum(p.decided for p in own.points) == row.decided
+    assert sum(p.decided_on_time for p in own.points) == row.decided_on_time
     assert sum(p.accepted for p in own.points) == row.accepted
     assert sum(p.rated for p in own.points) == row.rated
 

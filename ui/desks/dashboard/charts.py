@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from ui.desks.dashboard.drill import Drill
 
-BLUE, GREEN, ORANGE, RED = "#1a73c8", "#2e8b57", "#e08a1e", "#c0392b"
+BLUE, GREEN, ORANGE, RED, PURPLE = "#1a73c8", "#2e8b57", "#e08a1e", "#c0392b", "#7b3fb0"
 EMPTY_TEXT = "本期间无数据"
 
 

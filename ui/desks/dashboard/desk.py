@@ -33,7 +33,17 @@ from app.reports.scope import Scope, scope_of
 from app.reports.trend import Bucketing, TrendPoint
 from ui.desk_base import Desk, DeskEnv
 from ui.desks.dashboard.cases_dialog import CasesDialog
-from ui.desks.dashboard.charts import BLUE, GREEN, ORANGE, RED, BarChart, Bars, Line, LineChart
+from ui.desks.dashboard.charts import (
+    BLUE,
+    GREEN,
+    ORANGE,
+    PURPLE,
+    RED,
+    BarChart,
+    Bars,
+    Line,
+    LineChart,
+)
 from ui.desks.dashboard.drill import Drill
 from ui.desks.dashboard.monthly_report import monthly_report_button
 from ui.desks.dashboard.period_picker import PeriodPicker
@@ -106,7 +116,7 @@ class DashboardDesk(Desk):
         self.tiles = TileGrid()
         self.tiles.chosen.connect(self._tile_chosen)
         self.trend = BarChart("收件量与办结量", "dashboardTrend")
-        self.rates = LineChart("办结率与满意度", "dashboardRates")
+        self.rates = LineChart("办结率、按期办结率与满意度", "dashboardRates")
         self.by_window = BarChart("逾期办件（按窗口）", "dashboardOverdueByWindow")
         self.by_person = BarChart("逾期办件（按承办人）", "dashboardOverdueByPerson")
         self.by_item = BarChart("事项收件量前十", "dashboardItems", horizontal=True)
@@ -263,6 +273,7 @@ class DashboardDesk(Desk):
             labels,
             [
                 line("decided", "办结率", GREEN, [p.completion_rate for p in points]),
+                line("decided_on_time", "按期办结率", PURPLE, [p.on_time_rate for p in points]),
                 line("rated", "满意度", ORANGE, [p.satisfaction for p in points]),
             ],
         )
