@@ -144,10 +144,15 @@ def _first_start_in_time(calendar: WorkCalendar, today: dt.date, days: int, unit
 
 
 def step_started_at() -> ColumnElement[dt.datetime]:
-    """When the case's current step began (its latest entering action), per case row."""
+    """When the case's current step began (its latest entering action), per case row.
+
+    Read through the case's own actions (the ``case_id`` index): ``action || ''`` keeps SQLite
+    off ``ix_case_actions_action_at``, which it otherwise picked for the IN list and then walked
+    every entering action in the store for each case."""
+    entering = CaseAction.action.concat("").in_([a.value for a in ENTERS_STEP])
     return (
         select(func.max(CaseAction.occurred_at))
-        .where(CaseAction.case_id == Case.id, CaseAction.action.in_([a.value for a in ENTERS_STEP]))
+        .where(CaseAction.case_id == Case.id, entering)
         .scalar_subquery()
     )
 
