@@ -98,6 +98,7 @@ class Tile(QPushButton):
         super().__init__(parent)
         self.spec = spec
         self.setObjectName(f"tile_{spec.title}")
+        self.setAccessibleName(spec.title)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip(f"{spec.hint}\n点击列出这些办件")
         layout = QVBoxLayout(self)
