@@ -195,11 +195,16 @@ def test_the_desk_reads_again_when_cases_change(qtbot: QtBot, demo: Store, runne
     # Sync's changes: written behind the desk's back, then announced as sync does.
     with demo.reader() as session:
         second = q.watchdog(session, actor_of(demo, "supervisor1"), TODAY)[0].case_id
+    qtbot.mouseClick(desk.tiles.tiles["收件超时"], Qt.MouseButton.LeftButton)
+    assert second in listed_ids(qtbot, desk)
     b.act(decisions.accept, second)
     assert desk.tiles.tiles["受理量"].value == str(before.accepted + 1)
     runner.cases_changed.emit(Changed(frozenset({second}), from_sync=True))
     qtbot.waitUntil(lambda: desk.tiles.tiles["受理量"].value == str(before.accepted + 2))
     settle(qtbot, desk)
+    # The open list of the cases behind 收件超时 is read again too: the case has left it.
+    assert second not in listed_ids(qtbot, desk)
+    assert desk.cases is not None and desk.cases.total == before.watchdog - 2
 
 
 def test_the_period_picker(qtbot: QtBot, demo: Store, runner: Runner) -> None:
