@@ -146,13 +146,16 @@ def _first_start_in_time(calendar: WorkCalendar, today: dt.date, days: int, unit
 def step_started_at() -> ColumnElement[dt.datetime]:
     """When the case's current step began (its latest entering action), per case row.
 
-    Read through the case's own actions (the ``case_id`` index): ``action || ''`` keeps SQLite
-    off ``ix_case_actions_action_at``, which it otherwise picked for the IN list and then walked
-    every entering action in the store for each case."""
+    The case's own actions newest first (the ``(case_id, seq)`` index), stopping at the first
+    entering one: a case's last action is most often that one or an opinion just after it. The
+    ``action || ''`` keeps SQLite off ``ix_case_actions_action_at``, which it otherwise picked
+    for the IN list and then walked every entering action in the store for each case."""
     entering = CaseAction.action.concat("").in_([a.value for a in ENTERS_STEP])
     return (
-        select(func.max(CaseAction.occurred_at))
+        select(CaseAction.occurred_at)
         .where(CaseAction.case_id == Case.id, entering)
+        .order_by(CaseAction.seq.desc())
+        .limit(1)
         .scalar_subquery()
     )
 

@@ -32,6 +32,7 @@ __all__ = ["DataSource", "DayKind", "DayType", "WorkCalendar", "default_calendar
 _ONE_DAY = dt.timedelta(days=1)
 # No real calendar has a run of non-working days this long; hitting it means corrupt data.
 _MAX_GAP_DAYS = 400
+_DAY_BY_DAY = 62  # longer spans are counted from the years' running totals
 REMEMBERED = 100_000  # results ``WorkCalendar.remembered`` keeps (deadlines: a few hundred bytes)
 T = TypeVar("T")
 
@@ -200,11 +201,13 @@ class WorkCalendar:
     def working_days_between(self, a: dt.date, b: dt.date) -> int:
         """Working days ``d`` with ``a < d <= b``; negative when ``b`` is before ``a``.
 
-        So ``working_days_between(s, add_working_days(s, n)) == n``.
-        """
+        So ``working_days_between(s, add_working_days(s, n)) == n``. A long span (a case
+        overdue for years) is counted from each year's running totals, not day by day."""
         a, b = _as_date(a), _as_date(b)
         if b < a:
             return -self.working_days_between(b, a)
+        if (b - a).days > _DAY_BY_DAY:
+            return self._by_year_totals(a, b)
         count = 0
         day = a
         while day < b:
@@ -212,6 +215,30 @@ class WorkCalendar:
             if self.is_working_day(day):
                 count += 1
         return count
+
+    def _by_year_totals(self, a: dt.date, b: dt.date) -> int:
+        """``working_days_between(a, b)`` for ``a <= b`` from each year's running totals."""
+        first, last = self._year_prefix(a.year), self._year_prefix(b.year)
+        through_a = first[a.timetuple().tm_yday - 1]
+        through_b = last[b.timetuple().tm_yday - 1]
+        if a.year == b.year:
+            return through_b - through_a
+        between = sum(self._year_prefix(y)[-1] for y in range(a.year + 1, b.year))
+        return first[-1] - through_a + between + through_b
+
+    def _year_prefix(self, year: int) -> list[int]:
+        """Per day of ``year``: working days from 1 January through that day."""
+
+        def compute() -> list[int]:
+            totals, count = [], 0
+            day = dt.date(year, 1, 1)
+            while day.year == year:
+                count += self.is_working_day(day)
+                totals.append(count)
+                day += _ONE_DAY
+            return totals
+
+        return self.remembered(("working_prefix", year), compute)
 
 
 def default_calendar(*overrides: Mapping[int, YearTable]) -> WorkCalendar:
