@@ -19,7 +19,8 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, String, and_, cast, func, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from app.actor import Actor, Role
@@ -118,22 +119,29 @@ def conditions(
 def desk_alerts(
     session: Session, actor: Actor, calendar: WorkCalendar, today: dt.date
 ) -> DeskAlerts:
-    """The counts and the first cases of each alert the actor's desk shows."""
+    """The counts and the first cases of each alert the actor's desk shows.
+
+    One pass per alert: the first cases in order, with the whole count and (for the alerts
+    that raise a notice) the untold count as window sums over the same rows — each condition
+    is evaluated once (环节超时's reads the case log: counting it three times tripled the
+    supervisor's read on the 1,000,000-case store)."""
     alerts = []
-    found = conditions(session, actor, calendar, today)
-    for kind, (condition, order) in found.items():
-        ids = scope(actor, condition)
-        count = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
-        first = session.execute(
-            select(Case.id, Case.receipt_no)
-            .where(Case.id.in_(ids.order_by(*order).limit(LISTED)))
+    untold = 0
+    for kind, (condition, order) in conditions(session, actor, calendar, today).items():
+        fresh = ~told(actor, kind) if kind in NOTICED else literal(False)
+        rows = session.execute(
+            scope(actor, condition)
+            .add_columns(
+                Case.receipt_no,
+                func.count().over(),
+                func.sum(sql_case((fresh, 1), else_=0)).over(),
+            )
             .order_by(*order)
-        )
-        alerts.append(Alert(kind, count, tuple(AlertCase(i, n) for i, n in first)))
-    untold = sum(
-        session.scalar(select(func.count()).select_from(ids.subquery())) or 0
-        for ids in untold_ids(actor, found).values()
-    )
+            .limit(LISTED)
+        ).all()
+        count = rows[0][2] if rows else 0
+        untold += rows[0][3] if rows else 0
+        alerts.append(Alert(kind, count, tuple(AlertCase(r[0], r[1]) for r in rows)))
     return DeskAlerts(is_centre(actor), tuple(alerts), untold)
 
 
@@ -169,22 +177,22 @@ NOTICED: dict[AlertKind, Any] = {
 }
 
 
+def told(actor: Actor, kind: AlertKind) -> ColumnElement[bool]:
+    """``actor`` has been told about this occurrence of ``kind`` on the case (per case row)."""
+    return (
+        select(AlertNotice.id)
+        .where(
+            AlertNotice.username == actor.username,
+            AlertNotice.kind == kind.value,
+            AlertNotice.case_id == Case.id,
+            AlertNotice.mark == NOTICED[kind],
+        )
+        .exists()
+    )
+
+
 def untold_ids(
     actor: Actor, found: dict[AlertKind, tuple[Any, tuple[Any, ...]]]
 ) -> dict[AlertKind, Select[Any]]:
     """Per noticed alert, the ids of its cases ``actor`` has not been told about."""
-    untold = {}
-    for kind, mark in NOTICED.items():
-        condition, _ = found[kind]
-        told = (
-            select(AlertNotice.id)
-            .where(
-                AlertNotice.username == actor.username,
-                AlertNotice.kind == kind.value,
-                AlertNotice.case_id == Case.id,
-                AlertNotice.mark == mark,
-            )
-            .exists()
-        )
-        untold[kind] = scope(actor, and_(condition, ~told))
-    return untold
+    return {kind: scope(actor, and_(found[kind][0], ~told(actor, kind))) for kind in NOTICED}
