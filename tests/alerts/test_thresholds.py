@@ -15,6 +15,8 @@ from app.cases import decisions as d
 from app.cases import queries
 from app.cases.listing import ListedCase, queue_listing
 from app.cases.thresholds import item_warnings, step_due
+from app.catalog.loader import bundled_catalog
+from app.catalog.service import install_catalog
 from app.reports.figures import Grouping, figures
 from app.reports.period import Period
 from db.models import Item
@@ -31,6 +33,7 @@ class Pair:
     plain: int
     accepted: dt.date
     due: dt.date
+    plain_item: int  # the item version 低保 was filed under
 
 
 def _in_review(c: Centre, item: str) -> int:
@@ -48,7 +51,7 @@ def pair(c: Centre) -> Pair:
     with c.store.reader() as session:
         due = d.get_case(session, own).due_date
     assert due is not None and due == c.ctx.calendar.add_working_days(accepted, 25)
-    return Pair(own, plain, accepted, due)
+    return Pair(own, plain, accepted, due, c.item_id(PLAIN))
 
 
 def listed(c: Centre, user: str, today: dt.date) -> dict[int, ListedCase]:
@@ -166,3 +169,20 @@ def test_a_step_past_its_limit_is_flagged(centre: Centre) -> None:
     d.resume(centre.ctx, supervisor, made.plain)
     assert made.plain not in step_alert(cal.add_working_days(fourteen, 9))
     assert made.plain in step_alert(cal.add_working_days(fourteen, 10))
+
+
+def test_a_new_catalogue_threshold_applies_to_cases_of_older_versions(centre: Centre) -> None:
+    made = pair(centre)
+    cal = centre.ctx.calendar
+    today = cal.add_working_days(made.accepted, 21)  # 4 working days left
+    assert nearly_due(centre, "approver", today) == [made.own]
+    catalog = bundled_catalog()
+    items = [
+        i.model_copy(update={"warn_at_working_days": 4}) if i.name == PLAIN else i
+        for i in catalog.items
+    ]
+    with centre.store.session() as session, session.begin():
+        install_catalog(session, catalog.model_copy(update={"items": items}), loaded_by="test")
+    assert centre.item_id(PLAIN) != made.plain_item  # a new version is in force
+    assert sorted(nearly_due(centre, "approver", today)) == sorted([made.own, made.plain])
+    assert listed(centre, "approver", today)[made.plain].status == "yellow"
