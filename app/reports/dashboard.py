@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.actor import Actor
-from app.reports.figures import FigureRow, Grouping, figures
+from app.reports.figures import FigureRow, Grouping, Part, figures
 from app.reports.period import Period
 from app.reports.scope import Scope, scope_of
 from app.reports.trend import Trend, trend
@@ -68,9 +68,15 @@ def dashboard(
             return Dashboard(
                 scope, period, today, shown, series, seconds=time.perf_counter() - started
             )
+        # Every figure once (per window: the tiles are its total); per person only the standing
+        # ones (overdue by person), per item only the flows (收件量 by item).
         windows = figures(session, period, Grouping.WINDOW, today=today, calendar=calendar)
-        people = figures(session, period, Grouping.PERSON, today=today, calendar=calendar)
-        items = figures(session, period, Grouping.ITEM, today=today, calendar=calendar)
+        people = figures(
+            session, period, Grouping.PERSON, today=today, calendar=calendar, parts=[Part.STANDING]
+        )
+        items = figures(
+            session, period, Grouping.ITEM, today=today, calendar=calendar, parts=[Part.FLOWS]
+        )
         series = trend(session, drawn)
     by_volume = sorted((r for r in items.rows if r.received), key=lambda r: (-r.received, r.key))
     return Dashboard(

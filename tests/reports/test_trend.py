@@ -10,7 +10,7 @@ import pytest
 
 from app.errors import PermissionDenied
 from app.reports.dashboard import TOP_ITEMS, dashboard
-from app.reports.figures import FigureRow, Grouping, figures
+from app.reports.figures import STANDING, FigureRow, Grouping, Part, figures
 from app.reports.period import Period
 from app.reports.presets import Preset, period_of
 from app.reports.scope import scope_of
@@ -135,3 +135,23 @@ def test_the_trend_of_this_month_stops_today(demo: Store) -> None:
         shown = dashboard(session, supervisor, month, today=TODAY, calendar=calendar_of(demo))
     assert shown.period == month and len(shown.trend.points) == TODAY.day
     assert sum(p.received for p in shown.trend.points) == shown.figures.received
+
+
+def test_figures_of_some_parts_only(demo: Store) -> None:
+    """``parts``: the kinds of figure asked for, counted as in the whole; the others left 0."""
+    with demo.reader() as session:
+        whole = figures(session, HISTORY, Grouping.PERSON, today=TODAY, calendar=calendar_of(demo))
+        standing = figures(
+            session,
+            HISTORY,
+            Grouping.PERSON,
+            today=TODAY,
+            calendar=calendar_of(demo),
+            parts=[Part.STANDING],
+        )
+    assert standing.total.overdue == whole.total.overdue > 0
+    for name in STANDING:
+        assert {r.key: getattr(r, name) for r in standing.rows if getattr(r, name)} == {
+            r.key: getattr(r, name) for r in whole.rows if getattr(r, name)
+        }
+    assert (standing.total.received, standing.total.decided, standing.total.rated) == (0, 0, 0)
