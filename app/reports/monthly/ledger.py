@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, select, union
 from sqlalchemy.orm import Session, aliased
 
 from app.accounts.identity import masked
@@ -87,23 +88,34 @@ def _local(at: dt.datetime | None) -> dt.datetime | None:
     return at.astimezone(CHINA_TZ).replace(tzinfo=None)
 
 
+def _in(column: Any, start: dt.datetime, until: dt.datetime) -> ColumnElement[bool]:
+    return and_(column >= start, column < until)
+
+
 @reads
 def ledger(
     session: Session, period: Period, *, today: dt.date, full_ids: bool = False
 ) -> tuple[LedgerRow, ...]:
     """The month's 办件台账, by 收件时间; ``today`` judges 是否逾期 for cases still under way."""
     start, until = period.utc_bounds()
-    later_action = (
-        select(CaseAction.case_id)
-        .where(
-            CaseAction.action.in_([a.value for a in Action]),  # the (action, occurred_at) index
-            CaseAction.occurred_at >= start,
-        )
-        .scalar_subquery()
+    # The month's cases, found by id from two indexes: those acted on in the month (the log's
+    # (action, occurred_at) index) and those still under way (``cases.state``); each case row
+    # is then read by its id. A scan of the cases with the same condition took minutes on a
+    # store of a million (benchmarks/README.md).
+    acted_on = select(CaseAction.case_id).where(
+        CaseAction.action.in_([a.value for a in Action]), _in(CaseAction.occurred_at, start, until)
     )
+    under_way = select(Case.id).where(
+        Case.state.in_([s.value for s in CaseState if s not in ENDED])
+    )
+    # The case's last 办结, by the case's own actions: ``action || ''`` keeps SQLite off the
+    # (action, occurred_at) index, which it would walk through every 办结 in the store per case.
     decided = (
         select(func.max(CaseAction.occurred_at))
-        .where(CaseAction.case_id == Case.id, CaseAction.action == Action.DECIDE.value)
+        .where(
+            CaseAction.case_id == Case.id,
+            CaseAction.action.concat("") == Action.DECIDE.value,
+        )
         .scalar_subquery()
     )
     assignee = aliased(User)
@@ -123,13 +135,7 @@ def ledger(
         .join(Item, Item.id == Case.item_id)
         .join(Applicant, Applicant.id == Case.applicant_id)
         .outerjoin(assignee, assignee.id == Case.assignee_id)
-        .where(
-            Case.received_at < until,
-            or_(
-                Case.state.not_in([s.value for s in ENDED]),
-                and_(Case.id.in_(later_action)),
-            ),
-        )
+        .where(Case.received_at < until, Case.id.in_(union(acted_on, under_way)))
         .order_by(Case.received_at, Case.id)
     )
     with in_transaction(session):
