@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Date, and_, func, literal, select
+from sqlalchemy import ColumnElement, Date, and_, literal, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
