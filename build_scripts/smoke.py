@@ -11,7 +11,9 @@ It runs the frozen executables as a county's IT person would, each on fresh data
    migrations, encrypted with the demo's key file) and ``audit verify`` finds its chain intact;
 4. ``onewindow-cli print sample`` renders every document to PDF with the embedded font (the
    text extracted from the PDF holds the Chinese it should; the font is embedded);
-5. the login window shows: the console executable, then the windowed one, each started as
+5. ``onewindow-cli report monthly`` makes last month's report: the workbook opens with openpyxl
+   and holds its sheets, the PDF's text holds the Chinese title and the font is embedded;
+6. the login window shows: the console executable, then the windowed one, each started as
    staff start it, on that store with its key file, under ``ONEWINDOW_SMOKE_TEST`` (it shows the
    login window, opens the store, then quits with exit 0), on Qt's offscreen platform unless a
    display is set; Qt's own words are Chinese there (its Cancel button reads 取消: the bundled
@@ -92,6 +94,7 @@ def run_all(dist: Path) -> None:
         pdfs = Path(tmp) / "pdf"
         run(cli, "--data-dir", str(data), "print", "sample", "--out", str(pdfs))
         check_pdfs(pdfs)
+        monthly_report(cli, data, Path(tmp) / "report")
         for exe in (cli, gui):
             login_window(exe, data)
 
@@ -131,6 +134,32 @@ def login_window(exe: Path, data: Path) -> None:
     if shown is not None and ready is not None:
         figures = f"login window shown in {shown:.2f} s, store open in {ready:.2f} s"
     print(f"{exe.name}: {figures} (whole run {time.perf_counter() - started:.2f} s)")
+
+
+def monthly_report(cli: Path, data: Path, out: Path) -> None:
+    """Last month's report from the demo store: openpyxl, reportlab's charts, the archive."""
+    import datetime as dt
+
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+    from pypdf import PdfReader
+
+    first = dt.date.today().replace(day=1)
+    month = f"{first - dt.timedelta(days=1):%Y-%m}"
+    said = run(
+        cli, "--data-dir", str(data), "report", "monthly", "--month", month, "--out", str(out)
+    )
+    books, pdfs = sorted(out.glob("*.xlsx")), sorted(out.glob("*.pdf"))
+    if len(books) != 1 or len(pdfs) != 1:
+        raise SmokeFailed(f"report monthly wrote {sorted(p.name for p in out.iterdir())}:\n{said}")
+    sheets = load_workbook(books[0], read_only=True).sheetnames
+    if "办件台账" not in sheets or "汇总" not in sheets:
+        raise SmokeFailed(f"{books[0].name}: sheets {sheets}")
+    reader = PdfReader(pdfs[0])
+    text = "".join(page.extract_text() or "" for page in reader.pages)
+    fonts = {name for page in reader.pages for name in font_names(page)}
+    if "月报" not in text or not any("NotoSansSC" in name for name in fonts):
+        raise SmokeFailed(f"{pdfs[0].name}: no Chinese title or no embedded font")
+    print(f"report monthly: {books[0].name} ({len(sheets)} sheets), {pdfs[0].name}")
 
 
 def check_pdfs(folder: Path) -> None:
