@@ -57,6 +57,7 @@ __all__ = [
     "Figures",
     "Grouping",
     "Part",
+    "Rates",
     "VillageRow",
     "action_key",
     "case_key",
@@ -134,8 +135,33 @@ DECISION_FIGURES = ("decided", "decided_on_time")
 DEFICIENCY_OVER = (CaseState.WITHDRAWN, CaseState.TERMINATED, CaseState.ARCHIVED)
 
 
+class Rates:
+    """The rates of a row of counts (a group's figures, a trend bucket), defined once."""
+
+    accepted: int
+    decided: int
+    decided_on_time: int
+    rated: int
+    satisfied: int
+
+    @property
+    def completion_rate(self) -> float | None:
+        """办结率: 办结量 / 受理量; None when nothing was accepted."""
+        return self.decided / self.accepted if self.accepted else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """按期办结率: decided by the due date / 办结量; None when nothing was decided."""
+        return self.decided_on_time / self.decided if self.decided else None
+
+    @property
+    def satisfaction(self) -> float | None:
+        """满意度: (非常满意 + 满意) / all ratings; None when nothing was rated."""
+        return self.satisfied / self.rated if self.rated else None
+
+
 @dataclass(frozen=True)
-class FigureRow:
+class FigureRow(Rates):
     """The figures of one group (or of the centre: ``key`` ``""``)."""
 
     key: str  # workstation, username, item code or category; "" for the centre or no group
@@ -163,24 +189,9 @@ class FigureRow:
     bad_overdue: int = 0  # standing: every open 差评 task past its due day
 
     @property
-    def completion_rate(self) -> float | None:
-        """办结率: 办结量 / 受理量; None when nothing was accepted."""
-        return self.decided / self.accepted if self.accepted else None
-
-    @property
-    def on_time_rate(self) -> float | None:
-        """按期办结率: decided by the due date / 办结量; None when nothing was decided."""
-        return self.decided_on_time / self.decided if self.decided else None
-
-    @property
     def average_working_days(self) -> float | None:
         """平均办理用时 in working days; None when nothing was decided."""
         return self.decision_working_days / self.decided if self.decided else None
-
-    @property
-    def satisfaction(self) -> float | None:
-        """满意度: (非常满意 + 满意) / all ratings; None when nothing was rated."""
-        return self.satisfied / self.rated if self.rated else None
 
 
 COUNTS = tuple(f.name for f in fields(FigureRow) if f.name not in ("key", "label"))

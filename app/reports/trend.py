@@ -36,7 +36,9 @@ class Bucketing(StrEnum):
 
 
 @dataclass(frozen=True)
-class TrendPoint:
+class TrendPoint(f.Rates):
+    """A bucket's counts; its 办结率, 按期办结率 and 满意度 as a group's (``figures.Rates``)."""
+
     period: Period  # the bucket: one day, or the part of a month inside the period
     label: str  # 3月2日 / 2026年3月
     received: int = 0
@@ -45,20 +47,6 @@ class TrendPoint:
     decided_on_time: int = 0
     rated: int = 0
     satisfied: int = 0
-
-    @property
-    def completion_rate(self) -> float | None:
-        """办结率 of the bucket, as ``FigureRow.completion_rate``."""
-        return self.decided / self.accepted if self.accepted else None
-
-    @property
-    def on_time_rate(self) -> float | None:
-        """按期办结率 of the bucket, as ``FigureRow.on_time_rate``."""
-        return self.decided_on_time / self.decided if self.decided else None
-
-    @property
-    def satisfaction(self) -> float | None:
-        return self.satisfied / self.rated if self.rated else None
 
 
 @dataclass(frozen=True)
