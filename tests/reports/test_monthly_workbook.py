@@ -12,10 +12,12 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from app.reports.figures import FigureRow, Grouping, figures
 from app.reports.monthly.columns import FIGURE_COLUMNS
 from app.reports.monthly.contents import MonthlyContents, gather
+from app.reports.monthly.ledger import ledger
 from app.reports.monthly.workbook import LEDGER_COLUMNS, SHEETS, TOTAL_LABEL, build_workbook
+from app.reports.period import Period
 from db.models import Case
 from tests.centre import Centre
-from tests.reports.monthly_fixture import MARCH, TODAY, build_march
+from tests.reports.monthly_fixture import MARCH, TODAY, build_march, day
 
 
 def contents_of(c: Centre, *, full_ids: bool = False) -> MonthlyContents:
@@ -120,6 +122,19 @@ def test_the_ledger_lists_the_months_cases_with_dates_and_masked_ids(centre: Cen
     assert e_row[column["窗口"]] == "W02"
     ids = [r[column["证件号码（applyer_page_code）"]] for r in body]
     assert all(len(i) == 18 and i[6:14] == "********" for i in ids)
+
+
+def test_a_case_pending_through_the_period_is_listed(centre: Centre) -> None:
+    """The ledger of 28–31 March: E (reported to the county on the 27th, decided 2 April, nothing
+    done in between) was under way all through it; A, decided 2 March, was over before it."""
+    march = build_march(centre)
+    with centre.store.reader() as session:
+        rows = ledger(session, Period(day(3, 28), day(3, 31)), today=TODAY)
+    listed = {r.case_id for r in rows}
+    cases = march.cases
+    # C (容缺), D (suspended), R and S (received, rated, not yet decided): still open.
+    assert listed == {cases[k] for k in "ECDRS"}
+    assert not {cases["A"], cases["P"], cases["N"]} & listed  # N: received 2 April
 
 
 def test_full_ids_only_when_asked(centre: Centre) -> None:
