@@ -91,6 +91,17 @@ class CountyProcess:
             return False
         return True
 
+    def exited(self, timeout: float = 10.0) -> bool:
+        """Whether the process ends within ``timeout`` seconds. A process dying at a crash point
+        closes its sockets while it exits, so a client can see the connection drop a moment
+        before the process is gone: ``alive()`` right then may still say True."""
+        deadline = time.monotonic() + timeout
+        while self.alive():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
     def kill(self) -> None:
         """kill -9, as a power cut would."""
         if self.pid is not None:
