@@ -399,23 +399,9 @@ def _operator(session: Session) -> Actor:
     """Whoever holds the store key acts as admin at the command line (this is how the first
     administrator is made, a catalogue or a year's holidays loaded by the county's IT person);
     the audit log names the OS user as ``cli:<name>``."""
-    import getpass
+    from app.system.cli_actor import cli_actor
 
-    from app import settings
-
-    try:
-        os_user = getpass.getuser()
-    except (KeyError, OSError):
-        os_user = "unknown"
-    workstation = settings.WORKSTATION_CODE.get(session)
-    session.rollback()  # end the read so the use case can open its own unit of work
-    return Actor(
-        user_id=0,
-        username=f"cli:{os_user}"[:64],
-        display_name="命令行",
-        roles=frozenset({Role.ADMIN}),
-        workstation=workstation,
-    )
+    return cli_actor(session, Role.ADMIN)
 
 
 def _users_create(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.actor import Actor, Role
+from app.actor import Role
 from app.errors import ValidationError
 from app.reports.monthly.month import MONTH_FIELD, month_label, parse_month
 from app.reports.period import Period
@@ -60,36 +60,20 @@ def add_report_parser(
     return monthly
 
 
-def cli_supervisor(workstation: str, os_user: str) -> Actor:
-    return Actor(
-        user_id=0,
-        username=f"cli:{os_user}"[:64],
-        display_name="命令行",
-        roles=frozenset({Role.SUPERVISOR}),
-        workstation=workstation,
-    )
-
-
 def run_report(args: argparse.Namespace, store: Store) -> int:
     """Make the report from ``store`` (opened by the command line) and say where it is."""
-    import getpass
-
-    from app import settings
     from app.cases.context import CaseContext
     from app.reports.monthly.service import make_monthly_report
     from app.settings.calendar import work_calendar
+    from app.system.cli_actor import cli_actor
 
-    try:
-        os_user = getpass.getuser()
-    except (KeyError, OSError):
-        os_user = "unknown"
     with store.reader() as session:
         calendar = work_calendar(session)
-        workstation = settings.WORKSTATION_CODE.get(session)
+        supervisor = cli_actor(session, Role.SUPERVISOR)
     ctx = CaseContext(store.session, store.reader, calendar)
     report = make_monthly_report(
         ctx,
-        cli_supervisor(workstation, os_user),
+        supervisor,
         args.month,
         args.out,
         full_ids=args.full_ids,
