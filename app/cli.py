@@ -399,7 +399,7 @@ def _operator(session: Session) -> Actor:
     """Whoever holds the store key acts as admin at the command line (this is how the first
     administrator is made, a catalogue or a year's holidays loaded by the county's IT person);
     the audit log names the OS user as ``cli:<name>``."""
-    from app.system.cli_actor import cli_actor
+    from app.cli_actor import cli_actor
 
     return cli_actor(session, Role.ADMIN)
 

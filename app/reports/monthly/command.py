@@ -63,9 +63,9 @@ def add_report_parser(
 def run_report(args: argparse.Namespace, store: Store) -> int:
     """Make the report from ``store`` (opened by the command line) and say where it is."""
     from app.cases.context import CaseContext
+    from app.cli_actor import cli_actor
     from app.reports.monthly.service import make_monthly_report
     from app.settings.calendar import work_calendar
-    from app.system.cli_actor import cli_actor
 
     with store.reader() as session:
         calendar = work_calendar(session)
