@@ -232,20 +232,15 @@ class DashboardDesk(Desk):
         labels = axis_labels(points, shown.trend.bucketing)
         scope = shown.scope
 
+        def at(name: str, title: str, i: int, expected: int | None = None) -> Drill:
+            """The cases behind the ``i``th bucket's bar or point."""
+            point = points[i]
+            label = f"{title} · {point.label}"
+            return Drill(label, name, point.period, scope.grouping, scope.key, expected)
+
         def drill(name: str, title: str, values: Sequence[int]) -> Bars:
-            return Bars(
-                title,
-                BLUE if name == "received" else GREEN,
-                values,
-                lambda i: Drill(
-                    f"{title} · {points[i].label}",
-                    name,
-                    points[i].period,
-                    scope.grouping,
-                    scope.key,
-                    values[i],
-                ),
-            )
+            colour = BLUE if name == "received" else GREEN
+            return Bars(title, colour, values, lambda i: at(name, title, i, values[i]))
 
         self.trend.show_bars(
             labels,
@@ -256,18 +251,7 @@ class DashboardDesk(Desk):
         )
 
         def line(name: str, title: str, colour: str, values: Sequence[float | None]) -> Line:
-            return Line(
-                title,
-                colour,
-                values,
-                lambda i: Drill(
-                    f"{title} · {points[i].label}",
-                    name,
-                    points[i].period,
-                    scope.grouping,
-                    scope.key,
-                ),
-            )
+            return Line(title, colour, values, lambda i: at(name, title, i))
 
         self.rates.show_lines(
             labels,
